@@ -14,7 +14,7 @@ class Problem:
     """One problem found in an input: where it is, what was expected, and a hint."""
 
     location: str
-    """``file:line:column`` for a ruleset, a field path such as ``listings[2].url`` for a complaint."""
+    """``file:line:column`` in a ruleset; a field path (``listings[2].url``) in a complaint."""
     message: str
     code: str = "invalid"
 

@@ -1,0 +1,107 @@
+"""The ``ipp-rules`` command. Exit status: 0 accept, 1 needs_info or reject, 2 invalid input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ipp_rules.errors import IppRulesError
+
+EXIT_ACCEPT = 0
+EXIT_NOT_ACCEPTED = 1
+EXIT_INVALID = 2
+MAX_INPUT_BYTES = 4 * 1024 * 1024
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ipp-rules",
+        description="Decide whether an IP takedown complaint is admissible under a rules bundle.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="evaluate a complaint document (JSON or YAML)",
+        description="Evaluate a complaint document and print the decision. Exit status: 0 "
+        "accept, 1 needs_info or reject, 2 invalid document or bundle.",
+    )
+    evaluate.add_argument(
+        "file", metavar="FILE", help="complaint document (.json, .yaml; - for standard input)"
+    )
+    evaluate.add_argument(
+        "--rules", metavar="PATH", help="bundle folder (default: the bundled rulesets)"
+    )
+    evaluate.add_argument("--format", choices=("text", "json"), default="text")
+    evaluate.add_argument(
+        "--trace", action="store_true", help="include the rules that fired and the values they saw"
+    )
+    evaluate.add_argument(
+        "--backend",
+        choices=("auto", "durable", "reference"),
+        default="auto",
+        help=argparse.SUPPRESS,
+    )
+    return parser
+
+
+def _read_input(name: str) -> tuple[bytes, str]:
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        label = "<stdin>"
+    else:
+        path = Path(name)
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise OSError(f"{name}: larger than {MAX_INPUT_BYTES} bytes")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+        label = name
+    if len(data) > MAX_INPUT_BYTES:
+        raise OSError(f"{label}: larger than {MAX_INPUT_BYTES} bytes")
+    return data, label
+
+
+def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
+    from ipp_rules.documents import parse_complaint_document
+    from ipp_rules.engine.engine import Engine
+    from ipp_rules.render import decision_text
+
+    data, label = _read_input(args.file)
+    complaint = parse_complaint_document(data, label)
+    engine = (
+        Engine.from_path(args.rules, backend=args.backend)
+        if args.rules
+        else Engine.default(backend=args.backend)
+    )
+    try:
+        decision = engine.evaluate(complaint, trace=args.trace)
+    finally:
+        engine.close()
+    if args.format == "json":
+        out.write(decision.model_dump_json(indent=2) + "\n")
+    else:
+        out.write(decision_text(decision))
+    return EXIT_ACCEPT if decision.outcome == "accept" else EXIT_NOT_ACCEPTED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "evaluate":
+            return _evaluate(args, sys.stdout)
+    except IppRulesError as exc:
+        print(f"ipp-rules: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(
+            f"ipp-rules: {exc.strerror + ': ' + str(exc.filename) if exc.strerror else exc}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    raise AssertionError(f"unhandled command {args.command}")  # argparse restricts the choices
+
+
+if __name__ == "__main__":
+    sys.exit(main())

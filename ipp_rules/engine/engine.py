@@ -1,0 +1,227 @@
+"""``Engine``: a loaded bundle, compiled for a backend, that turns complaints into decisions."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from ipp_rules.documents import load_complaint
+from ipp_rules.engine import facts as fx
+from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
+from ipp_rules.engine.ir import CompiledRule, EncodedType, Scope
+from ipp_rules.errors import EngineError
+from ipp_rules.models.complaint import Complaint
+from ipp_rules.models.decision import Decision, Finding, TraceEntry
+from ipp_rules.rulesets.bundle import Bundle, load_bundle
+from ipp_rules.rulesets.compiler import RuleInfo
+
+log = logging.getLogger("ipp_rules.engine")
+
+BackendName = Literal["auto", "durable", "reference"]
+_SEVERITY_RANK = {"error": 0, "missing": 1, "warning": 2, "info": 3}
+
+
+def default_bundle_path() -> Path:
+    """The bundle shipped with the package (in a wheel), or the repository's ``rulesets/``."""
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "_bundle"
+    if (shipped / "bundle.yaml").is_file():
+        return shipped
+    return package.parent / "rulesets"
+
+
+def durable_available() -> bool:
+    return importlib.util.find_spec("durable_rules_engine") is not None
+
+
+@dataclass(frozen=True)
+class _DerivedStep:
+    spec: fx.FactSpec
+    rules: frozenset[str]
+
+
+class _Program:
+    """A bundle compiled for one backend: rule groups per stratum and scope."""
+
+    def __init__(self, bundle: Bundle, backend: BackendName):
+        compiled = bundle.compiled
+        self.bundle = bundle
+        self.info: Mapping[str, RuleInfo] = compiled.info
+        self.facts = compiled.facts
+        self.rules: Mapping[str, CompiledRule] = {r.id: r for r in compiled.rules}
+        self.strata = compiled.strata
+        fact_types: dict[str, EncodedType] = {n: s.encoded_type for n, s in self.facts.items()}
+        self.groups: dict[tuple[int, Scope], RuleGroup] = {}
+        by_key: dict[tuple[int, Scope], list[CompiledRule]] = {}
+        for rule in compiled.rules:
+            by_key.setdefault((rule.stratum, rule.scope), []).append(rule)
+        try:
+            for key, rules in by_key.items():
+                self.groups[key] = _make_group(backend, rules, fact_types)
+        except BaseException:
+            self.close()
+            raise
+        # A derived fact is set once every rule deriving it has run.
+        ready: dict[int, list[_DerivedStep]] = {}
+        derivers: dict[str, list[CompiledRule]] = {}
+        for rule in compiled.rules:
+            if rule.derives:
+                derivers.setdefault(rule.derives, []).append(rule)
+        for name, rules in derivers.items():
+            stratum = max(r.stratum for r in rules)
+            ready.setdefault(stratum, []).append(
+                _DerivedStep(self.facts[name], frozenset(r.id for r in rules))
+            )
+        self.derived_ready = ready
+
+    def close(self) -> None:
+        for group in self.groups.values():
+            group.close()
+
+
+def _make_group(
+    backend: BackendName, rules: list[CompiledRule], fact_types: Mapping[str, EncodedType]
+) -> RuleGroup:
+    if backend == "reference":
+        return ReferenceGroup(rules, fact_types)
+    from ipp_rules.engine.durable import DurableGroup
+
+    return DurableGroup(rules, fact_types)
+
+
+class Engine:
+    """Evaluates complaints against a bundle. Safe to share between threads."""
+
+    def __init__(self, bundle: Bundle, *, backend: BackendName = "auto"):
+        if backend == "auto":
+            backend = "durable" if durable_available() else "reference"
+        if backend == "durable" and not durable_available():
+            raise EngineError("the durable_rules engine is not installed; use backend='reference'")
+        self.backend: BackendName = backend
+        self._program = _Program(bundle, backend)
+
+    @classmethod
+    def default(cls, *, backend: BackendName = "auto") -> Engine:
+        """The bundled rulesets."""
+        return cls.from_path(default_bundle_path(), backend=backend)
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str], *, backend: BackendName = "auto") -> Engine:
+        """A bundle folder (or its ``bundle.yaml``); RulesetError if it does not load."""
+        return cls(load_bundle(path), backend=backend)
+
+    @property
+    def bundle(self) -> Bundle:
+        return self._program.bundle
+
+    def reload(self, path: str | os.PathLike[str] | None = None) -> None:
+        """Load the bundle again (or another one) and swap it in atomically.
+
+        If the new bundle fails to load or compile, the error is raised and the bundle in use
+        stays in use. Evaluations already running finish on the bundle they started with.
+        """
+        bundle = load_bundle(path if path is not None else self._program.bundle.root)
+        self._program = _Program(bundle, self.backend)
+
+    def close(self) -> None:
+        self._program.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def evaluate(
+        self, complaint: Complaint | Mapping[str, Any], *, trace: bool = False
+    ) -> Decision:
+        """Decide a complaint: a Complaint model, or a document as a mapping.
+
+        A document that does not match the complaint model raises ComplaintError.
+        """
+        model = load_complaint(complaint)
+        program = self._program
+        base = fx.complaint_subject(model)
+        listings = fx.listing_subjects(model, base)
+        fired: list[tuple[str, fx.Subject]] = []
+        for stratum in range(program.strata):
+            complaint_group = program.groups.get((stratum, "complaint"))
+            if complaint_group is not None:
+                fired.extend((rid, base) for rid in complaint_group.fired(base.encoded))
+            listing_group = program.groups.get((stratum, "listing"))
+            if listing_group is not None:
+                for subject in listings:
+                    fired.extend((rid, subject) for rid in listing_group.fired(subject.encoded))
+            for step in program.derived_ready.get(stratum, ()):
+                _set_derived(step, fired, base, listings)
+        return _decision(program, fired, trace)
+
+
+def _set_derived(
+    step: _DerivedStep,
+    fired: list[tuple[str, fx.Subject]],
+    base: fx.Subject,
+    listings: list[fx.Subject],
+) -> None:
+    on_complaint = any(rid in step.rules and s.listing is None for rid, s in fired)
+    if step.spec.scope == "complaint":
+        for subject in (base, *listings):
+            fx.set_fact(subject, step.spec, on_complaint)
+        return
+    per_listing = {s.listing for rid, s in fired if rid in step.rules and s.listing is not None}
+    for subject in listings:
+        fx.set_fact(subject, step.spec, on_complaint or subject.listing in per_listing)
+
+
+def _decision(program: _Program, fired: list[tuple[str, fx.Subject]], trace: bool) -> Decision:
+    findings: list[tuple[tuple[int, int, int], Finding]] = []
+    entries: list[tuple[tuple[int, int], TraceEntry]] = []
+    for rid, subject in fired:
+        info = program.info[rid]
+        rule = program.rules[rid]
+        listing = subject.listing
+        if trace:
+            values = {name: fx.json_ready(subject.raw.get(name)) for name in sorted(rule.facts)}
+            entries.append(
+                (
+                    (info.index, -1 if listing is None else listing),
+                    TraceEntry(rule_id=rid, listing=listing, values=values),
+                )
+            )
+        if info.severity is None or info.code is None or info.message is None:
+            continue
+        findings.append(
+            (
+                (_SEVERITY_RANK[info.severity], info.index, -1 if listing is None else listing),
+                Finding(
+                    rule_id=rid,
+                    code=info.code,
+                    category=info.category,
+                    severity=info.severity,
+                    message=info.message.render(subject.raw),
+                    path=_finding_path(program, info, listing),
+                    source=info.source,
+                ),
+            )
+        )
+    findings.sort(key=lambda pair: pair[0])
+    entries.sort(key=lambda pair: pair[0])
+    return Decision.from_findings(
+        [f for _, f in findings],
+        program.bundle.identity,
+        trace=[e for _, e in entries] if trace else None,
+    )
+
+
+def _finding_path(program: _Program, info: RuleInfo, listing: int | None) -> str:
+    spec = program.facts.get(info.path_fact) if info.path_fact else None
+    if listing is not None and (spec is None or spec.scope != "listing"):
+        return f"listings[{listing}]"
+    if spec is None or not spec.path:
+        return ""
+    return spec.document_path(listing)

@@ -1,0 +1,581 @@
+"""The fact catalog: every name a rule can read, its type, and how it is computed.
+
+Python computes facts; YAML decides. A rule names facts by dotted path
+(``right.valid_until``); each fact here has a type the loader checks conditions against, the
+complaint field a finding about it points to, and a function that reads it off a complaint.
+Complaint facts are computed once per evaluation; listing facts once per listing, and a
+listing's rules see the complaint facts too.
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel
+
+from ipp_rules.engine.ir import Encoded, EncodedType, Scope
+from ipp_rules.models import complaint as cm
+
+FactType = Literal["bool", "int", "str", "date", "datetime", "list_str", "list_int"]
+
+ENCODED_TYPES: Mapping[FactType, EncodedType] = {
+    "bool": "bool",
+    "int": "int",
+    "str": "str",
+    "date": "int",
+    "datetime": "int",
+    "list_str": "list_str",
+    "list_int": "list_int",
+}
+
+DERIVED_PREFIX = "derived."
+
+# Until marketplace policies exist, the submission date is read in the marketplace's own
+# timezone from this table (Lazada: the country's; every other marketplace: China's).
+_TIMEZONES: Mapping[str, str] = {
+    "ID": "Asia/Jakarta",
+    "MY": "Asia/Kuala_Lumpur",
+    "PH": "Asia/Manila",
+    "SG": "Asia/Singapore",
+    "TH": "Asia/Bangkok",
+    "VN": "Asia/Ho_Chi_Minh",
+}
+_CHINA = "Asia/Shanghai"
+
+
+def marketplace_timezone(complaint: cm.Complaint) -> ZoneInfo:
+    """The IANA timezone in which the complaint's marketplace keeps its dates."""
+    country = complaint.country
+    return ZoneInfo(_TIMEZONES.get(str(country), _CHINA) if country else _CHINA)
+
+
+ComplaintGetter = Callable[[cm.Complaint], Any]
+ListingGetter = Callable[[cm.Complaint, Any, int], Any]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One fact: its name, type, meaning, and the complaint field it stands for."""
+
+    name: str
+    type: FactType
+    description: str
+    path: str
+    """The complaint field a finding about this fact points to; ``{i}`` is the listing index."""
+    scope: Scope = "complaint"
+    choices: tuple[str, ...] | None = None
+    """For text facts (and lists of text) with a closed set of values: the values."""
+    get: Callable[..., Any] | None = None
+
+    @property
+    def encoded_type(self) -> EncodedType:
+        return ENCODED_TYPES[self.type]
+
+    def document_path(self, listing: int | None) -> str:
+        return self.path.replace("{i}", str(listing)) if listing is not None else self.path
+
+
+def _choices_of(annotation: Any) -> tuple[str, ...] | None:
+    """The allowed values of an enum or literal annotation, looking through wrappers."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _choices_of(typing.get_args(annotation)[0])
+    if origin is Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
+    if origin in (typing.Union, types.UnionType, list, tuple, frozenset, set):
+        found: list[str] = []
+        for arg in typing.get_args(annotation):
+            if arg is type(None) or arg is Ellipsis:
+                continue
+            sub = _choices_of(arg)
+            if sub is None:
+                return None
+            found.extend(v for v in sub if v not in found)
+        return tuple(found) or None
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return tuple(str(m.value) for m in annotation)
+    return None
+
+
+def choices(model: type[BaseModel], field: str) -> tuple[str, ...] | None:
+    """The closed set of values a model field accepts, if it has one."""
+    return _choices_of(model.model_fields[field].annotation)
+
+
+def _with_field(models: Iterable[type[BaseModel]], field: str) -> list[type[BaseModel]]:
+    return [m for m in models if field in m.model_fields]
+
+
+def _union_choices(models: Iterable[type[BaseModel]], field: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for model in models:
+        for value in choices(model, field) or ():
+            if value not in found:
+                found.append(value)
+    return tuple(found)
+
+
+def _right_models() -> tuple[type[BaseModel], ...]:
+    return _union_members(cm.Complaint.model_fields["right"].annotation)
+
+
+def _union_members(annotation: Any) -> tuple[type[BaseModel], ...]:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _union_members(typing.get_args(annotation)[0])
+    args = typing.get_args(annotation)
+    members: list[type[BaseModel]] = []
+    for arg in args or (annotation,):
+        if typing.get_origin(arg) is typing.Annotated:
+            members.extend(_union_members(arg))
+        elif isinstance(arg, type) and issubclass(arg, BaseModel):
+            members.append(arg)
+    return tuple(members)
+
+
+def _item_models(model: type[BaseModel], field: str) -> tuple[type[BaseModel], ...]:
+    annotation = model.model_fields[field].annotation
+    (item,) = typing.get_args(annotation)[:1]
+    return _union_members(item)
+
+
+def _attr(obj: Any, *names: str) -> Any:
+    for name in names:
+        if obj is None:
+            return None
+        obj = getattr(obj, name, None)
+    return obj
+
+
+def _value(v: Any) -> Any:
+    return v.value if isinstance(v, enum.Enum) else v
+
+
+def _submitted_on(c: cm.Complaint) -> date:
+    return c.submitted_at.astimezone(marketplace_timezone(c)).date()
+
+
+def _documents(c: cm.Complaint, kind: str, field: str) -> list[str]:
+    return [str(_value(getattr(d, field))) for d in c.right.documents if _value(d.kind) == kind]
+
+
+def _catalog() -> tuple[FactSpec, ...]:
+    rights = _right_models()
+    evidence_models = _item_models(cm.Complaint, "evidence")
+    document_models = _union_members(
+        typing.get_args(_right_models()[0].model_fields["documents"].annotation)[0]
+    )
+    auth = cm.Authorization
+    specs: list[FactSpec] = [
+        FactSpec(
+            "platform",
+            "str",
+            "The marketplace the complaint is for.",
+            "platform",
+            choices=choices(cm.Complaint, "platform"),
+            get=lambda c: _value(c.platform),
+        ),
+        FactSpec(
+            "country",
+            "str",
+            "Lazada's country platform (absent for other marketplaces).",
+            "country",
+            choices=choices(cm.Complaint, "country"),
+            get=lambda c: _value(c.country),
+        ),
+        FactSpec(
+            "submitted_at",
+            "datetime",
+            "When the complaint was submitted.",
+            "submitted_at",
+            get=lambda c: c.submitted_at,
+        ),
+        FactSpec(
+            "submitted_on",
+            "date",
+            "The submission date in the marketplace's own timezone.",
+            "submitted_at",
+            get=_submitted_on,
+        ),
+        FactSpec(
+            "channel",
+            "str",
+            "How the complaint arrived.",
+            "channel",
+            choices=choices(cm.Complaint, "channel"),
+            get=lambda c: _value(c.channel),
+        ),
+        FactSpec(
+            "complaint_type",
+            "str",
+            "Product listing or store front.",
+            "complaint_type",
+            choices=choices(cm.Complaint, "complaint_type"),
+            get=lambda c: _value(c.complaint_type),
+        ),
+        FactSpec(
+            "reason",
+            "str",
+            "The reason chosen for the complaint.",
+            "reason",
+            choices=choices(cm.Complaint, "reason"),
+            get=lambda c: _value(c.reason),
+        ),
+        FactSpec(
+            "complainant.kind",
+            "str",
+            "Individual or business.",
+            "complainant.kind",
+            choices=choices(cm.Complainant, "kind"),
+            get=lambda c: _value(c.complainant.kind),
+        ),
+        FactSpec(
+            "complainant.role",
+            "str",
+            "Rights holder or authorised agent.",
+            "complainant.role",
+            choices=choices(cm.Complainant, "role"),
+            get=lambda c: _value(c.complainant.role),
+        ),
+        FactSpec(
+            "complainant.location",
+            "str",
+            "Mainland China or elsewhere.",
+            "complainant.location",
+            choices=choices(cm.Complainant, "location"),
+            get=lambda c: _value(c.complainant.location),
+        ),
+        FactSpec(
+            "complainant.identity_verified",
+            "bool",
+            "The complainant's proof of identity has been verified.",
+            "complainant.identity_verified",
+            get=lambda c: c.complainant.identity_verified,
+        ),
+        FactSpec(
+            "complainant.good_faith_member",
+            "bool",
+            "The complainant is a Good Faith Program member (absent if not stated).",
+            "complainant.good_faith_member",
+            get=lambda c: c.complainant.good_faith_member,
+        ),
+        FactSpec(
+            "complainant.authorization.document",
+            "str",
+            "The kind of proof of authorisation on file (absent if none).",
+            "complainant.authorization",
+            choices=choices(auth, "document"),
+            get=lambda c: _value(_attr(c.complainant.authorization, "document")),
+        ),
+        FactSpec(
+            "complainant.authorization.valid_from",
+            "date",
+            "First day of the authorisation.",
+            "complainant.authorization.valid_from",
+            get=lambda c: _attr(c.complainant.authorization, "valid_from"),
+        ),
+        FactSpec(
+            "complainant.authorization.valid_until",
+            "date",
+            "Last day of the authorisation.",
+            "complainant.authorization.valid_until",
+            get=lambda c: _attr(c.complainant.authorization, "valid_until"),
+        ),
+        FactSpec(
+            "complainant.authorization.rights",
+            "list_str",
+            "Ids of the rights the authorisation covers; empty means all of them.",
+            "complainant.authorization.rights",
+            get=lambda c: list(_attr(c.complainant.authorization, "rights") or ()),
+        ),
+        FactSpec(
+            "right.id",
+            "str",
+            "The id of the right the complaint relies on.",
+            "right.id",
+            get=lambda c: c.right.id,
+        ),
+        FactSpec(
+            "right.type",
+            "str",
+            "Trademark, copyright, patent or design.",
+            "right.type",
+            choices=_union_choices(rights, "type"),
+            get=lambda c: _value(c.right.type),
+        ),
+        FactSpec(
+            "right.status",
+            "str",
+            "The right's authentication status in the account.",
+            "right.status",
+            choices=_union_choices(rights, "status"),
+            get=lambda c: _value(c.right.status),
+        ),
+        FactSpec(
+            "right.jurisdiction",
+            "str",
+            "Where the right is registered (ISO 3166-1 alpha-2; WO for WIPO).",
+            "right.jurisdiction",
+            get=lambda c: c.right.jurisdiction,
+        ),
+        FactSpec(
+            "right.designations",
+            "list_str",
+            "Countries designated by a WIPO international registration.",
+            "right.designations",
+            get=lambda c: list(c.right.designations),
+        ),
+        FactSpec(
+            "right.registration_number",
+            "str",
+            "The registration number.",
+            "right.registration_number",
+            get=lambda c: c.right.registration_number,
+        ),
+        FactSpec(
+            "right.registered",
+            "bool",
+            "Copyright: the work is registered (absent for other rights).",
+            "right.registered",
+            get=lambda c: getattr(c.right, "registered", None),
+        ),
+        FactSpec(
+            "right.nice_classes",
+            "list_int",
+            "Trademark: the Nice classes it covers.",
+            "right.nice_classes",
+            get=lambda c: list(getattr(c.right, "nice_classes", None) or ()),
+        ),
+        FactSpec(
+            "right.similar_groups",
+            "list_str",
+            "Trademark: China's similar-goods groups it covers.",
+            "right.similar_groups",
+            get=lambda c: list(getattr(c.right, "similar_groups", None) or ()),
+        ),
+        FactSpec(
+            "right.patent_kind",
+            "str",
+            "Patent: invention, utility model or design.",
+            "right.patent_kind",
+            choices=_union_choices(_with_field(rights, "patent_kind"), "patent_kind"),
+            get=lambda c: _value(getattr(c.right, "patent_kind", None)),
+        ),
+        FactSpec(
+            "right.filed_on",
+            "date",
+            "Patent or design: the filing date.",
+            "right.filed_on",
+            get=lambda c: getattr(c.right, "filed_on", None),
+        ),
+        FactSpec(
+            "right.valid_from",
+            "date",
+            "First day the right is valid.",
+            "right.valid_from",
+            get=lambda c: c.right.valid_from,
+        ),
+        FactSpec(
+            "right.valid_until",
+            "date",
+            "Last day the right is valid.",
+            "right.valid_until",
+            get=lambda c: c.right.valid_until,
+        ),
+        FactSpec(
+            "right.language",
+            "str",
+            "Language of the certificate (ISO 639-1).",
+            "right.language",
+            get=lambda c: c.right.language,
+        ),
+        FactSpec(
+            "right.documents",
+            "list_str",
+            "Kinds of the documents on file with the right.",
+            "right.documents",
+            choices=_union_choices(document_models, "kind"),
+            get=lambda c: [str(_value(d.kind)) for d in c.right.documents],
+        ),
+        FactSpec(
+            "right.territorial_extension_countries",
+            "list_str",
+            "Countries with a territorial-extension certificate on file.",
+            "right.documents",
+            get=lambda c: _documents(c, "territorial_extension_certificate", "country"),
+        ),
+        FactSpec(
+            "right.translation_languages",
+            "list_str",
+            "Languages of the translations on file.",
+            "right.documents",
+            get=lambda c: _documents(c, "translation", "language"),
+        ),
+        FactSpec(
+            "right.patent_evaluation_conclusions",
+            "list_str",
+            "Conclusions of the Patent Evaluation Reports on file.",
+            "right.documents",
+            choices=("positive", "negative"),
+            get=lambda c: _documents(c, "patent_evaluation_report", "conclusion"),
+        ),
+        FactSpec(
+            "listings.count",
+            "int",
+            "How many listings the complaint names.",
+            "listings",
+            get=lambda c: len(c.listings),
+        ),
+        FactSpec(
+            "evidence.kinds",
+            "list_str",
+            "Kinds of the evidence items supplied.",
+            "evidence",
+            choices=_union_choices(evidence_models, "kind"),
+            get=lambda c: [str(_value(e.kind)) for e in c.evidence],
+        ),
+        FactSpec(
+            "evidence.count",
+            "int",
+            "How many evidence items are supplied.",
+            "evidence",
+            get=lambda c: len(c.evidence),
+        ),
+        FactSpec(
+            "listing.index",
+            "int",
+            "The listing's position in the complaint, from 0.",
+            "listings[{i}]",
+            scope="listing",
+            get=lambda c, item, i: i,
+        ),
+        FactSpec(
+            "listing.url",
+            "str",
+            "The listing's URL as given.",
+            "listings[{i}].url",
+            scope="listing",
+            get=lambda c, item, i: item.url,
+        ),
+        FactSpec(
+            "listing.nice_class",
+            "int",
+            "The Nice class of the listed goods.",
+            "listings[{i}].nice_class",
+            scope="listing",
+            get=lambda c, item, i: item.nice_class,
+        ),
+        FactSpec(
+            "listing.similar_group",
+            "str",
+            "China's similar-goods group of the listed goods.",
+            "listings[{i}].similar_group",
+            scope="listing",
+            get=lambda c, item, i: item.similar_group,
+        ),
+        FactSpec(
+            "listing.category",
+            "str",
+            "The marketplace category of the listed goods.",
+            "listings[{i}].category",
+            scope="listing",
+            get=lambda c, item, i: item.category,
+        ),
+    ]
+    return tuple(specs)
+
+
+CATALOG: tuple[FactSpec, ...] = _catalog()
+FACTS: Mapping[str, FactSpec] = {spec.name: spec for spec in CATALOG}
+
+
+def derived_fact(name: str, scope: Scope) -> FactSpec:
+    """The spec of a fact a rule derives: true when one of its rules fired."""
+    return FactSpec(
+        f"{DERIVED_PREFIX}{name}",
+        "bool",
+        f"Derived by the bundle's rules: {name}.",
+        "listings[{i}]" if scope == "listing" else "",
+        scope=scope,
+    )
+
+
+def encode(spec: FactSpec, value: Any) -> Encoded | None:
+    """A fact value as the engine sees it; None for an absent fact."""
+    if value is None:
+        return None
+    kind = spec.type
+    if kind == "date":
+        assert isinstance(value, date)
+        return value.toordinal()
+    if kind == "datetime":
+        assert isinstance(value, datetime)
+        return int(value.astimezone(UTC).timestamp())
+    if kind in ("list_str", "list_int"):
+        return tuple(_value(v) for v in value)
+    return _value(value)  # type: ignore[no-any-return]
+
+
+def decode_literal(spec_type: FactType, value: Any) -> Encoded:
+    """A literal from a ruleset, already type-checked, in its encoded form."""
+    if spec_type == "date":
+        return date.fromisoformat(value).toordinal() if isinstance(value, str) else int(value)
+    if spec_type == "datetime":
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return int(parsed.astimezone(UTC).timestamp())
+    return value  # type: ignore[no-any-return]
+
+
+def json_ready(value: Any) -> Any:
+    """A raw fact value as JSON (for traces): dates in ISO form, enums as their value."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return _value(value)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The facts of one thing the rules look at: the complaint, or one of its listings."""
+
+    raw: dict[str, Any]
+    encoded: dict[str, Encoded]
+    listing: int | None = None
+
+
+def _add(subject: Subject, spec: FactSpec, value: Any) -> None:
+    subject.raw[spec.name] = value
+    encoded = encode(spec, value)
+    if encoded is not None:
+        subject.encoded[spec.name] = encoded
+
+
+def complaint_subject(complaint: cm.Complaint) -> Subject:
+    subject = Subject({}, {})
+    for spec in CATALOG:
+        if spec.scope == "complaint" and spec.get is not None:
+            _add(subject, spec, spec.get(complaint))
+    return subject
+
+
+def listing_subjects(complaint: cm.Complaint, base: Subject) -> list[Subject]:
+    subjects = []
+    for index, item in enumerate(complaint.listings):
+        subject = Subject(dict(base.raw), dict(base.encoded), listing=index)
+        for spec in CATALOG:
+            if spec.scope == "listing" and spec.get is not None:
+                _add(subject, spec, spec.get(complaint, item, index))
+        subjects.append(subject)
+    return subjects
+
+
+def set_fact(subject: Subject, spec: FactSpec, value: Any) -> None:
+    """Set a derived fact on a subject."""
+    _add(subject, spec, value)

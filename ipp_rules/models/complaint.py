@@ -1,0 +1,503 @@
+"""The complaint document (v1) as typed, immutable models.
+
+The field names and values are the public contract (DESIGN.md section 6). The models only
+check the *shape* of a complaint: types, closed value sets, bounds, and the few cross-field
+facts without which the document means nothing (a Lazada complaint names its country). Whether
+a complaint is admissible is decided by the rulesets, as findings; so a listing URL is any
+text here, an agent without an authorisation is a valid document, and 301 listings are too.
+
+Inputs come from outside and are hostile until validated: every string, list and number is
+bounded, booleans and integers are strict (``"yes"`` is not true, ``"25"`` is not 25), dates
+are ``YYYY-MM-DD`` and times carry a UTC offset. A field that expects text also takes a plain
+YAML number as the text it was written as (``platform: 1688``, ``similar_groups: [0304]``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ipp_rules.models.marketplace import LazadaCountry, Platform
+from ipp_rules.scalars import source_text
+
+__all__ = [
+    "COMPLAINT_SCHEMA_ID",
+    "Authority",
+    "Authorization",
+    "AuthorizationDocument",
+    "BasicDocument",
+    "Channel",
+    "ClaimChartEvidence",
+    "ComparisonImageEvidence",
+    "Complainant",
+    "ComplainantKind",
+    "ComplainantLocation",
+    "ComplainantRole",
+    "Complaint",
+    "ComplaintType",
+    "CopyrightRight",
+    "DecisionEvidence",
+    "DescriptionEvidence",
+    "DesignRight",
+    "EvaluationConclusion",
+    "Evidence",
+    "Listing",
+    "PatentEvaluationReport",
+    "PatentKind",
+    "PatentRight",
+    "Reason",
+    "Right",
+    "RightDocument",
+    "RightStatus",
+    "SourceText",
+    "TerritorialExtensionCertificate",
+    "TestBuyReportEvidence",
+    "TrademarkRight",
+    "Translation",
+    "complaint_json_schema",
+]
+
+COMPLAINT_SCHEMA_ID = "urn:ipp-rules:schema:complaint:v1"
+
+# ---------------------------------------------------------------------------------------------
+# Field types
+
+_T = TypeVar("_T")
+
+SourceText: TypeAlias = Annotated[_T, BeforeValidator(source_text)]
+"""A text (or text enum) field: a plain YAML number arrives as the text it was written as."""
+
+Code: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=64)]]
+"""An id, code, registration number or order number."""
+
+Url: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=2048)]]
+"""A URL or a reference to a file; never parsed here (spoofed URLs are findings, not errors)."""
+
+Label: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=256)]]
+"""A short name, such as a marketplace category."""
+
+FreeText: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=10_000)]]
+
+CountryCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]]
+"""ISO 3166-1 alpha-2, upper case; ``WO`` is WIPO (an international registration)."""
+
+LanguageCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[a-z]{2}$")]]
+"""ISO 639-1, lower case."""
+
+SimilarGroup: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[0-9]{4}$")]]
+"""A group of China's similar-goods table (区分表), four digits such as ``"0304"``."""
+
+NiceClass: TypeAlias = Annotated[StrictInt, Field(ge=1, le=45)]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.{0,40}", re.DOTALL)
+
+
+def _date_input(value: Any) -> Any:
+    """Only a date or ``YYYY-MM-DD`` text: no timestamps, no date-times cut to their date."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        if _ISO_DATE.fullmatch(value):
+            return value
+        raise PydanticCustomError("date_parsing", "Input should be a date written YYYY-MM-DD")
+    raise PydanticCustomError("date_type", "Input should be a date written YYYY-MM-DD")
+
+
+def _datetime_input(value: Any) -> Any:
+    """Only a datetime or ISO-8601 date-and-time text: no Unix timestamps, no bare dates."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        if _ISO_DATETIME.fullmatch(value):
+            return value
+        raise PydanticCustomError(
+            "datetime_parsing", "Input should be an ISO-8601 date and time with a UTC offset"
+        )
+    raise PydanticCustomError(
+        "datetime_type", "Input should be an ISO-8601 date and time with a UTC offset"
+    )
+
+
+IsoDate: TypeAlias = Annotated[date, BeforeValidator(_date_input)]
+AwareTimestamp: TypeAlias = Annotated[AwareDatetime, BeforeValidator(_datetime_input)]
+
+_H = TypeVar("_H", str, int)
+
+
+def _unique(values: tuple[_H, ...]) -> tuple[_H, ...]:
+    """A list whose values may each appear once; the error names the second occurrence."""
+    first: dict[_H, int] = {}
+    for index, value in enumerate(values):
+        seen = first.setdefault(value, index)
+        if seen != index:
+            raise PydanticCustomError(
+                "duplicate_item",
+                "expected each value once, got {value} again (first at position {first})",
+                {"value": value, "first": seen, "index": index},
+            )
+    return values
+
+
+_UNIQUE_ITEMS: dict[str, JsonValue] = {"uniqueItems": True}
+"""JSON Schema for a list checked by :func:`_unique`."""
+
+
+def _period_end(valid_until: date | None, info: ValidationInfo) -> date | None:
+    valid_from = info.data.get("valid_from")
+    if valid_until is not None and valid_from is not None and valid_until < valid_from:
+        raise PydanticCustomError(
+            "date_order",
+            "expected a date on or after valid_from ({valid_from}), got {valid_until}",
+            {"valid_until": valid_until.isoformat(), "valid_from": valid_from.isoformat()},
+        )
+    return valid_until
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Closed value sets
+
+
+class Channel(StrEnum):
+    """How the complaint arrived."""
+
+    IPP_ACCOUNT = "ipp_account"
+    ONLINE_FORM = "online_form"
+    EMAIL = "email"
+
+
+class ComplaintType(StrEnum):
+    PRODUCT_LISTING = "product_listing"
+    STORE_FRONT = "store_front"
+
+
+class Reason(StrEnum):
+    """The reason chosen for the complaint (the IPP reason code family)."""
+
+    COUNTERFEIT = "counterfeit"
+    TRADEMARK_MISUSE = "trademark_misuse"
+    IMAGE_MISUSE = "image_misuse"
+    COPYRIGHT_INFRINGEMENT = "copyright_infringement"
+    PATENT_INFRINGEMENT = "patent_infringement"
+    DESIGN_INFRINGEMENT = "design_infringement"
+    TEST_BUY = "test_buy"
+    MODEL_NOT_EXIST = "model_not_exist"
+
+
+class ComplainantKind(StrEnum):
+    INDIVIDUAL = "individual"
+    BUSINESS = "business"
+
+
+class ComplainantRole(StrEnum):
+    RIGHTS_HOLDER = "rights_holder"
+    AUTHORIZED_AGENT = "authorized_agent"
+
+
+class ComplainantLocation(StrEnum):
+    MAINLAND_CHINA = "mainland_china"
+    OTHER = "other"
+
+
+class AuthorizationDocument(StrEnum):
+    POWER_OF_ATTORNEY = "power_of_attorney"
+    LETTER_OF_AUTHORIZATION = "letter_of_authorization"
+
+
+class RightStatus(StrEnum):
+    """The right's authentication status in the complainant's IPP account."""
+
+    UNDER_AUTHENTICATION = "under_authentication"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    AUTHENTICATED = "authenticated"
+    WITHDRAWN = "withdrawn"
+
+
+class PatentKind(StrEnum):
+    INVENTION = "invention"
+    UTILITY_MODEL = "utility_model"
+    DESIGN = "design"
+
+
+class EvaluationConclusion(StrEnum):
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+
+
+class Authority(StrEnum):
+    """Who made a decision given as evidence."""
+
+    COURT = "court"
+    ADMINISTRATIVE = "administrative"
+
+
+# ---------------------------------------------------------------------------------------------
+# Complainant
+
+
+class Authorization(_Model):
+    """An agent's proof of authorisation by the rights holder."""
+
+    document: SourceText[AuthorizationDocument]
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
+    rights: tuple[Code, ...] = Field(default=(), max_length=1000)
+    """Ids of the rights it covers; empty means all of the principal's rights."""
+
+    @field_validator("valid_until")
+    @classmethod
+    def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _period_end(value, info)
+
+
+class Complainant(_Model):
+    """Who files the complaint. An agent without an authorisation is a finding, not an error."""
+
+    kind: SourceText[ComplainantKind]
+    role: SourceText[ComplainantRole]
+    location: SourceText[ComplainantLocation]
+    identity_verified: StrictBool
+    authorization: Authorization | None = None
+    good_faith_member: StrictBool | None = None
+    """Stated by the sender; ``engine.good_faith()`` derives it from a reporting history."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents on file with a right
+
+
+class BasicDocument(_Model):
+    """A document known by its kind alone."""
+
+    kind: Literal["registration_certificate", "renewal", "assignment", "copyright_claim_statement"]
+
+
+class PatentEvaluationReport(_Model):
+    """CNIPA's Patent Right Evaluation Report, with its conclusion."""
+
+    kind: Literal["patent_evaluation_report"]
+    conclusion: SourceText[EvaluationConclusion]
+
+
+class TerritorialExtensionCertificate(_Model):
+    """Proof that an international (WO) registration extends to a country."""
+
+    kind: Literal["territorial_extension_certificate"]
+    country: CountryCode
+
+
+class Translation(_Model):
+    """A translation of the certificate."""
+
+    kind: Literal["translation"]
+    language: LanguageCode
+
+
+RightDocument: TypeAlias = Annotated[
+    BasicDocument | PatentEvaluationReport | TerritorialExtensionCertificate | Translation,
+    Field(discriminator="kind"),
+]
+
+# ---------------------------------------------------------------------------------------------
+# Rights
+
+
+class _RightBase(_Model):
+    id: Code
+    status: SourceText[RightStatus]
+    jurisdiction: CountryCode
+    designations: Annotated[tuple[CountryCode, ...], AfterValidator(_unique)] = Field(
+        default=(), max_length=250, json_schema_extra=_UNIQUE_ITEMS
+    )
+    """Countries designated by an international (WO) registration."""
+    registration_number: Code | None = None
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
+    language: LanguageCode | None = None
+    """Language of the certificate."""
+    documents: tuple[RightDocument, ...] = Field(default=(), max_length=100)
+
+    @field_validator("designations")
+    @classmethod
+    def _designations_only_for_wo(
+        cls, value: tuple[str, ...], info: ValidationInfo
+    ) -> tuple[str, ...]:
+        jurisdiction = info.data.get("jurisdiction")
+        if value and jurisdiction is not None and jurisdiction != "WO":
+            raise PydanticCustomError(
+                "designations_without_wo",
+                "expected no designations, since they belong to an international registration "
+                "(jurisdiction WO), got {count} with jurisdiction {jurisdiction}",
+                {"count": len(value), "jurisdiction": jurisdiction},
+            )
+        return value
+
+    @field_validator("valid_until")
+    @classmethod
+    def _ends_after_start(cls, value: date | None, info: ValidationInfo) -> date | None:
+        return _period_end(value, info)
+
+
+class TrademarkRight(_RightBase):
+    type: Literal["trademark"]
+    nice_classes: Annotated[tuple[NiceClass, ...], AfterValidator(_unique)] = Field(
+        min_length=1, max_length=45, json_schema_extra=_UNIQUE_ITEMS
+    )
+    similar_groups: Annotated[tuple[SimilarGroup, ...], AfterValidator(_unique)] = Field(
+        default=(), max_length=1000, json_schema_extra=_UNIQUE_ITEMS
+    )
+    """China's similar-goods groups the mark covers, when known."""
+
+
+class CopyrightRight(_RightBase):
+    type: Literal["copyright"]
+    registered: StrictBool = True
+    """False for an unregistered work (it then needs a copyright claim statement)."""
+
+
+class PatentRight(_RightBase):
+    type: Literal["patent"]
+    patent_kind: SourceText[PatentKind]
+    filed_on: IsoDate | None = None
+
+
+class DesignRight(_RightBase):
+    """A registered design (Lazada)."""
+
+    type: Literal["design"]
+    filed_on: IsoDate | None = None
+
+
+Right: TypeAlias = Annotated[
+    TrademarkRight | CopyrightRight | PatentRight | DesignRight, Field(discriminator="type")
+]
+
+# ---------------------------------------------------------------------------------------------
+# Listings and evidence
+
+
+class Listing(_Model):
+    """One listing complained about, with the class or category of the goods it offers."""
+
+    url: Url
+    nice_class: NiceClass | None = None
+    similar_group: SimilarGroup | None = None
+    category: Label | None = None
+
+
+class DescriptionEvidence(_Model):
+    kind: Literal["description"]
+    text: FreeText
+
+
+class ComparisonImageEvidence(_Model):
+    kind: Literal["comparison_image"]
+    reference: Url | None = None
+
+
+class TestBuyReportEvidence(_Model):
+    """A test-buy report (signed or sealed by the rights holder) and its order number."""
+
+    __test__: ClassVar[bool] = False  # not a pytest test class
+
+    kind: Literal["test_buy_report"]
+    order_number: Code
+    signed: StrictBool = True
+
+
+class ClaimChartEvidence(_Model):
+    kind: Literal["claim_chart"]
+    reference: Url | None = None
+
+
+class DecisionEvidence(_Model):
+    """A judicial or administrative decision."""
+
+    kind: Literal["decision"]
+    authority: SourceText[Authority]
+    reference: Url | None = None
+
+
+Evidence: TypeAlias = Annotated[
+    DescriptionEvidence
+    | ComparisonImageEvidence
+    | TestBuyReportEvidence
+    | ClaimChartEvidence
+    | DecisionEvidence,
+    Field(discriminator="kind"),
+]
+
+# ---------------------------------------------------------------------------------------------
+# The complaint
+
+
+class Complaint(_Model):
+    """An IP takedown complaint for one of the Alibaba group marketplaces (document v1)."""
+
+    platform: SourceText[Platform]
+    country: SourceText[LazadaCountry] | None = Field(default=None, validate_default=True)
+    """Lazada's country platform: required for Lazada, absent for every other marketplace."""
+    submitted_at: AwareTimestamp
+    channel: SourceText[Channel]
+    complaint_type: SourceText[ComplaintType]
+    reason: SourceText[Reason]
+    complainant: Complainant
+    right: Right
+    listings: tuple[Listing, ...] = Field(max_length=5000)
+    evidence: tuple[Evidence, ...] = Field(default=(), max_length=200)
+
+    @field_validator("country")
+    @classmethod
+    def _country_matches_platform(
+        cls, value: LazadaCountry | None, info: ValidationInfo
+    ) -> LazadaCountry | None:
+        platform = info.data.get("platform")
+        if platform is None:
+            return value
+        if platform is Platform.LAZADA and value is None:
+            raise PydanticCustomError(
+                "country_required",
+                "expected a country for a lazada complaint (one of {countries}), got none",
+                {"countries": ", ".join(LazadaCountry)},
+            )
+        if platform is not Platform.LAZADA and value is not None:
+            raise PydanticCustomError(
+                "country_not_allowed",
+                "expected no country, since only a lazada complaint has one and platform is "
+                "{platform}, got {country}",
+                {"platform": platform.value, "country": value.value},
+            )
+        return value
+
+
+def complaint_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the complaint document, generated from the models."""
+    schema = Complaint.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": COMPLAINT_SCHEMA_ID,
+        **schema,
+        "title": "IPP complaint document (v1)",
+    }

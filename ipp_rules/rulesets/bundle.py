@@ -1,0 +1,222 @@
+"""Loading a bundle folder: manifest, rule files and tables, strictly, with every error located."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ipp_rules.errors import Problem, RulesetError
+from ipp_rules.models.decision import BundleIdentity
+from ipp_rules.rulesets import format as fmt
+from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+
+MANIFEST = "bundle.yaml"
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A loaded, compiled bundle and its identity."""
+
+    root: Path
+    manifest: fmt.Manifest
+    identity: BundleIdentity
+    compiled: CompiledBundle
+    files: tuple[str, ...]
+    """The files that make up the bundle's identity, manifest first."""
+
+
+def _known_keys() -> list[str]:
+    keys: set[str] = set()
+    for model in (
+        fmt.Manifest,
+        fmt.RuleFile,
+        fmt.Rule,
+        fmt.FactTests,
+        fmt.Condition,
+        fmt.FactRefSpec,
+        fmt.TableRefSpec,
+        fmt.TestFile,
+        fmt.TestCase,
+        fmt.Expectation,
+    ):
+        for name, info in model.model_fields.items():
+            keys.add(info.alias or name)
+    return sorted(keys)
+
+
+_KNOWN_KEYS = _known_keys()
+
+
+def yaml_path(data: Any, loc: Iterable[str | int]) -> tuple[str | int, ...]:
+    """The path inside the YAML data that a pydantic error location points to.
+
+    Steps that do not exist in the data (union member names pydantic adds to locations) are
+    skipped.
+    """
+    path: list[str | int] = []
+    node = data
+    for step in loc:
+        in_dict = isinstance(node, dict) and isinstance(step, str) and step in node
+        in_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if in_dict or in_list:
+            node = node[step]
+            path.append(step)
+        elif isinstance(node, dict) and isinstance(step, str):
+            path.append(step)  # a missing key: point at its mapping
+            node = None
+    return tuple(path)
+
+
+def validation_problems(exc: ValidationError, doc: YamlDocument) -> list[Problem]:
+    """Pydantic errors as located problems, in words a policy analyst can act on."""
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in exc.errors(include_url=False):
+        path = yaml_path(doc.data, error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            key = str(error["loc"][-1])
+            close = difflib.get_close_matches(key, _KNOWN_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            message = f"unknown key '{key}'{hint}"
+            location = doc.location(path, key=True)
+        elif kind == "missing":
+            message = f"missing required key '{error['loc'][-1]}'"
+            location = doc.location(path[:-1] if path and path[-1] == error["loc"][-1] else path)
+        else:
+            message = error["msg"]
+            given = error.get("input")
+            if kind.endswith("_type") or kind in (
+                "literal_error",
+                "string_pattern_mismatch",
+                "enum",
+            ):
+                message = f"{message} (got {_short(given)})"
+            if (
+                kind == "bool_type"
+                and isinstance(given, str)
+                and given.lower() in {"yes", "no", "on", "off", "y", "n"}
+            ):
+                message = f"'{given}' is text here, not a yes/no value: write true or false"
+            location = doc.location(path)
+        if (location, message) not in seen:
+            seen.add((location, message))
+            problems.append(Problem(location, message, kind))
+    return problems
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate_document(model: type[Model], doc: YamlDocument) -> tuple[Model | None, list[Problem]]:
+    """Validate a YAML document against a format model, with located problems."""
+    if not isinstance(doc.data, dict):
+        return None, [
+            Problem(
+                doc.location(()),
+                "expected a mapping of keys to values at the top of the file",
+                "not_a_mapping",
+            )
+        ]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, doc)
+
+
+def _fingerprint(root: Path, names: Sequence[str]) -> str:
+    digest = hashlib.sha256(b"ipp-rules bundle v1\0")
+    for name in names:
+        data = (root / name).read_bytes()
+        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
+
+
+def resolve_bundle_root(path: str | os.PathLike[str]) -> Path:
+    root = Path(path)
+    if root.is_file() and root.name == MANIFEST:
+        root = root.parent
+    return root
+
+
+def load_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Load and compile the bundle in ``path``; RulesetError lists every problem found."""
+    root = resolve_bundle_root(path)
+    manifest_path = root / MANIFEST
+    if not manifest_path.is_file():
+        raise RulesetError(
+            [Problem(str(root), f"not a bundle: no {MANIFEST} in this folder", "no_manifest")]
+        )
+    manifest_doc = load_yaml_file(manifest_path, display_name=_display(root, MANIFEST))
+    manifest, problems = validate_document(fmt.Manifest, manifest_doc)
+    if manifest is None:
+        raise RulesetError(problems)
+
+    sourced: list[SourcedRule] = []
+    tables: dict[str, tuple[Any, YamlDocument, tuple[str | int, ...]]] = {}
+    seen_files: set[str] = set()
+    for index, name in enumerate(manifest.rulesets):
+        where = manifest_doc.location(("rulesets", index))
+        if name in seen_files:
+            problems.append(Problem(where, f"'{name}' is listed twice", "duplicate_file"))
+            continue
+        seen_files.add(name)
+        file_path = root / name
+        if not file_path.is_file():
+            problems.append(
+                Problem(where, f"no file '{name}' in the bundle folder", "missing_file")
+            )
+            continue
+        try:
+            doc = load_yaml_file(file_path, display_name=_display(root, name))
+        except RulesetError as exc:
+            problems.extend(exc.problems)
+            continue
+        rule_file, file_problems = validate_document(fmt.RuleFile, doc)
+        problems.extend(file_problems)
+        if rule_file is None:
+            continue
+        for table_name in rule_file.tables:
+            if table_name in tables:
+                first = tables[table_name][1].location(("tables", table_name), key=True)
+                problems.append(
+                    Problem(
+                        doc.location(("tables", table_name), key=True),
+                        f"table '{table_name}' is defined twice (first at {first})",
+                        "duplicate_table",
+                    )
+                )
+                continue
+            tables[table_name] = (doc.data["tables"][table_name], doc, ("tables", table_name))
+        for rule_index, rule in enumerate(rule_file.rules):
+            sourced.append(SourcedRule(rule, rule_file, doc, ("rules", rule_index)))
+    if problems:
+        raise RulesetError(problems)
+    compiled, problems = compile_bundle(sourced, tables)
+    if compiled is None:
+        raise RulesetError(problems)
+    files = (MANIFEST, *manifest.rulesets)
+    identity = BundleIdentity(
+        name=manifest.name, version=manifest.version, sha256=_fingerprint(root, files)
+    )
+    return Bundle(root, manifest, identity, compiled, files)
+
+
+def _display(root: Path, name: str) -> str:
+    """A file name as errors show it: relative to the working directory when it can be."""
+    full = root / name
+    try:
+        return str(full.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(full)

@@ -1,0 +1,275 @@
+"""The ruleset file format, as pydantic models: the single source of its validation and schema.
+
+A bundle is a folder: ``bundle.yaml`` (the manifest) names the rule files in order; each rule
+file holds the rules of one area and may define named tables; ``tests/`` holds test cases.
+Condition *structure* is checked here; whether a path names a fact and whether a value fits
+the fact's type is checked by the compiler, which knows the fact catalog.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    model_validator,
+)
+
+from ipp_rules.models.decision import Category
+from ipp_rules.scalars import source_text
+
+SCHEMA_VERSION = 1
+
+Text = Annotated[str, BeforeValidator(source_text)]
+Name = Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+RuleId = Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=128)]
+Code = Annotated[Text, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
+FactPath = Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=128)]
+
+OutcomeName = Literal["reject", "needs_info", "warn", "info", "derive"]
+
+SCALAR_SCHEMA: dict[str, Any] = {"type": ["string", "integer", "boolean"]}
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+class FactRefSpec(Strict):
+    """``{fact: right.valid_until}``: compare with another fact instead of a literal."""
+
+    fact: FactPath
+
+
+class TableRefSpec(Strict):
+    """``{table: name}``, or ``{table: name, key: {fact: platform}}`` for a keyed table."""
+
+    table: Name
+    key: FactRefSpec | None = None
+
+
+def _scalar(value: Any) -> Any:
+    """A literal value: text, a whole number, true/false (dates are written as text)."""
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):  # PlainFloat too
+        raise ValueError("fractional numbers are not supported here; use a whole number")
+    raise ValueError("expected a single value (text, a whole number, true or false)")
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return FactRefSpec.model_validate(value)
+    return _scalar(value)
+
+
+def _values(value: Any) -> Any:
+    if isinstance(value, dict):
+        return TableRefSpec.model_validate(value)
+    if isinstance(value, list):
+        if len(value) > 10_000:
+            raise ValueError("a list may hold at most 10,000 values; use a table")
+        return [_scalar(v) for v in value]
+    raise ValueError("expected a list of values or a table reference like {table: name}")
+
+
+_FACT_REF_SCHEMA = {"$ref": "#/$defs/FactRefSpec"}
+_TABLE_REF_SCHEMA = {"$ref": "#/$defs/TableRefSpec"}
+Value = Annotated[
+    Any,
+    AfterValidator(_value),
+    WithJsonSchema({"anyOf": [SCALAR_SCHEMA, _FACT_REF_SCHEMA]}),
+]
+Values = Annotated[
+    Any,
+    AfterValidator(_values),
+    WithJsonSchema({"anyOf": [{"type": "array", "items": SCALAR_SCHEMA}, _TABLE_REF_SCHEMA]}),
+]
+Literal1 = Annotated[Any, AfterValidator(_scalar), WithJsonSchema(SCALAR_SCHEMA)]
+ContainsValue = Value
+
+
+class FactTests(Strict):
+    """The tests on one fact, all of which must hold: ``{gte: 1, lte: 45}``."""
+
+    eq: Value = None
+    ne: Value = None
+    in_: Values = Field(None, alias="in")
+    not_in: Values = None
+    lt: Value = None
+    lte: Value = None
+    gt: Value = None
+    gte: Value = None
+    exists: StrictBool | None = None
+    matches: Annotated[str, Field(max_length=200)] | None = None
+    contains: ContainsValue = None
+    intersects: Values = None
+    subset_of: Values = None
+    empty: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _one_test_at_least(self) -> FactTests:
+        if not self.model_fields_set:
+            raise ValueError("give at least one test, e.g. {eq: value}")
+        return self
+
+
+class Condition(BaseModel):
+    """A condition: every entry must hold.
+
+    An entry is a fact path with its tests (``right.status: {eq: authenticated}``), or one of
+    the words ``all`` (every condition in the list holds), ``any`` (at least one holds) and
+    ``not`` (the condition does not hold).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=False)
+    __pydantic_extra__: dict[str, FactTests] = Field(init=False)
+
+    all: Annotated[list[Condition], Field(min_length=1, max_length=500)] | None = None
+    any: Annotated[list[Condition], Field(min_length=1, max_length=500)] | None = None
+    not_: Condition | None = Field(None, alias="not")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        if not self.model_fields_set and not self.model_extra:
+            raise ValueError("a condition names at least one fact, or all/any/not")
+        return self
+
+    @property
+    def tests(self) -> dict[str, FactTests]:
+        """The fact entries, in the order written."""
+        return dict(self.model_extra or {})
+
+
+class Rule(Strict):
+    """One rule: when its condition holds, it gives its outcome."""
+
+    id: RuleId
+    title: Annotated[Text, Field(min_length=1, max_length=200)]
+    source: Annotated[Text, Field(min_length=1, max_length=500)]
+    when: Condition
+    outcome: OutcomeName
+    derive: Name | None = None
+    code: Code | None = None
+    category: Category | None = None
+    message: Annotated[Text, Field(max_length=2000)] | None = None
+    path: FactPath | None = None
+    effective_from: date | None = None
+    effective_until: date | None = None
+    tags: list[Name] = []
+
+    @model_validator(mode="after")
+    def _outcome_fields(self) -> Rule:
+        if self.outcome == "derive":
+            if self.derive is None:
+                raise ValueError("a rule with outcome 'derive' names the fact it derives: derive")
+            if self.code is not None or self.message is not None:
+                raise ValueError("a rule that derives a fact has no code or message")
+        else:
+            if self.derive is not None:
+                raise ValueError("'derive' goes only with outcome: derive")
+            if self.code is None or self.message is None:
+                raise ValueError(f"a rule with outcome '{self.outcome}' needs a code and a message")
+        if (
+            self.effective_from is not None
+            and self.effective_until is not None
+            and self.effective_until <= self.effective_from
+        ):
+            raise ValueError("effective_until must come after effective_from")
+        return self
+
+
+ScalarList = list[Literal1]
+Table = Annotated[
+    ScalarList | dict[Text, ScalarList],
+    Field(description="A list of values, or a map from a key to a list of values."),
+]
+
+
+class RuleFile(Strict):
+    """One rule area: its rules and the tables they use."""
+
+    area: Name
+    category: Category
+    description: Annotated[Text, Field(max_length=4000)] | None = None
+    tables: dict[Name, Table] = {}
+    rules: Annotated[list[Rule], Field(max_length=2000)] = []
+
+
+class Manifest(Strict):
+    """``bundle.yaml``: the bundle's identity and its rule files, in order."""
+
+    name: Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+    version: Annotated[Text, Field(min_length=1, max_length=64)]
+    description: Annotated[Text, Field(max_length=4000)] | None = None
+    format: Literal[1] = 1
+    rulesets: Annotated[
+        list[Annotated[Text, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.yaml$")]],
+        Field(min_length=1, max_length=100),
+    ]
+
+
+class Expectation(Strict):
+    """What a test case expects of the decision."""
+
+    outcome: Literal["accept", "needs_info", "reject"]
+    codes: list[Code] | None = None
+    """The codes of all findings, in any order; omitted: not checked."""
+    fires: list[RuleId] = []
+    does_not_fire: list[RuleId] = []
+
+
+class TestCase(Strict):
+    """One case: a complaint (or a patch of the file's base) and what its decision must be."""
+
+    __test__ = False  # not a pytest class
+
+    name: Annotated[Text, Field(min_length=1, max_length=200)]
+    complaint: dict[str, Any] | None = None
+    patch: dict[str, Any] | None = None
+    expect: Expectation
+
+    @model_validator(mode="after")
+    def _one_input(self) -> TestCase:
+        if (self.complaint is None) == (self.patch is None):
+            raise ValueError("give either a whole 'complaint' or a 'patch' of the file's base")
+        return self
+
+
+class TestFile(Strict):
+    """``tests/test_*.yaml``: cases, each a complaint or a patch of the file's base complaint."""
+
+    __test__ = False  # not a pytest class
+
+    description: Annotated[Text, Field(max_length=4000)] | None = None
+    base: dict[str, Any] | Annotated[Text, Field(pattern=r"^[A-Za-z0-9_./-]+\.ya?ml$")] | None = (
+        None
+    )
+    cases: Annotated[list[TestCase], Field(min_length=1, max_length=5000)]
+
+
+def ruleset_json_schema() -> dict[str, Any]:
+    """JSON Schema of a rule file, for editors."""
+    schema = RuleFile.model_json_schema(by_alias=True)
+    schema["$id"] = "https://ipp-rules.invalid/schema/ruleset.json"
+    schema["title"] = "ipp-rules rule file"
+    return schema
+
+
+def manifest_json_schema() -> dict[str, Any]:
+    schema = Manifest.model_json_schema(by_alias=True)
+    schema["title"] = "ipp-rules bundle manifest"
+    return schema
+
+
+def tests_json_schema() -> dict[str, Any]:
+    schema = TestFile.model_json_schema(by_alias=True)
+    schema["title"] = "ipp-rules test file"
+    return schema

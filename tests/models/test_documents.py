@@ -1,0 +1,260 @@
+"""Complaint documents as JSON and YAML text: parsed strictly, every problem reported once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ipp_rules.documents import MAX_DOCUMENT_BYTES, load_complaint, parse_complaint_document
+from ipp_rules.errors import ComplaintError, Problem
+from ipp_rules.models import Platform, TrademarkRight
+
+YAML_1688 = """\
+platform: 1688
+submitted_at: "2026-05-11T16:00:00+08:00"
+channel: ipp_account
+complaint_type: store_front
+reason: trademark_misuse
+complainant:
+  kind: individual
+  role: rights_holder
+  location: mainland_china
+  identity_verified: true
+right:
+  id: TM-CN-7
+  type: trademark
+  status: authenticated
+  jurisdiction: CN
+  registration_number: 0012345
+  nice_classes: [3]
+  similar_groups: [0304, 0306]
+  valid_until: 2031-08-27
+listings:
+  - url: https://detail.1688.com/offer/612345678901.html
+    nice_class: 3
+    similar_group: 0304
+"""
+
+
+def refused(source: str | bytes, filename: str = "<complaint>", **kwargs: Any) -> list[Problem]:
+    with pytest.raises(ComplaintError) as caught:
+        parse_complaint_document(source, filename, **kwargs)
+    return list(caught.value.problems)
+
+
+def only(source: str | bytes, filename: str = "<complaint>", **kwargs: Any) -> Problem:
+    problems = refused(source, filename, **kwargs)
+    assert len(problems) == 1, problems
+    return problems[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Valid documents
+
+
+def test_json_document_gives_the_same_model_as_plain_data(
+    lazada_th_trademark: dict[str, Any], taobao_agent: dict[str, Any]
+) -> None:
+    for data in (lazada_th_trademark, taobao_agent):
+        text = json.dumps(data, indent=2)
+        expected = load_complaint(data)
+        assert parse_complaint_document(text, "complaint.json") == expected
+        assert parse_complaint_document(text.encode(), "complaint.json") == expected
+        assert parse_complaint_document("\n  " + text) == expected  # sniffed as JSON
+
+
+def test_yaml_document_keeps_numbers_as_written_where_text_is_expected() -> None:
+    complaint = parse_complaint_document(YAML_1688, "complaint.yaml")
+
+    assert complaint.platform is Platform.ALIBABA_1688
+    assert complaint.country is None
+    right = complaint.right
+    assert isinstance(right, TrademarkRight)
+    assert right.registration_number == "0012345"
+    assert right.similar_groups == ("0304", "0306")
+    assert right.nice_classes == (3,)
+    assert right.valid_until is not None and right.valid_until.isoformat() == "2031-08-27"
+    assert complaint.listings[0].similar_group == "0304"
+    assert complaint.listings[0].nice_class == 3
+
+
+def test_yaml_is_sniffed_without_a_suffix_and_forced_by_format() -> None:
+    assert parse_complaint_document(YAML_1688).platform is Platform.ALIBABA_1688
+    assert parse_complaint_document(YAML_1688, "upload.txt", format="yaml").reason == (
+        "trademark_misuse"
+    )
+
+
+def test_format_decides_over_the_suffix(lazada_th_trademark: dict[str, Any]) -> None:
+    # JSON is YAML too, but only the JSON reading refuses NaN.
+    text = json.dumps(lazada_th_trademark)
+    assert parse_complaint_document(text, "complaint.yaml").country == "TH"
+    problem = only(text.replace('"TM-1"', "NaN", 1), "complaint.yaml", format="json")
+    assert problem.code == "non_finite_number"
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML problems name the field and the place in the file
+
+
+def test_yaml_problems_carry_field_path_and_file_position() -> None:
+    source = (
+        YAML_1688.replace("identity_verified: true", "identity_verified: yes")
+        .replace("type: trademark", "type: trademrak")
+        .replace("    nice_class: 3\n", "    nice_class: '3'\n    urll: x\n")
+    )
+
+    problems = refused(source, "complaint.yaml")
+
+    assert [(p.location, p.code) for p in problems] == [
+        ("complainant.identity_verified (complaint.yaml:10:22)", "bool_type"),
+        ("right.type (complaint.yaml:13:9)", "union_tag_invalid"),
+        ("listings[0].nice_class (complaint.yaml:22:17)", "int_type"),
+        ("listings[0].urll (complaint.yaml:23:5)", "extra_forbidden"),
+    ]
+    assert problems[0].message == (
+        "expected true or false, got 'yes'; "
+        "write true or false (yes, no, on and off are not booleans here)"
+    )
+    assert problems[1].message.endswith("got 'trademrak'; did you mean 'trademark'?")
+    assert problems[3].message.endswith("; did you mean 'url'?")
+
+
+def test_yaml_missing_field_points_at_the_mapping_that_lacks_it() -> None:
+    source = YAML_1688.replace("  role: rights_holder\n", "")
+
+    problem = only(source, "complaint.yaml")
+
+    assert problem.location == "complainant.role (complaint.yaml:7:3)"
+    assert problem.code == "missing"
+
+
+def test_yaml_syntax_problems_are_complaint_errors() -> None:
+    problem = only(YAML_1688 + "channel: email\n", "complaint.yaml")
+
+    assert problem.code == "duplicate_key"
+    assert problem.location == "complaint.yaml:24:1"
+
+
+def test_yaml_top_level_must_be_a_mapping() -> None:
+    problem = only("- platform: taobao\n", "complaint.yaml")
+
+    assert (problem.location, problem.code) == ("complaint.yaml:1:1", "model_type")
+    assert problem.message == "expected the document to be an object of fields, got a list"
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile JSON
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400"])
+def test_json_non_finite_numbers_are_refused(
+    lazada_th_trademark: dict[str, Any], constant: str
+) -> None:
+    text = json.dumps(lazada_th_trademark).replace('"nice_class": 25', f'"nice_class": {constant}')
+
+    problem = only(text, "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "non_finite_number")
+    assert problem.message == f"expected a finite number, got {constant}"
+
+
+def test_json_duplicate_keys_are_refused(lazada_th_trademark: dict[str, Any]) -> None:
+    text = json.dumps(lazada_th_trademark).replace(
+        '"status": "authenticated"', '"status": "withdrawn", "status": "authenticated"'
+    )
+
+    problem = only(text, "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "duplicate_key")
+    assert problem.message == "expected each key once in an object, got 'status' twice"
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_deep_nesting_is_refused_without_crashing(opening: str) -> None:
+    problem = only(opening * 100_000, "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "nesting_too_deep")
+
+
+def test_deep_nesting_in_plain_data_is_reported_not_crashed() -> None:
+    nested: list[Any] = []
+    for _ in range(100_000):
+        nested = [nested]
+
+    with pytest.raises(ComplaintError) as caught:
+        load_complaint({"platform": "taobao", "notes": nested})
+
+    assert ("notes", "extra_forbidden") in [(p.location, p.code) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_oversized_json_is_refused_before_parsing(as_bytes: bool) -> None:
+    text = '{"platform": "' + "x" * MAX_DOCUMENT_BYTES + '"}'
+    source: str | bytes = text.encode() if as_bytes else text
+
+    problem = only(source, "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "document_too_large")
+    assert problem.message == (
+        f"expected a document of at most {MAX_DOCUMENT_BYTES} bytes, got {len(text)}"
+    )
+
+
+def test_size_counts_utf8_bytes_not_characters() -> None:
+    text = '{"platform": "' + "淘" * (MAX_DOCUMENT_BYTES // 3) + '"}'
+    assert len(text) < MAX_DOCUMENT_BYTES
+
+    assert only(text, "complaint.json").code == "document_too_large"
+
+
+def test_yaml_size_is_bounded_too() -> None:
+    source = "platform: " + "x" * MAX_DOCUMENT_BYTES + "\n"
+
+    problem = only(source, "complaint.yaml")
+
+    assert problem.location == "complaint.yaml:1:1"
+    assert problem.code == "too_large"
+
+
+def test_json_top_level_must_be_an_object() -> None:
+    problem = only('[{"platform": "taobao"}]', "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "model_type")
+    assert problem.message == "expected the document to be an object of fields, got a list"
+
+
+def test_json_syntax_error_names_line_and_column() -> None:
+    problem = only('{\n  "platform": "taobao",\n}', "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json:3:1", "json_invalid")
+    assert problem.message.startswith("expected valid JSON: ")
+
+
+def test_json_must_be_utf8() -> None:
+    problem = only(b'{"platform": "\xff"}', "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "json_invalid")
+    assert problem.message == "expected UTF-8 text, got byte 0xff at offset 14"
+
+
+def test_json_number_with_thousands_of_digits_is_refused() -> None:
+    problem = only('{"platform": ' + "9" * 5000 + "}", "complaint.json")
+
+    assert (problem.location, problem.code) == ("complaint.json", "json_invalid")
+
+
+def test_json_field_problems_have_plain_paths(lazada_th_trademark: dict[str, Any]) -> None:
+    lazada_th_trademark["listings"][1]["nice_class"] = "25"
+    lazada_th_trademark["right"]["nice_classes"] = [25, 0]
+
+    problems = refused(json.dumps(lazada_th_trademark), "complaint.json")
+
+    assert [p.location for p in problems] == ["right.nice_classes[1]", "listings[1].nice_class"]
+
+
+def test_unknown_format_is_a_programming_error() -> None:
+    with pytest.raises(ValueError, match="format must be"):
+        parse_complaint_document("{}", format="toml")  # type: ignore[arg-type]
