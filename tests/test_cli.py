@@ -43,8 +43,9 @@ def test_a_rejected_json_example_exits_1_and_explains():
 
 
 def test_json_format_is_the_decision_model():
-    done = run("evaluate", "--format", "json", "--trace",
-               str(EXAMPLES / "complaint-agent-expired.json"))
+    done = run(
+        "evaluate", "--format", "json", "--trace", str(EXAMPLES / "complaint-agent-expired.json")
+    )
     decision = json.loads(done.stdout)
     assert decision["outcome"] == "reject"
     assert [f["code"] for f in decision["findings"]] == ["AGENT_AUTHORIZATION_EXPIRED"]
@@ -55,7 +56,9 @@ def test_json_format_is_the_decision_model():
 
 
 def test_needs_info_exits_1(tmp_path: Path):
-    document = yaml.safe_load((BUNDLE / "tests" / "bases" / "taobao_rights_holder.yaml").read_text())
+    document = yaml.safe_load(
+        (BUNDLE / "tests" / "bases" / "taobao_rights_holder.yaml").read_text()
+    )
     document["complainant"]["role"] = "authorized_agent"
     done = run("evaluate", "--format", "json", "-", stdin=json.dumps(document))
     assert done.returncode == 1
@@ -93,8 +96,14 @@ def test_rules_option_uses_that_bundle(tmp_path: Path):
     shutil.copytree(BUNDLE, root)
     manifest = root / "bundle.yaml"
     manifest.write_text(manifest.read_text().replace('version: "2026.11.0"', 'version: "9.9.9"'))
-    done = run("evaluate", "--rules", str(root), "--format", "json",
-               str(EXAMPLES / "complaint-lazada-th.yaml"))
+    done = run(
+        "evaluate",
+        "--rules",
+        str(root),
+        "--format",
+        "json",
+        str(EXAMPLES / "complaint-lazada-th.yaml"),
+    )
     assert json.loads(done.stdout)["bundle"]["version"] == "9.9.9"
 
 

@@ -7,6 +7,7 @@ backend-neutral (``ipp_rules.engine.ir``); both backends run exactly what this p
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -131,9 +132,12 @@ def compile_bundle(
         condition = checker.condition(item.rule.when, (*item.path, "when"))
         condition = ir.simplify(ir.And((condition, *_effective(item.rule))))
         read = ir.facts_read(condition)
+        # The scope follows the facts as written: a condition folded to a constant (or one
+        # naming an unknown fact) keeps the scope its writer meant.
+        written = set(_fact_names(item.rule.when)) | read
         scope: ir.Scope = (
             "listing"
-            if any(facts[n].scope == "listing" for n in read if n in facts)
+            if any(facts[n].scope == "listing" for n in written if n in facts)
             else "complaint"
         )
         compiled.append(
@@ -146,9 +150,9 @@ def compile_bundle(
                 facts=read,
             )
         )
-        info[item.rule.id] = _rule_info(item, index, checker, facts, problems)
+        info[item.rule.id] = _rule_info(item, index, checker, scope)
     if problems.items:
-        return None, problems.items
+        return None, list(dict.fromkeys(problems.items))  # a shared table is checked per rule
     return CompiledBundle(tuple(compiled), info, facts, 1 + max(strata.values(), default=0)), []
 
 
@@ -231,13 +235,7 @@ def _strata(
     return level
 
 
-def _rule_info(
-    item: SourcedRule,
-    index: int,
-    checker: _Checker,
-    facts: Mapping[str, FactSpec],
-    problems: _Problems,
-) -> RuleInfo:
+def _rule_info(item: SourcedRule, index: int, checker: _Checker, scope: ir.Scope) -> RuleInfo:
     rule = item.rule
     category = rule.category or item.file.category
     template = None
@@ -245,13 +243,13 @@ def _rule_info(
         try:
             template = parse_template(rule.message)
         except ValueError as exc:
-            problems.add(item.document, (*item.path, "message"), str(exc), "template")
+            checker.problems.add(item.document, (*item.path, "message"), str(exc), "template")
         else:
             for name in template.fields:
-                checker.fact(name, (*item.path, "message"))
+                checker.scoped_fact(name, (*item.path, "message"), scope)
     path_fact = rule.path
     if path_fact is not None:
-        checker.fact(path_fact, (*item.path, "path"))
+        checker.scoped_fact(path_fact, (*item.path, "path"), scope)
     else:
         path_fact = next(iter(_fact_names(rule.when)), None)
     return RuleInfo(
@@ -283,6 +281,7 @@ _TYPE_WORDS = {
     "list_int": "a list of whole numbers",
 }
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # fromisoformat also takes 2026-W10-1
 
 
 class _Checker:
@@ -316,6 +315,24 @@ class _Checker:
                 "unknown_fact",
                 key=key,
             )
+        return spec
+
+    def scoped_fact(self, name: str, path: YamlPath, scope: ir.Scope) -> FactSpec | None:
+        """A fact named by a rule's message or path, which must be there when the rule fires.
+
+        A rule whose condition reads no listing fact fires once for the whole complaint, so it
+        has no listing to take a ``listing.*`` value (or a listing's path) from.
+        """
+        spec = self.fact(name, path)
+        if spec is not None and spec.scope == "listing" and scope != "listing":
+            self.problems.add(
+                self.doc,
+                path,
+                f"{name} is a fact of one listing, but this rule is about the whole complaint "
+                "(its condition reads no listing fact), so it has no listing to take it from",
+                "listing_fact_outside_listing_rule",
+            )
+            return None
         return spec
 
     # -- conditions -------------------------------------------------------------------
@@ -354,6 +371,17 @@ class _Checker:
         kind = spec.type
         word = _alias(op)
         if op == "exists":
+            if kind in _ELEMENT_TYPE:
+                # A list fact is never absent (no list is the empty list): exists would always
+                # hold, which is never what the writer meant.
+                return self.fail(
+                    path,
+                    f"{spec.name} is a list, which is always there (perhaps empty); "
+                    f"use 'empty: {'false' if value else 'true'}' instead of "
+                    f"'exists: {'true' if value else 'false'}'",
+                    "bad_operator",
+                    key=True,
+                )
             return ir.Exists(spec.name) if value else ir.Not(ir.Exists(spec.name))
         if op in ("eq", "ne", "lt", "lte", "gt", "gte"):
             allowed = _ORDERED_TYPES if op in ("lt", "lte", "gt", "gte") else _SCALAR_TYPES
@@ -463,8 +491,8 @@ class _Checker:
             if isinstance(text, str):
                 try:
                     if kind == "date":
-                        date.fromisoformat(text)
-                        checked = text if len(text) == 10 else None
+                        date.fromisoformat(text)  # a real day, not 2026-02-30
+                        checked = text if _ISO_DATE.fullmatch(text) else None
                     else:
                         parsed = datetime.fromisoformat(text)
                         checked = text if parsed.tzinfo is not None else None

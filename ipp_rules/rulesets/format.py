@@ -8,7 +8,8 @@ the fact's type is checked by the compiler, which knows the fact catalog.
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,22 +17,56 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from ipp_rules.models.decision import Category
 from ipp_rules.scalars import source_text
 
 SCHEMA_VERSION = 1
 
+_NAME = r"^[a-z][a-z0-9_]*$"
+_RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+_CODE = r"^[A-Z][A-Z0-9_]*$"
+_FACT_PATH = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+_BUNDLE_NAME = r"^[a-z][a-z0-9_-]*$"
+_RULE_FILE = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.yaml$"
+_BASE_FILE = r"^[A-Za-z0-9_./-]+\.ya?ml$"
+
+PATTERN_WORDS: dict[str, str] = {
+    _NAME: "a name of lower-case letters, digits and _, starting with a letter (like good_faith)",
+    _RULE_ID: "an id of lower-case words joined by dots, at least two (like account.right_expired)",
+    _CODE: "a code of capital letters, digits and _, starting with a letter (like RIGHT_EXPIRED)",
+    _FACT_PATH: "a fact name of lower-case words joined by dots (like right.valid_until)",
+    _BUNDLE_NAME: "a name of lower-case letters, digits, _ and -, starting with a letter",
+    _RULE_FILE: "a file name ending in .yaml, in the bundle folder itself (no folders, no '..')",
+    _BASE_FILE: "a file name ending in .yaml, inside the tests folder",
+}
+"""The patterns of the format's names, in words (error messages show these, not the pattern)."""
+
 Text = Annotated[str, BeforeValidator(source_text)]
-Name = Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-RuleId = Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$", max_length=128)]
-Code = Annotated[Text, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=64)]
-FactPath = Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", max_length=128)]
+Name = Annotated[Text, Field(pattern=_NAME, max_length=64)]
+RuleId = Annotated[Text, Field(pattern=_RULE_ID, max_length=128)]
+Code = Annotated[Text, Field(pattern=_CODE, max_length=64)]
+FactPath = Annotated[Text, Field(pattern=_FACT_PATH, max_length=128)]
+
+
+def _iso_date(value: Any) -> Any:
+    """Only a date written ``YYYY-MM-DD``: no Unix timestamps, no dates with a time of day."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return value
+    raise PydanticCustomError("date_type", "expected a date written YYYY-MM-DD, like 2026-03-02")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 OutcomeName = Literal["reject", "needs_info", "warn", "info", "derive"]
 
@@ -80,8 +115,31 @@ def _values(value: Any) -> Any:
     raise ValueError("expected a list of values or a table reference like {table: name}")
 
 
-_FACT_REF_SCHEMA = {"$ref": "#/$defs/FactRefSpec"}
-_TABLE_REF_SCHEMA = {"$ref": "#/$defs/TableRefSpec"}
+def _inline_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON Schema with its references resolved in place.
+
+    ``Value`` and ``Values`` validate these models inside a function, so pydantic never adds
+    them to a schema's ``$defs``; a ``$ref`` to them would point at nothing.
+    """
+    schema = model.model_json_schema(by_alias=True)
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(value) for value in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
+_FACT_REF_SCHEMA = _inline_schema(FactRefSpec)
+_TABLE_REF_SCHEMA = _inline_schema(TableRefSpec)
 Value = Annotated[
     Any,
     AfterValidator(_value),
@@ -161,8 +219,8 @@ class Rule(Strict):
     category: Category | None = None
     message: Annotated[Text, Field(max_length=2000)] | None = None
     path: FactPath | None = None
-    effective_from: date | None = None
-    effective_until: date | None = None
+    effective_from: IsoDate | None = None
+    effective_until: IsoDate | None = None
     tags: list[Name] = []
 
     @model_validator(mode="after")
@@ -187,8 +245,25 @@ class Rule(Strict):
 
 
 ScalarList = list[Literal1]
+
+
+def _table_shape(value: Any) -> str | None:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, dict):
+        return "map"
+    return None
+
+
+# A list or a map, told apart by the data itself, so a bad table gets one error, not one per
+# shape it might have had.
 Table = Annotated[
-    ScalarList | dict[Text, ScalarList],
+    Annotated[ScalarList, Tag("list")] | Annotated[dict[Text, ScalarList], Tag("map")],
+    Discriminator(
+        _table_shape,
+        custom_error_type="table_type",
+        custom_error_message="expected a table: a list of values, or a map of keys to lists",
+    ),
     Field(description="A list of values, or a map from a key to a list of values."),
 ]
 
@@ -206,12 +281,12 @@ class RuleFile(Strict):
 class Manifest(Strict):
     """``bundle.yaml``: the bundle's identity and its rule files, in order."""
 
-    name: Annotated[Text, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+    name: Annotated[Text, Field(pattern=_BUNDLE_NAME, max_length=64)]
     version: Annotated[Text, Field(min_length=1, max_length=64)]
     description: Annotated[Text, Field(max_length=4000)] | None = None
     format: Literal[1] = 1
     rulesets: Annotated[
-        list[Annotated[Text, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.yaml$")]],
+        list[Annotated[Text, Field(pattern=_RULE_FILE)]],
         Field(min_length=1, max_length=100),
     ]
 
@@ -249,9 +324,7 @@ class TestFile(Strict):
     __test__ = False  # not a pytest class
 
     description: Annotated[Text, Field(max_length=4000)] | None = None
-    base: dict[str, Any] | Annotated[Text, Field(pattern=r"^[A-Za-z0-9_./-]+\.ya?ml$")] | None = (
-        None
-    )
+    base: dict[str, Any] | Annotated[Text, Field(pattern=_BASE_FILE)] | None = None
     cases: Annotated[list[TestCase], Field(min_length=1, max_length=5000)]
 
 

@@ -64,22 +64,38 @@ def _right(draw: st.DrawFn) -> dict[str, Any]:
     valid_until = draw(_optional(_ISO_DATES))
     if valid_from and valid_until and valid_until < valid_from:
         valid_from, valid_until = valid_until, valid_from
-    documents = draw(st.lists(st.one_of(
-        st.sampled_from(["registration_certificate", "renewal", "assignment",
-                         "copyright_claim_statement"]).map(lambda k: {"kind": k}),
-        _values(EvaluationConclusion).map(
-            lambda c: {"kind": "patent_evaluation_report", "conclusion": c}),
-        st.sampled_from(["CN", "TH"]).map(
-            lambda c: {"kind": "territorial_extension_certificate", "country": c}),
-        st.sampled_from(LANGUAGES).map(lambda lang: {"kind": "translation", "language": lang}),
-    ), max_size=3))
+    documents = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "registration_certificate",
+                        "renewal",
+                        "assignment",
+                        "copyright_claim_statement",
+                    ]
+                ).map(lambda k: {"kind": k}),
+                _values(EvaluationConclusion).map(
+                    lambda c: {"kind": "patent_evaluation_report", "conclusion": c}
+                ),
+                st.sampled_from(["CN", "TH"]).map(
+                    lambda c: {"kind": "territorial_extension_certificate", "country": c}
+                ),
+                st.sampled_from(LANGUAGES).map(
+                    lambda lang: {"kind": "translation", "language": lang}
+                ),
+            ),
+            max_size=3,
+        )
+    )
     right: dict[str, Any] = {
         "id": draw(st.sampled_from(RIGHT_IDS)),
         "type": kind,
         "status": draw(_values(RightStatus)),
         "jurisdiction": jurisdiction,
-        "designations": draw(st.lists(st.sampled_from(["CN", "TH", "MY"]), unique=True,
-                                      max_size=2)) if jurisdiction == "WO" else [],
+        "designations": draw(st.lists(st.sampled_from(["CN", "TH", "MY"]), unique=True, max_size=2))
+        if jurisdiction == "WO"
+        else [],
         "registration_number": draw(_optional(st.sampled_from(["123", "0456"]))),
         "valid_from": valid_from,
         "valid_until": valid_until,
@@ -87,10 +103,12 @@ def _right(draw: st.DrawFn) -> dict[str, Any]:
         "documents": documents,
     }
     if kind == "trademark":
-        right["nice_classes"] = draw(st.lists(st.sampled_from([9, 18, 25, 28]), min_size=1,
-                                              max_size=3, unique=True))
-        right["similar_groups"] = draw(st.lists(st.sampled_from(SIMILAR_GROUPS), unique=True,
-                                                max_size=2))
+        right["nice_classes"] = draw(
+            st.lists(st.sampled_from([9, 18, 25, 28]), min_size=1, max_size=3, unique=True)
+        )
+        right["similar_groups"] = draw(
+            st.lists(st.sampled_from(SIMILAR_GROUPS), unique=True, max_size=2)
+        )
     elif kind == "copyright":
         right["registered"] = draw(st.booleans())
     elif kind == "patent":
@@ -103,7 +121,8 @@ def _right(draw: st.DrawFn) -> dict[str, Any]:
 
 _LISTING = st.builds(
     lambda url, nice, group, category: _drop_none(
-        {"url": url, "nice_class": nice, "similar_group": group, "category": category}),
+        {"url": url, "nice_class": nice, "similar_group": group, "category": category}
+    ),
     st.sampled_from(URLS),
     _optional(st.sampled_from([18, 25, 28])),
     _optional(st.sampled_from(SIMILAR_GROUPS)),
@@ -116,7 +135,8 @@ _EVIDENCE = st.one_of(
     st.sampled_from(["A-1", "B-2"]).map(lambda n: {"kind": "test_buy_report", "order_number": n}),
     st.just({"kind": "claim_chart"}),
     st.sampled_from(["court", "administrative"]).map(
-        lambda a: {"kind": "decision", "authority": a}),
+        lambda a: {"kind": "decision", "authority": a}
+    ),
 )
 
 
@@ -134,12 +154,14 @@ def _complainant(draw: st.DrawFn) -> dict[str, Any]:
         valid_until = draw(_optional(_ISO_DATES))
         if valid_from and valid_until and valid_until < valid_from:
             valid_from, valid_until = valid_until, valid_from
-        complainant["authorization"] = _drop_none({
-            "document": draw(_values(AuthorizationDocument)),
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-            "rights": draw(st.lists(st.sampled_from(RIGHT_IDS), unique=True, max_size=2)),
-        })
+        complainant["authorization"] = _drop_none(
+            {
+                "document": draw(_values(AuthorizationDocument)),
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "rights": draw(st.lists(st.sampled_from(RIGHT_IDS), unique=True, max_size=2)),
+            }
+        )
     return _drop_none(complainant)
 
 

@@ -50,17 +50,23 @@ SCENARIO = """
 import json, sys
 from ipp_rules import Engine, ComplaintError
 bundle, documents = sys.argv[1], json.load(open(sys.argv[2]))
-durable, reference = Engine.from_path(bundle, backend="durable"), Engine.from_path(bundle, backend="reference")
+durable = Engine.from_path(bundle, backend="durable")
+reference = Engine.from_path(bundle, backend="reference")
 """
 
 
-def run(tmp_path: Path, bundle: Path, documents: list[Any], body: str,
-        timeout: float = 120) -> list[str]:
+def run(
+    tmp_path: Path, bundle: Path, documents: list[Any], body: str, timeout: float = 120
+) -> list[str]:
     docs = tmp_path / "documents.json"
     docs.write_text(json.dumps(documents))
     proc = subprocess.run(
         [sys.executable, "-c", SCENARIO + textwrap.dedent(body), str(bundle), str(docs)],
-        capture_output=True, text=True, timeout=timeout, cwd=REPO, check=False,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
     )
     assert proc.returncode == 0, f"exited with {proc.returncode}: {proc.stderr[-3000:]}"
     return proc.stdout.split()
@@ -77,14 +83,19 @@ print("evaluations", len(documents), "mismatches", mismatches)
 
 
 def listings(count: int) -> list[dict[str, Any]]:
-    return [{"url": f"https://item.taobao.com/item.htm?id={i}", "nice_class": 25}
-            for i in range(count)]
+    return [
+        {"url": f"https://item.taobao.com/item.htm?id={i}", "nice_class": 25} for i in range(count)
+    ]
 
 
 def test_more_than_1024_sessions_and_threads(tmp_path: Path):
     bundle = write_bundle(tmp_path / "b", ["{listings.count: {gt: 2}}", "{platform: {eq: tmall}}"])
     doc = base_document()
-    out = run(tmp_path, bundle, [doc], """
+    out = run(
+        tmp_path,
+        bundle,
+        [doc],
+        """
         import threading
         doc = documents[0]
         expected = reference.evaluate(doc).model_dump_json()
@@ -96,13 +107,15 @@ def test_more_than_1024_sessions_and_threads(tmp_path: Path):
         threads = [threading.Thread(target=work) for _ in range(8)]
         [t.start() for t in threads]; [t.join() for t in threads]
         print("bad", len(bad))
-    """)
+    """,
+    )
     assert out == ["bad", "0"]
 
 
 def test_a_first_evaluation_that_matches_nothing(tmp_path: Path):
-    bundle = write_bundle(tmp_path / "b", [f"{{listings.count: {{eq: {i + 50}}}}}"
-                                           for i in range(10)])
+    bundle = write_bundle(
+        tmp_path / "b", [f"{{listings.count: {{eq: {i + 50}}}}}" for i in range(10)]
+    )
     out = run(tmp_path, bundle, [base_document()] * 3, COMPARE_ALL)
     assert out == ["evaluations", "3", "mismatches", "0"]
 
@@ -114,29 +127,46 @@ def test_six_hundred_distinct_tests_do_not_hang(tmp_path: Path):
         doc = base_document()
         doc["listings"] = listings(count)
         docs.append(doc)
-    out = run(tmp_path, bundle, docs, COMPARE_ALL + """
+    out = run(
+        tmp_path,
+        bundle,
+        docs,
+        COMPARE_ALL
+        + """
 print("codes", *[f.code for f in durable.evaluate(documents[2]).findings])
-""")
+""",
+    )
     assert out[:4] == ["evaluations", "4", "mismatches", "0"]
     assert out[4:] == ["codes", "GEN_299"]
 
 
 def test_three_hundred_rules_sharing_a_first_test(tmp_path: Path):
     bundle = write_bundle(tmp_path / "b", ["{platform: {eq: taobao}}"] * 300)
-    out = run(tmp_path, bundle, [base_document()], COMPARE_ALL + """
+    out = run(
+        tmp_path,
+        bundle,
+        [base_document()],
+        COMPARE_ALL
+        + """
 print("findings", len(durable.evaluate(documents[0]).findings))
-""")
+""",
+    )
     assert out == ["evaluations", "1", "mismatches", "0", "findings", "300"]
 
 
 def test_more_than_64_tests_true_at_once(tmp_path: Path):
-    bundle = write_bundle(tmp_path / "b", [f"{{listings.count: {{gte: {i}}}}}"
-                                           for i in range(100)])
+    bundle = write_bundle(tmp_path / "b", [f"{{listings.count: {{gte: {i}}}}}" for i in range(100)])
     doc = base_document()
     doc["listings"] = listings(150)
-    out = run(tmp_path, bundle, [doc], COMPARE_ALL + """
+    out = run(
+        tmp_path,
+        bundle,
+        [doc],
+        COMPARE_ALL
+        + """
 print("findings", len(durable.evaluate(documents[0]).findings))
-""")
+""",
+    )
     assert out == ["evaluations", "1", "mismatches", "0", "findings", "100"]
 
 
@@ -146,7 +176,11 @@ def test_oversized_and_deep_inputs_are_input_errors_not_crashes(tmp_path: Path):
     long_url["listings"] = [{"url": "https://x.example/" + "a" * 70_000}]
     many = base_document()
     many["listings"] = listings(5000)
-    out = run(tmp_path, bundle, [long_url, many], """
+    out = run(
+        tmp_path,
+        bundle,
+        [long_url, many],
+        """
         from ipp_rules.documents import parse_complaint_document
         try:
             durable.evaluate(documents[0]); print("accepted")
@@ -159,20 +193,34 @@ def test_oversized_and_deep_inputs_are_input_errors_not_crashes(tmp_path: Path):
                 parse_complaint_document(text, "deep.json")
             except ComplaintError:
                 print("deep-rejected")
-    """)
-    assert out == ["rejected", "listings[0].url", "listings", "5000", "True",
-                   "deep-rejected", "deep-rejected"]
+    """,
+    )
+    assert out == [
+        "rejected",
+        "listings[0].url",
+        "listings",
+        "5000",
+        "True",
+        "deep-rejected",
+        "deep-rejected",
+    ]
 
 
 def test_comparisons_between_facts_inside_all(tmp_path: Path):
-    bundle = write_bundle(tmp_path / "b", [
-        "{all: [{right.valid_until: {lt: {fact: submitted_on}}}, {platform: {eq: taobao}}]}",
-        "{all: [{platform: {eq: tmall}}, {right.valid_from: {gt: {fact: submitted_on}}}]}",
-        "{complainant.authorization.rights: {contains: {fact: right.id}}}",
-    ])
+    bundle = write_bundle(
+        tmp_path / "b",
+        [
+            "{all: [{right.valid_until: {lt: {fact: submitted_on}}}, {platform: {eq: taobao}}]}",
+            "{all: [{platform: {eq: tmall}}, {right.valid_from: {gt: {fact: submitted_on}}}]}",
+            "{complainant.authorization.rights: {contains: {fact: right.id}}}",
+        ],
+    )
     docs = []
-    for until, platform in (("2020-01-01", "taobao"), ("2030-01-01", "taobao"),
-                            ("2020-01-01", "tmall")):
+    for until, platform in (
+        ("2020-01-01", "taobao"),
+        ("2030-01-01", "taobao"),
+        ("2020-01-01", "tmall"),
+    ):
         doc = base_document()
         doc["platform"] = platform
         doc["right"]["valid_until"] = until
@@ -183,18 +231,30 @@ def test_comparisons_between_facts_inside_all(tmp_path: Path):
 
 def test_tens_of_thousands_of_evaluations(tmp_path: Path):
     bundle = write_bundle(tmp_path / "b", ["{listings.count: {gt: 0}}"])
-    out = run(tmp_path, bundle, [base_document()], """
+    out = run(
+        tmp_path,
+        bundle,
+        [base_document()],
+        """
         doc = documents[0]
         results = {durable.evaluate(doc).findings[0].code for _ in range(42_000)}
         print("codes", *sorted(results))
-    """, timeout=300)
+    """,
+        timeout=300,
+    )
     assert out == ["codes", "GEN_0"]
 
 
 def test_reloading_a_bundle_with_patterns_stays_bounded(tmp_path: Path):
-    bundle = write_bundle(tmp_path / "b", [f"{{listing.url: {{matches: 'https://item%d.*'}}}}"
-                                           .replace("%d", str(i)) for i in range(20)])
-    out = run(tmp_path, bundle, [base_document()], """
+    bundle = write_bundle(
+        tmp_path / "b",
+        ["{listing.url: {matches: 'https://item%d.*'}}".replace("%d", str(i)) for i in range(20)],
+    )
+    out = run(
+        tmp_path,
+        bundle,
+        [base_document()],
+        """
         import gc, resource
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for _ in range(100):
@@ -203,6 +263,7 @@ def test_reloading_a_bundle_with_patterns_stays_bounded(tmp_path: Path):
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print("grew_kib", max(0, after - before))
         print("still", durable.evaluate(documents[0]) == reference.evaluate(documents[0]))
-    """)
+    """,
+    )
     assert out[0] == "grew_kib" and int(out[1]) < 64 * 1024, out
     assert out[2:] == ["still", "True"]

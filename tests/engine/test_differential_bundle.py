@@ -19,8 +19,16 @@ from ipp_rules.engine.facts import CATALOG, FactSpec
 from ipp_rules.testing import strategies as gen
 
 POOLS: dict[str, tuple[Any, ...]] = {
-    "str": (*gen.RIGHT_IDS, *gen.JURISDICTIONS, *gen.LANGUAGES, *gen.CATEGORIES,
-            *gen.SIMILAR_GROUPS, *gen.URLS, "123", "0456"),
+    "str": (
+        *gen.RIGHT_IDS,
+        *gen.JURISDICTIONS,
+        *gen.LANGUAGES,
+        *gen.CATEGORIES,
+        *gen.SIMILAR_GROUPS,
+        *gen.URLS,
+        "123",
+        "0456",
+    ),
     "int": (0, 1, 2, 3, 9, 18, 25, 28),
     "date": tuple(d.isoformat() for d in gen.DATES),
     "datetime": ("2026-03-02T00:00:00+08:00", "2026-03-01T20:00:00+00:00"),
@@ -71,11 +79,13 @@ def _list_ops(spec: FactSpec, draw: st.DrawFn) -> dict[str, Any]:
 
 @st.composite
 def conditions(draw: st.DrawFn, depth: int = 0, negated: bool = False) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["facts", "facts", "all", "any", "not"] if depth < 2
-                                else ["facts"]))
+    kind = draw(
+        st.sampled_from(["facts", "facts", "all", "any", "not"] if depth < 2 else ["facts"])
+    )
     if kind == "facts":
-        specs = draw(st.lists(st.sampled_from(FACTS), min_size=1, max_size=2,
-                              unique_by=lambda s: s.name))
+        specs = draw(
+            st.lists(st.sampled_from(FACTS), min_size=1, max_size=2, unique_by=lambda s: s.name)
+        )
         out: dict[str, Any] = {}
         for spec in specs:
             tests = (_list_ops if spec.type.startswith("list") else _scalar_ops)(spec, draw)
@@ -91,26 +101,38 @@ def conditions(draw: st.DrawFn, depth: int = 0, negated: bool = False) -> dict[s
 def _bundle(root: Path, whens: list[dict[str, Any]]) -> Path:
     (root / "bundle.yaml").write_text("name: gen\nversion: '1'\nrulesets: [gen.yaml]\n")
     rules = [
-        {"id": f"gen.r{i}", "title": "generated", "source": "test", "when": when,
-         "outcome": "warn", "code": f"GEN_{i}", "message": "generated"}
+        {
+            "id": f"gen.r{i}",
+            "title": "generated",
+            "source": "test",
+            "when": when,
+            "outcome": "warn",
+            "code": f"GEN_{i}",
+            "message": "generated",
+        }
         for i, when in enumerate(whens)
     ]
     # JSON is YAML: the rule file goes through the same strict loader.
-    (root / "gen.yaml").write_text(json.dumps({"area": "gen", "category": "account",
-                                               "rules": rules}))
+    (root / "gen.yaml").write_text(
+        json.dumps({"area": "gen", "category": "account", "rules": rules})
+    )
     return root
 
 
 @settings(max_examples=40, deadline=None)
-@given(whens=st.lists(conditions(), min_size=1, max_size=12),
-       documents=st.lists(gen.complaint_documents(), min_size=1, max_size=6))
+@given(
+    whens=st.lists(conditions(), min_size=1, max_size=12),
+    documents=st.lists(gen.complaint_documents(), min_size=1, max_size=6),
+)
 def test_backends_agree_on_generated_rules_and_complaints(
     whens: list[dict[str, Any]], documents: list[dict[str, Any]]
 ) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = _bundle(Path(folder), whens)
-        with Engine.from_path(root, backend="durable") as durable, \
-                Engine.from_path(root, backend="reference") as reference:
+        with (
+            Engine.from_path(root, backend="durable") as durable,
+            Engine.from_path(root, backend="reference") as reference,
+        ):
             for document in documents:
                 expected = reference.evaluate(document, trace=True)
                 assert durable.evaluate(document, trace=True) == expected

@@ -12,7 +12,6 @@ import pytest
 
 from ipp_rules import ComplaintError, Decision, Engine, RulesetError
 from ipp_rules.documents import load_complaint
-
 from tests.conftest import BUNDLE
 
 
@@ -104,14 +103,18 @@ def test_reload_swaps_in_a_changed_bundle(tmp_path: Path, taobao_document: dict[
         taobao_document["right"]["status"] = "withdrawn"
         assert engine.evaluate(taobao_document).outcome == "reject"
         account = root / "account.yaml"
-        account.write_text(account.read_text().replace("right.status: {ne: authenticated}",
-                                                       "right.status: {eq: revoked_never}"))
+        account.write_text(
+            account.read_text().replace(
+                "right.status: {ne: authenticated}", "right.status: {eq: revoked_never}"
+            )
+        )
         with pytest.raises(RulesetError):  # the edit names a status that does not exist
             engine.reload()
         assert engine.bundle.identity == before
         assert engine.evaluate(taobao_document).outcome == "reject"
-        account.write_text(account.read_text().replace("{eq: revoked_never}",
-                                                       "{eq: authentication_failed}"))
+        account.write_text(
+            account.read_text().replace("{eq: revoked_never}", "{eq: authentication_failed}")
+        )
         engine.reload()
         assert engine.bundle.identity.sha256 != before.sha256
         assert engine.evaluate(taobao_document).outcome == "accept"
@@ -120,8 +123,9 @@ def test_reload_swaps_in_a_changed_bundle(tmp_path: Path, taobao_document: dict[
 def test_a_broken_bundle_error_names_file_line_and_column(tmp_path: Path):
     root = _copy_bundle(tmp_path)
     account = root / "account.yaml"
-    text = account.read_text().replace("complainant.identity_verified: {eq: false}",
-                                       "complainant.identity_verifed: {eq: false}")
+    text = account.read_text().replace(
+        "complainant.identity_verified: {eq: false}", "complainant.identity_verifed: {eq: false}"
+    )
     account.write_text(text)
     with pytest.raises(RulesetError) as caught:
         Engine.from_path(root)
