@@ -78,6 +78,12 @@ class _Program:
                 _DerivedStep(self.facts[name], frozenset(r.id for r in rules))
             )
         self.derived_ready = ready
+        # Only the facts some rule, message or finding path reads are computed per evaluation.
+        needed = {name for rule in compiled.rules for name in rule.facts}
+        for info in compiled.info.values():
+            needed.update(info.message.fields if info.message else ())
+            needed.update([info.path_fact] if info.path_fact else [])
+        self.needed = tuple(spec for spec in fx.CATALOG if spec.name in needed)
 
     def close(self) -> None:
         for group in self.groups.values():
@@ -146,8 +152,8 @@ class Engine:
         """
         model = load_complaint(complaint)
         program = self._program
-        base = fx.complaint_subject(model)
-        listings = fx.listing_subjects(model, base)
+        base = fx.complaint_subject(model, program.needed)
+        listings = fx.listing_subjects(model, base, program.needed)
         fired: list[tuple[str, fx.Subject]] = []
         for stratum in range(program.strata):
             complaint_group = program.groups.get((stratum, "complaint"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Literal
@@ -557,21 +557,25 @@ def _add(subject: Subject, spec: FactSpec, value: Any) -> None:
         subject.encoded[spec.name] = encoded
 
 
-def complaint_subject(complaint: cm.Complaint) -> Subject:
+def complaint_subject(complaint: cm.Complaint, specs: Sequence[FactSpec] = CATALOG) -> Subject:
+    """The complaint's facts; only ``specs`` are computed (a bundle reads a few of them)."""
     subject = Subject({}, {})
-    for spec in CATALOG:
+    for spec in specs:
         if spec.scope == "complaint" and spec.get is not None:
             _add(subject, spec, spec.get(complaint))
     return subject
 
 
-def listing_subjects(complaint: cm.Complaint, base: Subject) -> list[Subject]:
+def listing_subjects(
+    complaint: cm.Complaint, base: Subject, specs: Sequence[FactSpec] = CATALOG
+) -> list[Subject]:
+    """One subject per listing: the complaint's facts plus the listing's own."""
+    listing_specs = [s for s in specs if s.scope == "listing" and s.get is not None]
     subjects = []
     for index, item in enumerate(complaint.listings):
         subject = Subject(dict(base.raw), dict(base.encoded), listing=index)
-        for spec in CATALOG:
-            if spec.scope == "listing" and spec.get is not None:
-                _add(subject, spec, spec.get(complaint, item, index))
+        for spec in listing_specs:
+            _add(subject, spec, spec.get(complaint, item, index))  # type: ignore[misc]
         subjects.append(subject)
     return subjects
 
