@@ -342,7 +342,7 @@ def manifest_json_schema() -> dict[str, Any]:
     return schema
 
 
-def tests_json_schema() -> dict[str, Any]:
+def case_file_json_schema() -> dict[str, Any]:
     schema = TestFile.model_json_schema(by_alias=True)
     schema["title"] = "ipp-rules test file"
     return schema
