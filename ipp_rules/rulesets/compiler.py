@@ -337,7 +337,14 @@ class _Checker:
 
     # -- conditions -------------------------------------------------------------------
 
-    def condition(self, cond: fmt.Condition, path: YamlPath) -> ir.Node:
+    def condition(
+        self, cond: fmt.Condition, path: YamlPath, negated_by: YamlPath | None = None
+    ) -> ir.Node:
+        """Check and lower a condition.
+
+        ``negated_by`` is the ``not`` that negates this condition, if an odd number of them
+        enclose it (two cancel out): a ``matches`` test must not end up negated.
+        """
         nodes: list[ir.Node] = []
         for name, tests in cond.tests.items():
             spec = self.fact(name, (*path, name), key=True)
@@ -345,26 +352,40 @@ class _Checker:
                 nodes.append(ir.Const(False))
                 continue
             for op in _ordered_ops(tests):
+                if op == "matches" and negated_by is not None:
+                    nodes.append(
+                        self.fail(
+                            negated_by,
+                            "a 'matches' test cannot stand under 'not' "
+                            "(write the pattern so that it matches what you want to find)",
+                            "negated_match",
+                            key=True,
+                        )
+                    )
+                    continue
                 nodes.append(self.test(spec, op, getattr(tests, op), (*path, name, _alias(op))))
         if cond.all is not None:
             nodes.append(
-                ir.And(tuple(self.condition(c, (*path, "all", i)) for i, c in enumerate(cond.all)))
+                ir.And(
+                    tuple(
+                        self.condition(c, (*path, "all", i), negated_by)
+                        for i, c in enumerate(cond.all)
+                    )
+                )
             )
         if cond.any is not None:
             nodes.append(
-                ir.Or(tuple(self.condition(c, (*path, "any", i)) for i, c in enumerate(cond.any)))
+                ir.Or(
+                    tuple(
+                        self.condition(c, (*path, "any", i), negated_by)
+                        for i, c in enumerate(cond.any)
+                    )
+                )
             )
         if cond.not_ is not None:
-            inner = ir.negate(self.condition(cond.not_, (*path, "not")))
-            if any(isinstance(n, ir.Not) and isinstance(n.atom, ir.Matches) for n in _nodes(inner)):
-                return self.fail(
-                    (*path, "not"),
-                    "a 'matches' test cannot stand under 'not' "
-                    "(write the pattern so that it matches what you want to find)",
-                    "negated_match",
-                    key=True,
-                )
-            nodes.append(inner)
+            inner_path = (*path, "not")
+            inner = self.condition(cond.not_, inner_path, None if negated_by else inner_path)
+            nodes.append(ir.negate(inner))
         return ir.And(tuple(nodes))
 
     def test(self, spec: FactSpec, op: str, value: Any, path: YamlPath) -> ir.Node:
@@ -626,10 +647,3 @@ def _alias(op: str) -> str:
 def _ordered_ops(tests: fmt.FactTests) -> list[str]:
     order = list(fmt.FactTests.model_fields)
     return sorted(tests.model_fields_set, key=order.index)
-
-
-def _nodes(node: ir.Node) -> Iterator[ir.Node]:
-    yield node
-    if isinstance(node, ir.And | ir.Or):
-        for child in node.children:
-            yield from _nodes(child)

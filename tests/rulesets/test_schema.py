@@ -6,9 +6,9 @@ import json
 
 from ipp_rules.models.complaint import complaint_json_schema
 from ipp_rules.rulesets.format import (
+    case_file_json_schema,
     manifest_json_schema,
     ruleset_json_schema,
-    case_file_json_schema,
 )
 
 
