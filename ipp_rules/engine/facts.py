@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
 
 from ipp_rules.engine.ir import Encoded, EncodedType, Scope
@@ -159,6 +160,13 @@ def _value(v: Any) -> Any:
 
 def _submitted_on(c: cm.Complaint) -> date:
     return c.submitted_at.astimezone(marketplace_timezone(c)).date()
+
+
+def _years_since_filing(c: cm.Complaint) -> int | None:
+    filed = getattr(c.right, "filed_on", None)
+    if filed is None:
+        return None
+    return relativedelta(_submitted_on(c), filed).years
 
 
 def _documents(c: cm.Complaint, kind: str, field: str) -> list[str]:
@@ -373,6 +381,14 @@ def _catalog() -> tuple[FactSpec, ...]:
             "Patent or design: the filing date.",
             "right.filed_on",
             get=lambda c: getattr(c.right, "filed_on", None),
+        ),
+        FactSpec(
+            "right.years_since_filing",
+            "int",
+            "Patent or design: whole years from the filing date to the submission date "
+            "(a 20-year term has ended when this reaches 20).",
+            "right.filed_on",
+            get=_years_since_filing,
         ),
         FactSpec(
             "right.valid_from",

@@ -204,6 +204,10 @@ class Reason(StrEnum):
     DESIGN_INFRINGEMENT = "design_infringement"
     TEST_BUY = "test_buy"
     MODEL_NOT_EXIST = "model_not_exist"
+    DISTRIBUTION_CHANNEL = "distribution_channel"
+    """Distribution-channel management: out of policy on Lazada (Lazada FAQ)."""
+    UNAUTHORIZED_SALES = "unauthorized_sales"
+    """Sales of genuine goods without authorisation: not accepted on Taobao."""
 
 
 class ComplainantKind(StrEnum):

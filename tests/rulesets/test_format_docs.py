@@ -220,3 +220,18 @@ def test_the_fact_table_is_the_catalog() -> None:
         "docs/ruleset-format.md: the fact table is out of date; replace it with:\n"
         + catalog_table()
     )
+
+
+def write_catalog_table() -> None:
+    """Rewrite the fact table in the page from the catalog."""
+    text = DOC.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("| fact | type |"))
+    end = start
+    while end < len(lines) and lines[end].startswith("|"):
+        end += 1
+    DOC.write_text("".join([*lines[:start], catalog_table(), *lines[end:]]), encoding="utf-8")
+
+
+if __name__ == "__main__":  # python -m tests.rulesets.test_format_docs
+    write_catalog_table()
