@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 class IppRulesError(Exception):
@@ -56,4 +57,74 @@ class EngineError(IppRulesError):
 
 
 class UnknownMarketplaceError(IppRulesError):
-    """A marketplace that no registered policy knows."""
+    """A marketplace (or a marketplace's country platform) that no registered policy knows.
+
+    ``marketplace`` is the name asked for, ``known`` the ids (or, with ``country``, the
+    countries) that would have been accepted, and ``suggestion`` the nearest of them.
+    """
+
+    def __init__(
+        self,
+        marketplace: str,
+        known: tuple[str, ...] | list[str] = (),
+        *,
+        suggestion: str | None = None,
+        country: str | None = None,
+        message: str | None = None,
+    ):
+        self.marketplace = marketplace
+        self.known: tuple[str, ...] = tuple(known)
+        self.suggestion = suggestion
+        self.country = country
+        if message is None:
+            message = f"unknown marketplace {marketplace!r}"
+            if self.known:
+                message += f"; known: {', '.join(self.known)}"
+            if suggestion is not None:
+                message += f" (did you mean {suggestion!r}?)"
+        self.message = message
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _unknown_marketplace,
+            (self.marketplace, self.known, self.suggestion, self.country, self.message),
+        )
+
+
+def _unknown_marketplace(
+    marketplace: str,
+    known: tuple[str, ...],
+    suggestion: str | None,
+    country: str | None,
+    message: str,
+) -> UnknownMarketplaceError:
+    """Rebuild an :class:`UnknownMarketplaceError` when it is unpickled."""
+    return UnknownMarketplaceError(
+        marketplace, known, suggestion=suggestion, country=country, message=message
+    )
+
+
+class CalendarHorizonError(IppRulesError):
+    """A business-day question a calendar cannot answer from published holiday data.
+
+    ``asked`` lies past ``horizon``, the last date the calendar ``calendar`` is published for
+    (and the calendar was not built to accept rule-based estimates), or outside the years the
+    calendar was built for at all; ``detail`` says which. The message names all three.
+    """
+
+    def __init__(self, calendar: str, asked: date, horizon: date, detail: str = "") -> None:
+        self.calendar = calendar
+        self.asked = asked
+        self.horizon = horizon
+        self.detail = detail
+        message = (
+            f"calendar {calendar}: cannot answer for {asked.isoformat()}, "
+            f"its horizon is {horizon.isoformat()}"
+        )
+        if detail:
+            message += f" ({detail})"
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (CalendarHorizonError, (self.calendar, self.asked, self.horizon, self.detail))

@@ -10,6 +10,7 @@ listing's rules see the complaint facts too.
 from __future__ import annotations
 
 import enum
+import functools
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 
 from ipp_rules.engine.ir import Encoded, EncodedType, Scope
 from ipp_rules.models import complaint as cm
+from ipp_rules.policies import ParsedUrl, UrlProblem, get_policy, identify_url, policies
 
 FactType = Literal["bool", "int", "str", "date", "datetime", "list_str", "list_int"]
 
@@ -38,27 +40,64 @@ ENCODED_TYPES: Mapping[FactType, EncodedType] = {
 
 DERIVED_PREFIX = "derived."
 
-# Until marketplace policies exist, the submission date is read in the marketplace's own
-# timezone from this table (Lazada: the country's; every other marketplace: China's).
-_TIMEZONES: Mapping[str, str] = {
-    "ID": "Asia/Jakarta",
-    "MY": "Asia/Kuala_Lumpur",
-    "PH": "Asia/Manila",
-    "SG": "Asia/Singapore",
-    "TH": "Asia/Bangkok",
-    "VN": "Asia/Ho_Chi_Minh",
-}
-_CHINA = "Asia/Shanghai"
-
 
 def marketplace_timezone(complaint: cm.Complaint) -> ZoneInfo:
-    """The IANA timezone in which the complaint's marketplace keeps its dates."""
-    country = complaint.country
-    return ZoneInfo(_TIMEZONES.get(str(country), _CHINA) if country else _CHINA)
+    """The IANA timezone in which the complaint's marketplace (or country platform) keeps dates."""
+    return get_policy(complaint.platform).zone(complaint.country)
+
+
+def _marketplaces() -> tuple[str, ...]:
+    return tuple(policies())
+
+
+def _groups() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(p.group for p in policies().values()))
+
+
+def _countries() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for p in policies().values() for c in p.countries))
+
+
+@dataclass(frozen=True)
+class ListingView:
+    """One listing and what its URL turned out to be, for the listing facts."""
+
+    item: cm.Listing
+    index: int
+    parsed: ParsedUrl | UrlProblem | None
+    first_index: int | None
+    """The earlier listing with the same canonical URL, if there is one."""
+
+    @property
+    def url(self) -> ParsedUrl | None:
+        return self.parsed if isinstance(self.parsed, ParsedUrl) else None
+
+
+def listing_views(complaint: cm.Complaint) -> list[ListingView]:
+    """Every listing with its URL identified and duplicates found (by canonical URL)."""
+    views = []
+    first: dict[str, int] = {}
+    for index, item in enumerate(complaint.listings):
+        parsed = _identify(item.url)
+        earlier = None
+        if isinstance(parsed, ParsedUrl):
+            earlier = first.setdefault(parsed.canonical, index)
+            earlier = None if earlier == index else earlier
+        views.append(ListingView(item, index, parsed, earlier))
+    return views
+
+
+@functools.lru_cache(maxsize=8192)
+def _identify(url: str) -> ParsedUrl | UrlProblem | None:
+    return identify_url(url)
+
+
+def _problem(view: ListingView) -> UrlProblem | None:
+    return view.parsed if isinstance(view.parsed, UrlProblem) else None
 
 
 ComplaintGetter = Callable[[cm.Complaint], Any]
-ListingGetter = Callable[[cm.Complaint, Any, int], Any]
+ListingGetter = Callable[[ListingView], Any]
 
 
 @dataclass(frozen=True)
@@ -74,6 +113,12 @@ class FactSpec:
     choices: tuple[str, ...] | None = None
     """For text facts (and lists of text) with a closed set of values: the values."""
     get: Callable[..., Any] | None = None
+    choices_from: Callable[[], tuple[str, ...]] | None = None
+    """Where the closed set is not fixed (marketplaces come from the policy registry)."""
+
+    def allowed_values(self) -> tuple[str, ...] | None:
+        """The closed set of values of this fact (or of its elements), if it has one."""
+        return self.choices_from() if self.choices_from is not None else self.choices
 
     @property
     def encoded_type(self) -> EncodedType:
@@ -186,15 +231,23 @@ def _catalog() -> tuple[FactSpec, ...]:
             "str",
             "The marketplace the complaint is for.",
             "platform",
-            choices=choices(cm.Complaint, "platform"),
+            choices_from=_marketplaces,
             get=lambda c: _value(c.platform),
+        ),
+        FactSpec(
+            "platform_group",
+            "str",
+            "The marketplace's family: tao (Taobao, Tmall, Tmall Global), lazada, ...",
+            "platform",
+            choices_from=_groups,
+            get=lambda c: get_policy(c.platform).group,
         ),
         FactSpec(
             "country",
             "str",
             "Lazada's country platform (absent for other marketplaces).",
             "country",
-            choices=choices(cm.Complaint, "country"),
+            choices_from=_countries,
             get=lambda c: _value(c.country),
         ),
         FactSpec(
@@ -469,7 +522,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The listing's position in the complaint, from 0.",
             "listings[{i}]",
             scope="listing",
-            get=lambda c, item, i: i,
+            get=lambda v: v.index,
         ),
         FactSpec(
             "listing.url",
@@ -477,7 +530,76 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The listing's URL as given.",
             "listings[{i}].url",
             scope="listing",
-            get=lambda c, item, i: item.url,
+            get=lambda v: v.item.url,
+        ),
+        FactSpec(
+            "listing.url_problem",
+            "str",
+            "Why the listing's URL is refused before any marketplace looks at it (absent if it "
+            "is well formed): a spoofing trick, a bad scheme, control characters, ...",
+            "listings[{i}].url",
+            scope="listing",
+            choices=tuple(p.value for p in UrlProblem),
+            get=lambda v: _value(_problem(v)),
+        ),
+        FactSpec(
+            "listing.url_problem_text",
+            "str",
+            "The URL problem in plain words (absent if there is none).",
+            "listings[{i}].url",
+            scope="listing",
+            get=lambda v: _problem(v).description if _problem(v) else None,  # type: ignore[union-attr]
+        ),
+        FactSpec(
+            "listing.marketplace",
+            "str",
+            "The marketplace whose listing or store URL this is (absent if none).",
+            "listings[{i}].url",
+            scope="listing",
+            choices_from=_marketplaces,
+            get=lambda v: v.url.marketplace if v.url else None,
+        ),
+        FactSpec(
+            "listing.country",
+            "str",
+            "The country platform the URL belongs to (Lazada; absent otherwise).",
+            "listings[{i}].url",
+            scope="listing",
+            choices_from=_countries,
+            get=lambda v: v.url.country if v.url else None,
+        ),
+        FactSpec(
+            "listing.url_kind",
+            "str",
+            "Whether the URL is a product listing or a store front (absent if not recognised).",
+            "listings[{i}].url",
+            scope="listing",
+            choices=("listing", "store"),
+            get=lambda v: v.url.kind if v.url else None,
+        ),
+        FactSpec(
+            "listing.item_id",
+            "str",
+            "The listing or store id read from the URL.",
+            "listings[{i}].url",
+            scope="listing",
+            get=lambda v: v.url.item_id if v.url else None,
+        ),
+        FactSpec(
+            "listing.canonical_url",
+            "str",
+            "The URL in its canonical form (https, the marketplace's own host, the id only).",
+            "listings[{i}].url",
+            scope="listing",
+            get=lambda v: v.url.canonical if v.url else None,
+        ),
+        FactSpec(
+            "listing.duplicate_of",
+            "int",
+            "The earlier listing with the same canonical URL (absent if there is none).",
+            "listings[{i}].url",
+            scope="listing",
+            get=lambda v: v.first_index,
         ),
         FactSpec(
             "listing.nice_class",
@@ -485,7 +607,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The Nice class of the listed goods.",
             "listings[{i}].nice_class",
             scope="listing",
-            get=lambda c, item, i: item.nice_class,
+            get=lambda v: v.item.nice_class,
         ),
         FactSpec(
             "listing.similar_group",
@@ -493,7 +615,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "China's similar-goods group of the listed goods.",
             "listings[{i}].similar_group",
             scope="listing",
-            get=lambda c, item, i: item.similar_group,
+            get=lambda v: v.item.similar_group,
         ),
         FactSpec(
             "listing.category",
@@ -501,7 +623,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The marketplace category of the listed goods.",
             "listings[{i}].category",
             scope="listing",
-            get=lambda c, item, i: item.category,
+            get=lambda v: v.item.category,
         ),
     ]
     return tuple(specs)
@@ -588,10 +710,10 @@ def listing_subjects(
     """One subject per listing: the complaint's facts plus the listing's own."""
     listing_specs = [s for s in specs if s.scope == "listing" and s.get is not None]
     subjects = []
-    for index, item in enumerate(complaint.listings):
-        subject = Subject(dict(base.raw), dict(base.encoded), listing=index)
+    for view in listing_views(complaint):
+        subject = Subject(dict(base.raw), dict(base.encoded), listing=view.index)
         for spec in listing_specs:
-            _add(subject, spec, spec.get(complaint, item, index))  # type: ignore[misc]
+            _add(subject, spec, spec.get(view))  # type: ignore[misc]
         subjects.append(subject)
     return subjects
 

@@ -31,11 +31,12 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from ipp_rules.models.marketplace import LazadaCountry, Platform
+from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.scalars import source_text
 
 __all__ = [
@@ -106,6 +107,31 @@ SimilarGroup: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[0-9]
 """A group of China's similar-goods table (区分表), four digits such as ``"0304"``."""
 
 NiceClass: TypeAlias = Annotated[StrictInt, Field(ge=1, le=45)]
+
+
+def _one_of_error(known: tuple[str, ...]) -> PydanticCustomError:
+    return PydanticCustomError(
+        "enum",
+        "Input should be {expected}",
+        {"expected": ", ".join(repr(k) for k in known)},
+    )
+
+
+def _registered_marketplace(value: Any) -> Any:
+    """A marketplace id the policy registry knows (plain YAML numbers as their text)."""
+    value = source_text(value)
+    known = tuple(policies())
+    if not isinstance(value, str) or value not in known:
+        raise _one_of_error(known)
+    return value
+
+
+MarketplaceId: TypeAlias = Annotated[
+    str,
+    BeforeValidator(_registered_marketplace),
+    WithJsonSchema({"type": "string", "description": "A registered marketplace id."}),
+]
+"""A marketplace id known to the policy registry (``taobao``, ``1688``, ``lazada``, ...)."""
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.{0,40}", re.DOTALL)
@@ -460,9 +486,10 @@ Evidence: TypeAlias = Annotated[
 class Complaint(_Model):
     """An IP takedown complaint for one of the Alibaba group marketplaces (document v1)."""
 
-    platform: SourceText[Platform]
-    country: SourceText[LazadaCountry] | None = Field(default=None, validate_default=True)
-    """Lazada's country platform: required for Lazada, absent for every other marketplace."""
+    platform: MarketplaceId
+    """A registered marketplace: the built-in seven, or one a plugin registers."""
+    country: CountryCode | None = Field(default=None, validate_default=True)
+    """The country platform, for a marketplace that has them (Lazada); absent otherwise."""
     submitted_at: AwareTimestamp
     channel: SourceText[Channel]
     complaint_type: SourceText[ComplaintType]
@@ -474,31 +501,33 @@ class Complaint(_Model):
 
     @field_validator("country")
     @classmethod
-    def _country_matches_platform(
-        cls, value: LazadaCountry | None, info: ValidationInfo
-    ) -> LazadaCountry | None:
+    def _country_matches_platform(cls, value: str | None, info: ValidationInfo) -> str | None:
         platform = info.data.get("platform")
         if platform is None:
             return value
-        if platform is Platform.LAZADA and value is None:
+        policy = get_policy(platform)
+        if value is None and policy.countries:
             raise PydanticCustomError(
                 "country_required",
-                "expected a country for a lazada complaint (one of {countries}), got none",
-                {"countries": ", ".join(LazadaCountry)},
+                "expected a country for a {platform} complaint (one of {countries}), got none",
+                {"platform": platform, "countries": ", ".join(policy.countries)},
             )
-        if platform is not Platform.LAZADA and value is not None:
+        if value is not None and not policy.countries:
             raise PydanticCustomError(
                 "country_not_allowed",
-                "expected no country, since only a lazada complaint has one and platform is "
-                "{platform}, got {country}",
-                {"platform": platform.value, "country": value.value},
+                "expected no country, since {platform} has no country platforms, got {country}",
+                {"platform": platform, "country": value},
             )
+        if value is not None and value not in policy.countries:
+            raise _one_of_error(policy.countries)
         return value
 
 
 def complaint_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the complaint document, generated from the models."""
     schema = Complaint.model_json_schema()
+    # The marketplaces are whatever the registry knows now, plugins included.
+    schema["properties"]["platform"]["enum"] = list(policies())
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": COMPLAINT_SCHEMA_ID,

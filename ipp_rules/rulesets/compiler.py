@@ -527,13 +527,14 @@ class _Checker:
                 "type_mismatch",
             )
             return None
-        if spec.choices is not None and kind == "str" and checked not in spec.choices:
+        allowed = spec.allowed_values()
+        if allowed is not None and kind == "str" and checked not in allowed:
             self.problems.add(
                 self.doc,
                 path,
                 f"'{checked}' is not a value of {spec.name}"
-                f"{_suggest(checked, spec.choices)} (one of: "
-                f"{', '.join(spec.choices)})",
+                f"{_suggest(checked, allowed)} (one of: "
+                f"{', '.join(allowed)})",
                 "unknown_value",
             )
             return None

@@ -40,7 +40,7 @@ FACTS = [spec for spec in CATALOG if not spec.name.startswith("listing.index")]
 
 
 def _pool(spec: FactSpec) -> tuple[Any, ...]:
-    return spec.choices or POOLS[spec.type]
+    return spec.allowed_values() or POOLS[spec.type]
 
 
 def _scalar_ops(spec: FactSpec, draw: st.DrawFn) -> dict[str, Any]:

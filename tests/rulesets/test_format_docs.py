@@ -208,7 +208,8 @@ def catalog_table() -> str:
     """The fact table as the page shows it."""
     lines = ["| fact | type | meaning | values |", "|---|---|---|---|"]
     for spec in CATALOG:
-        values = ", ".join(f"`{c}`" for c in spec.choices) if spec.choices else ""
+        allowed = spec.allowed_values()
+        values = ", ".join(f"`{c}`" for c in allowed) if allowed else ""
         lines.append(
             f"| `{spec.name}` | {_TYPE_WORDS[spec.type]} | {spec.description} | {values} |"
         )
