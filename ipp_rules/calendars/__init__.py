@@ -1,0 +1,43 @@
+"""Business-day calendars: immutable tables built once from ``holidays``, plus overrides.
+
+>>> from datetime import date
+>>> from ipp_rules.policies.base import CalendarSpec
+>>> china = get_calendar(CalendarSpec("CN"), first_year=2020, last_year=2026)
+>>> china.add_business_days(date(2026, 9, 18), 3)   # make-up Sunday 09-20, 09-21, 09-22
+datetime.date(2026, 9, 22)
+
+See :mod:`ipp_rules.calendars.calendar` for what a business day is and
+:mod:`ipp_rules.calendars.horizon` for how far each calendar may answer.
+"""
+
+from __future__ import annotations
+
+from ipp_rules.calendars._source import NON_CLOSING_CATEGORIES, CalendarConfigError
+from ipp_rules.calendars.calendar import (
+    NO_OVERRIDES,
+    BusinessCalendar,
+    CalendarOverrides,
+    DayInfo,
+    DayKind,
+    NthBusinessDay,
+)
+from ipp_rules.calendars.horizon import DEFAULT_HORIZON_YEAR, MAKE_UP_NOTICE_COUNTRIES, horizon_for
+from ipp_rules.calendars.registry import clear_calendar_cache, get_calendar
+from ipp_rules.errors import CalendarHorizonError
+
+__all__ = [
+    "DEFAULT_HORIZON_YEAR",
+    "MAKE_UP_NOTICE_COUNTRIES",
+    "NON_CLOSING_CATEGORIES",
+    "NO_OVERRIDES",
+    "BusinessCalendar",
+    "CalendarConfigError",
+    "CalendarHorizonError",
+    "CalendarOverrides",
+    "DayInfo",
+    "DayKind",
+    "NthBusinessDay",
+    "clear_calendar_cache",
+    "get_calendar",
+    "horizon_for",
+]
