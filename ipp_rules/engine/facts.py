@@ -67,14 +67,20 @@ class ListingView:
     parsed: ParsedUrl | UrlProblem | None
     first_index: int | None
     """The earlier listing with the same canonical URL, if there is one."""
+    category_class: int | None
+    """The Nice class the marketplace's category table gives the listing's category."""
 
     @property
     def url(self) -> ParsedUrl | None:
         return self.parsed if isinstance(self.parsed, ParsedUrl) else None
 
 
-def listing_views(complaint: cm.Complaint) -> list[ListingView]:
-    """Every listing with its URL identified and duplicates found (by canonical URL)."""
+def listing_views(
+    complaint: cm.Complaint, category_tables: Mapping[str, Mapping[str, int]] | None = None
+) -> list[ListingView]:
+    """Every listing with its URL identified, duplicates found (by canonical URL), and its
+    category placed in a Nice class by the table the marketplace's policy names."""
+    table = (category_tables or {}).get(get_policy(complaint.platform).category_table, {})
     views = []
     first: dict[str, int] = {}
     for index, item in enumerate(complaint.listings):
@@ -83,7 +89,8 @@ def listing_views(complaint: cm.Complaint) -> list[ListingView]:
         if isinstance(parsed, ParsedUrl):
             earlier = first.setdefault(parsed.canonical, index)
             earlier = None if earlier == index else earlier
-        views.append(ListingView(item, index, parsed, earlier))
+        category = table.get(item.category) if item.category is not None else None
+        views.append(ListingView(item, index, parsed, earlier, category))
     return views
 
 
@@ -610,6 +617,15 @@ def _catalog() -> tuple[FactSpec, ...]:
             get=lambda v: v.item.nice_class,
         ),
         FactSpec(
+            "listing.category_class",
+            "int",
+            "The Nice class the marketplace's category table gives the listing's category "
+            "(absent if the listing gives no category or the table does not list it).",
+            "listings[{i}].category",
+            scope="listing",
+            get=lambda v: v.category_class,
+        ),
+        FactSpec(
             "listing.similar_group",
             "str",
             "China's similar-goods group of the listed goods.",
@@ -705,12 +721,15 @@ def complaint_subject(complaint: cm.Complaint, specs: Sequence[FactSpec] = CATAL
 
 
 def listing_subjects(
-    complaint: cm.Complaint, base: Subject, specs: Sequence[FactSpec] = CATALOG
+    complaint: cm.Complaint,
+    base: Subject,
+    specs: Sequence[FactSpec] = CATALOG,
+    category_tables: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[Subject]:
     """One subject per listing: the complaint's facts plus the listing's own."""
     listing_specs = [s for s in specs if s.scope == "listing" and s.get is not None]
     subjects = []
-    for view in listing_views(complaint):
+    for view in listing_views(complaint, category_tables):
         subject = Subject(dict(base.raw), dict(base.encoded), listing=view.index)
         for spec in listing_specs:
             _add(subject, spec, spec.get(view))  # type: ignore[misc]

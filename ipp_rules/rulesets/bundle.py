@@ -6,8 +6,8 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ipp_rules.engine.facts import FACTS
 from ipp_rules.errors import Problem, RulesetError
 from ipp_rules.models.decision import BundleIdentity
+from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle
 from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
@@ -34,6 +35,8 @@ class Bundle:
     compiled: CompiledBundle
     files: tuple[str, ...]
     """The files that make up the bundle's identity, manifest first."""
+    category_classes: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """The category tables marketplace policies name: table -> category -> Nice class."""
 
 
 def _keys_of(model: type[BaseModel]) -> list[str]:
@@ -314,13 +317,43 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     if problems:
         raise RulesetError(problems)
     compiled, problems = compile_bundle(sourced, tables)
-    if compiled is None:
+    categories, category_problems = _category_tables(tables)
+    problems.extend(category_problems)
+    if compiled is None or problems:
         raise RulesetError(problems)
     files = (MANIFEST, *manifest.rulesets)
     identity = BundleIdentity(
         name=manifest.name, version=manifest.version, sha256=_fingerprint(root, files)
     )
-    return Bundle(root, manifest, identity, compiled, files)
+    return Bundle(root, manifest, identity, compiled, files, categories)
+
+
+def _category_tables(
+    tables: Mapping[str, tuple[Any, YamlDocument, tuple[str | int, ...]]],
+) -> tuple[dict[str, dict[str, int]], list[Problem]]:
+    """The category tables the registered marketplaces name, checked: one Nice class each."""
+    found: dict[str, dict[str, int]] = {}
+    problems: list[Problem] = []
+    for name in sorted({p.category_table for p in policies().values()}):
+        if name not in tables:
+            continue
+        data, doc, path = tables[name]
+        if not isinstance(data, dict):
+            problems.append(Problem(doc.location(path, key=True), f"category table '{name}' "
+                                    "maps each category to its Nice class: "
+                                    "'category: [class]'", "table_shape"))
+            continue
+        classes: dict[str, int] = {}
+        for category, values in data.items():
+            value = values[0] if isinstance(values, list) and len(values) == 1 else None
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 45:
+                problems.append(Problem(doc.location((*path, category)), f"category "
+                                        f"'{category}' in table '{name}' needs exactly one Nice "
+                                        "class (1 to 45), like [25]", "table_shape"))
+                continue
+            classes[category] = int(value)
+        found[name] = classes
+    return found, problems
 
 
 def _display(root: Path, name: str) -> str:
