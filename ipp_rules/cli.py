@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ipp_rules import goodfaith_cli
 from ipp_rules.errors import IppRulesError
 
 EXIT_ACCEPT = 0
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help=argparse.SUPPRESS,
     )
+    goodfaith_cli.add_parser(commands)
     return parser
 
 
@@ -91,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "evaluate":
             return _evaluate(args, sys.stdout)
+        if args.command == "good-faith":
+            return goodfaith_cli.run(args, sys.stdout)
     except IppRulesError as exc:
         print(f"ipp-rules: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -128,3 +128,28 @@ class CalendarHorizonError(IppRulesError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (CalendarHorizonError, (self.calendar, self.asked, self.horizon, self.detail))
+
+
+class DeadlineError(_ProblemsError):
+    """A deadline question that cannot be answered as asked: a ``received_at`` without an
+    offset, or an unknown deadline kind. Locations name the argument (``received_at``,
+    ``kind``)."""
+
+    title = "invalid deadline question"
+
+
+class LifecycleError(IppRulesError):
+    """A complaint's events that cannot have happened in this order.
+
+    ``index`` is the position of the offending event in the list (``None`` when the problem
+    is not one event's, e.g. a ``now`` without an offset), ``message`` says what is wrong.
+    """
+
+    def __init__(self, index: int | None, message: str) -> None:
+        self.index = index
+        self.message = message
+        where = f"event {index}: " if index is not None else ""
+        super().__init__(where + message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (LifecycleError, (self.index, self.message))

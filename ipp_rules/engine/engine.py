@@ -153,9 +153,7 @@ class Engine:
         model = load_complaint(complaint)
         program = self._program
         base = fx.complaint_subject(model, program.needed)
-        listings = fx.listing_subjects(
-            model, base, program.needed, program.bundle.category_classes
-        )
+        listings = fx.listing_subjects(model, base, program.needed, program.bundle.category_classes)
         fired: list[tuple[str, fx.Subject]] = []
         for stratum in range(program.strata):
             complaint_group = program.groups.get((stratum, "complaint"))

@@ -289,6 +289,10 @@ class Manifest(Strict):
         list[Annotated[Text, Field(pattern=_RULE_FILE)]],
         Field(min_length=1, max_length=100),
     ]
+    good_faith: Annotated[Text, Field(pattern=_RULE_FILE)] | None = None
+    """The Good Faith Program policy file (``good_faith.yaml``), if the bundle has one."""
+    deadlines: Annotated[Text, Field(pattern=_RULE_FILE)] | None = None
+    """The deadline policy file (``deadlines.yaml``), if the bundle has one."""
 
 
 class Expectation(Strict):

@@ -17,7 +17,7 @@ from typing import Any
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ComplaintError, Problem, RulesetError
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.bundle import validate_document
+from ipp_rules.rulesets.validation import validate_document
 from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
 
 

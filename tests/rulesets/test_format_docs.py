@@ -22,7 +22,8 @@ from ipp_rules.engine.engine import Engine
 from ipp_rules.engine.facts import CATALOG
 from ipp_rules.errors import RulesetError
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.bundle import load_bundle, validate_document
+from ipp_rules.rulesets.bundle import load_bundle
+from ipp_rules.rulesets.validation import validate_document
 from ipp_rules.rulesets.yamlsource import load_yaml
 from ipp_rules.testing.cases import load_test_file, run_case
 

@@ -1,0 +1,320 @@
+"""``ipp-rules good-faith HISTORY``: called through ``run`` and as a subprocess of a tiny main."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ipp_rules import goodfaith_cli
+from tests.conftest import BUNDLE, REPO
+
+HEADER = "submitted_at,platform,reason,outcome,counter_notification,false_information\n"
+
+# The tiny main another developer's `ipp-rules` wires the same way.
+MAIN = """
+import argparse, sys
+from ipp_rules import goodfaith_cli
+parser = argparse.ArgumentParser(prog="ipp-rules")
+goodfaith_cli.add_parser(parser.add_subparsers(dest="command", required=True))
+sys.exit(goodfaith_cli.run(parser.parse_args(), sys.stdout))
+"""
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="ipp-rules")
+    goodfaith_cli.add_parser(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(["good-faith", *argv])
+
+
+def call(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = goodfaith_cli.run(parse(*argv), out, err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def csv_history(path: Path, taken_down: int, rejected: int = 0, reinstated: int = 0) -> Path:
+    rows = [HEADER]
+    for i in range(taken_down):
+        counter = "succeeded" if i < reinstated else "none"
+        rows.append(
+            f"2026-04-01T{i % 24:02d}:00:00+08:00,taobao,counterfeit,taken_down,{counter},false\n"
+        )
+    rows.extend("2026-04-02T10:00:00+08:00,tmall,counterfeit,rejected,,\n" for _ in range(rejected))
+    path.write_text("".join(rows))
+    return path
+
+
+def test_an_eligible_csv_history_exits_0(tmp_path: Path):
+    history = csv_history(tmp_path / "history.csv", 90, rejected=10)
+    status, out, err = call(str(history), "--as-of", "2026-05-31")
+    assert (status, err) == (0, "")
+    assert out.startswith("Good Faith Program: eligible\n")
+    assert "  window                                2026-02-28 00:00 to 2026-05-31 00:00" in out
+    assert "successful takedown rate              90% (90 of 100), at least 90%: met" in out
+    assert "findings:" not in out
+
+
+def test_a_history_that_misses_a_threshold_exits_1_and_explains(tmp_path: Path):
+    history = csv_history(tmp_path / "history.csv", 100, reinstated=6)
+    status, out, _ = call(str(history), "--as-of", "2026-05-31")
+    assert status == 1
+    assert out.startswith("Good Faith Program: NOT eligible\n")
+    assert "successful counter-notification rate  6% (6 of 100), at most 5%: NOT MET" in out
+    assert "  GOOD_FAITH_COUNTER_RATE_HIGH: The successful counter-notification rate" in out
+    assert "source: Alibaba IPP" in out
+
+
+def test_json_lines_in_and_json_out(tmp_path: Path):
+    lines = [
+        {
+            "submitted_at": "2026-04-01T10:00:00+08:00",
+            "platform": "taobao",
+            "reason": "counterfeit",
+            "outcome": "taken_down",
+        }
+    ] * 120
+    history = tmp_path / "history"  # no suffix: sniffed from the first line
+    history.write_text("\n".join(json.dumps(line) for line in lines) + "\n\n")
+    status, out, _ = call(str(history), "--as-of", "2026-05-31", "--format", "json")
+    assert status == 0
+    result = json.loads(out)
+    assert result["eligible"] is True
+    assert result["metrics"]["requests"] == 120
+    assert result["metrics"]["rates"]["takedown_success_rate"] == {
+        "numerator": 120,
+        "denominator": 120,
+        "value": "1",
+        "bound": "min",
+        "threshold": "90%",
+        "met": True,
+    }
+    assert result["metrics"]["window_start"] == "2026-02-28T00:00:00+08:00"
+
+
+def test_every_bad_row_is_reported_with_its_line_number(tmp_path: Path):
+    history = tmp_path / "history.csv"
+    history.write_text(
+        HEADER
+        + "2026-04-01T10:00:00+08:00,taobao,counterfeit,taken_down,none,false\n"
+        + "2026-04-01T10:00:00,taobao,counterfeit,taken_dwn,none,false\n"
+        + "2026-04-01T10:00:00+08:00,ebay,counterfeit,rejected,succeeded,maybe\n"
+        + "2026-04-01T10:00:00+08:00,taobao\n"
+        + "2026-04-01T10:00:00+08:00,taobao,,taken_down,none,false\n"
+    )
+    status, out, err = call(str(history), "--as-of", "2026-05-31")
+    assert (status, out) == (2, "")
+    path = str(history)
+    assert err.splitlines() == [
+        "ipp-rules good-faith: invalid reporting history (7 problems)",
+        f"  {path}:3: submitted_at: '2026-04-01T10:00:00' has no offset: add one, like +08:00 or Z",
+        f"  {path}:3: outcome: expected one of taken_down, rejected, withdrawn, pending; "
+        "did you mean 'taken_down'? (got 'taken_dwn')",
+        f"  {path}:4: platform: expected one of taobao, tmall, tmall_global, 1688, aliexpress, "
+        "alibaba_com, lazada (got 'ebay')",
+        f"  {path}:4: counter_notification: a request that was rejected has no listing to "
+        "counter-notify: counter_notification must be none (got 'succeeded')",
+        f"  {path}:4: false_information: expected true or false (got 'maybe')",
+        f"  {path}:5: expected 6 values, like the header row (got 2)",
+        f"  {path}:6: missing reason",
+    ]
+
+
+def test_an_unknown_column_is_reported_with_a_suggestion(tmp_path: Path):
+    history = tmp_path / "history.csv"
+    history.write_text("submitted_at,platform,reason,outcome,counter_notificaton\n")
+    status, _, err = call(str(history))
+    assert status == 2
+    assert f"{history}:1: unknown column 'counter_notificaton'; did you mean " in err
+
+
+def test_bad_json_lines_are_located(tmp_path: Path):
+    history = tmp_path / "history.jsonl"
+    history.write_text(
+        '{"submitted_at": "2026-04-01T10:00:00+08:00", "platform": "taobao", '
+        '"reason": "counterfeit", "outcome": "taken_down"}\n'
+        "\n"
+        "{not json\n"
+        '["a list"]\n'
+        '{"submitted_at": "2026-04-01T10:00:00+08:00", "platfrom": "taobao"}\n'
+        '{"submitted_at": 5, "platform": ["taobao"], "reason": "x", "outcome": "pending"}\n'
+    )
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    assert f"{history}:3: not valid JSON" in err
+    assert f"{history}:4: expected a JSON object" in err
+    assert f"{history}:5: unknown field 'platfrom'; did you mean 'platform'?" in err
+    assert f"{history}:6: submitted_at: expected an ISO-8601 time as text (got 5)" in err
+    assert f"{history}:6: platform: expected one of" in err
+
+
+def test_a_file_that_is_not_utf8_is_invalid(tmp_path: Path):
+    history = tmp_path / "history.csv"
+    history.write_bytes(HEADER.encode() + b"2026-04-01T10:00:00+08:00,taobao,\xff,pending,,\n")
+    status, _, err = call(str(history))
+    assert status == 2
+    assert f"{history}:2: not valid UTF-8: invalid start byte at byte 34" in err
+
+
+def test_a_missing_file_is_invalid(tmp_path: Path):
+    status, _, err = call(str(tmp_path / "nothing.csv"))
+    assert status == 2
+    assert "No such file or directory" in err
+
+
+def test_the_rules_option_reads_good_faith_yaml_from_another_bundle(tmp_path: Path):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    text = (BUNDLE / "good_faith.yaml").read_text()
+    (bundle / "good_faith.yaml").write_text(text.replace("{min: 90%}", "{min: 95%}"))
+    history = csv_history(tmp_path / "history.csv", 93, rejected=7)
+    assert call(str(history), "--as-of", "2026-05-31")[0] == 0
+    status, out, _ = call(str(history), "--as-of", "2026-05-31", "--rules", str(bundle))
+    assert status == 1
+    assert "at least 95%: NOT MET" in out
+
+
+def test_a_broken_policy_is_invalid_with_its_location(tmp_path: Path):
+    text = (BUNDLE / "good_faith.yaml").read_text()
+    (tmp_path / "good_faith.yaml").write_text(
+        text.replace(
+            "marketplaces: [taobao, tmall, tmall_global]", "marketplaces: [taobao, lazada]", 1
+        )
+    )
+    line = next(
+        i
+        for i, row in enumerate((tmp_path / "good_faith.yaml").read_text().splitlines(), 1)
+        if "lazada" in row
+    )
+    history = csv_history(tmp_path / "history.csv", 1)
+    status, _, err = call(str(history), "--rules", str(tmp_path))
+    assert status == 2
+    assert (
+        f"good_faith.yaml:{line}:28: lazada keeps its dates per country platform; the program's "
+        "window needs marketplaces with one timezone"
+    ) in err
+
+
+def test_membership_platform_and_as_of_options(tmp_path: Path):
+    history = csv_history(tmp_path / "history.csv", 100)
+    status, out, _ = call(
+        str(history), "--as-of", "2026-05-31T12:00:00+08:00", "--membership", "removed:2026-05-01"
+    )
+    assert status == 1
+    assert "GOOD_FAITH_REJOIN_WAIT" in out
+    assert "may rejoin from                       2026-08-01" in out
+    status, out, _ = call(str(history), "--as-of", "2026-05-31", "--platform", "aliexpress")
+    assert status == 1
+    assert "GOOD_FAITH_NOT_TAO" in out
+    status, _, err = call(str(history), "--as-of", "2014-01-01")
+    assert status == 2
+    assert "no Good Faith Program policy period is in force on 2014-01-01" in err
+    status, _, err = call(str(history), "--platform", "taobaoo")
+    assert status == 2
+    assert "did you mean 'taobao'?" in err
+
+
+@pytest.mark.parametrize(
+    "argv", [("--as-of", "31/05/2026"), ("--as-of", "2026-05-31T10:00"), ("--membership", "x:1")]
+)
+def test_bad_options_are_usage_errors(argv: tuple[str, ...], capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as caught:
+        parse("history.csv", *argv)
+    assert caught.value.code == 2
+    assert "ipp-rules good-faith: error: argument" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_as_a_subprocess(tmp_path: Path):
+    history = csv_history(tmp_path / "history.csv", 95, rejected=5)
+    done = subprocess.run(
+        [sys.executable, "-c", MAIN, "good-faith", str(history), "--as-of", "2026-05-31"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Good Faith Program: eligible\n")
+    assert "requests                              100 (at least 100)" in done.stdout
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            MAIN,
+            "good-faith",
+            "-",
+            "--as-of",
+            "2026-05-31",
+            "--format",
+            "json",
+        ],
+        input=HEADER + "2026-04-01T10:00:00+08:00,taobao,counterfeit,taken_down,,\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert [f["code"] for f in json.loads(done.stdout)["findings"]] == [
+        "GOOD_FAITH_TOO_FEW_REQUESTS"
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/good-faith.md stays true
+
+DOC = (REPO / "docs" / "good-faith.md").read_text()
+_FENCE = re.compile(r"^```(?P<lang>[a-z]*)\n(?P<body>.*?)^```$", re.S | re.M)
+
+
+def _block_after(marker: str, lang: str) -> str:
+    start = DOC.index(marker)
+    for match in _FENCE.finditer(DOC, start):
+        if match["lang"] == lang:
+            return match["body"]
+    raise AssertionError(f"no ```{lang} block after {marker!r}")
+
+
+def _console(marker: str) -> tuple[list[str], str]:
+    """The command (arguments after ``ipp-rules good-faith``) and its pasted output."""
+    body = _block_after(marker, "console")
+    command, _, output = body.partition("\n")
+    prefix = "$ ipp-rules good-faith "
+    assert command.startswith(prefix), command
+    return command.removeprefix(prefix).split(), output
+
+
+def test_the_worked_example_is_real_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("history.csv").write_text(_block_after("`history.csv` holds eleven requests", "text"))
+    argv, expected = _console("Assessed on 2026-05-31")
+    status, out, err = call(*argv)
+    assert (status, err) == (1, "")
+    assert out == expected
+
+
+def test_the_pasted_history_error_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("bad.csv").write_text(
+        HEADER
+        + "2026-04-01T10:00:00+08:00,taobao,counterfeit,taken_down,none,false\n"
+        + "2026-04-01T10:00:00,taobao,counterfeit,taken_dwn,none,false\n"
+    )
+    argv, expected = _console("A bad row in a history file")
+    status, out, err = call(*argv)
+    assert (status, out) == (2, "")
+    assert err == expected
+
+
+def test_the_rate_definitions_shown_are_the_bundled_ones():
+    shown = yaml.safe_load(_block_after("This is how the rates look in the file", "yaml"))
+    bundled = yaml.safe_load((BUNDLE / "good_faith.yaml").read_text())
+    assert shown == {"record_sets": bundled["record_sets"], "rates": bundled["rates"]}
