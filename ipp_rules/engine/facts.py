@@ -296,6 +296,14 @@ def _catalog() -> tuple[FactSpec, ...]:
             get=lambda c: _value(c.reason),
         ),
         FactSpec(
+            "mark_use",
+            "str",
+            "Trademark complaints: whether the listing uses the mark itself or a similar one.",
+            "mark_use",
+            choices=choices(cm.Complaint, "mark_use"),
+            get=lambda c: _value(c.mark_use),
+        ),
+        FactSpec(
             "complainant.kind",
             "str",
             "Individual or business.",
@@ -515,6 +523,27 @@ def _catalog() -> tuple[FactSpec, ...]:
             "evidence",
             choices=_union_choices(evidence_models, "kind"),
             get=lambda c: [str(_value(e.kind)) for e in c.evidence],
+        ),
+        FactSpec(
+            "evidence.signed_test_buy_report",
+            "bool",
+            "A test-buy report signed or sealed by the rights holder is supplied.",
+            "evidence",
+            get=lambda c: any(
+                getattr(e, "signed", False)
+                for e in c.evidence
+                if _value(e.kind) == "test_buy_report"
+            ),
+        ),
+        FactSpec(
+            "evidence.decision_authorities",
+            "list_str",
+            "Who issued the court or administrative decisions supplied.",
+            "evidence",
+            choices=("court", "administrative"),
+            get=lambda c: [
+                str(_value(e.authority)) for e in c.evidence if _value(e.kind) == "decision"
+            ],
         ),
         FactSpec(
             "evidence.count",

@@ -61,6 +61,7 @@ __all__ = [
     "EvaluationConclusion",
     "Evidence",
     "Listing",
+    "MarkUse",
     "PatentEvaluationReport",
     "PatentKind",
     "PatentRight",
@@ -217,6 +218,14 @@ class Channel(StrEnum):
 class ComplaintType(StrEnum):
     PRODUCT_LISTING = "product_listing"
     STORE_FRONT = "store_front"
+
+
+class MarkUse(StrEnum):
+    """How the listing uses the rights holder's trademark."""
+
+    IDENTICAL = "identical"
+    SIMILAR = "similar"
+    """A merely similar mark: misuse needs a court or administrative decision."""
 
 
 class Reason(StrEnum):
@@ -494,6 +503,8 @@ class Complaint(_Model):
     channel: SourceText[Channel]
     complaint_type: SourceText[ComplaintType]
     reason: SourceText[Reason]
+    mark_use: SourceText[MarkUse] | None = None
+    """For a trademark complaint: whether the listing uses the mark itself or a similar one."""
     complainant: Complainant
     right: Right
     listings: tuple[Listing, ...] = Field(max_length=5000)

@@ -14,7 +14,12 @@ from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle
+from ipp_rules.rulesets.compiler import (
+    CompiledBundle,
+    SourcedRule,
+    SourcedWaiver,
+    compile_bundle,
+)
 from ipp_rules.rulesets.validation import validate_document
 from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
 
@@ -72,6 +77,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         raise RulesetError(problems)
 
     sourced: list[SourcedRule] = []
+    waivers: list[SourcedWaiver] = []
     tables: dict[str, tuple[Any, YamlDocument, tuple[str | int, ...]]] = {}
     seen_files: set[str] = set()
     for index, name in enumerate(manifest.rulesets):
@@ -114,6 +120,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             tables[table_name] = (doc.data["tables"][table_name], doc, ("tables", table_name))
         for rule_index, rule in enumerate(rule_file.rules):
             sourced.append(SourcedRule(rule, rule_file, doc, ("rules", rule_index)))
+        for waiver_index, waiver in enumerate(rule_file.waivers):
+            waivers.append(SourcedWaiver(waiver, doc, ("waivers", waiver_index)))
     good_faith = None
     if manifest.good_faith is not None:
         good_faith = _load_part(
@@ -125,7 +133,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         )
     if problems:
         raise RulesetError(problems)
-    compiled, problems = compile_bundle(sourced, tables)
+    compiled, problems = compile_bundle(sourced, tables, waivers)
     categories, category_problems = _category_tables(tables)
     problems.extend(category_problems)
     if compiled is None or problems:

@@ -45,6 +45,15 @@ class SourcedRule:
 
 
 @dataclass(frozen=True)
+class SourcedWaiver:
+    """A validated waiver with the file it came from."""
+
+    waiver: fmt.Waiver
+    document: YamlDocument
+    path: YamlPath
+
+
+@dataclass(frozen=True)
 class RuleInfo:
     """What a decision needs to know about a rule beyond its condition."""
 
@@ -104,8 +113,12 @@ def _fact_names(condition: fmt.Condition) -> Iterator[str]:
 def compile_bundle(
     sourced: Sequence[SourcedRule],
     tables: Mapping[str, tuple[Any, YamlDocument, YamlPath]],
+    waivers: Sequence[SourcedWaiver] = (),
 ) -> tuple[CompiledBundle | None, list[Problem]]:
-    """Compile every rule; return the bundle, or None and every problem found."""
+    """Compile every rule; return the bundle, or None and every problem found.
+
+    A waiver's condition is added to each rule it waives as ``and not <waiver>``.
+    """
     problems = _Problems()
     seen: dict[str, SourcedRule] = {}
     for item in sourced:
@@ -122,15 +135,17 @@ def compile_bundle(
             seen[item.rule.id] = item
 
     facts = _derived_facts(sourced, problems)
-    strata = _strata(sourced, facts, problems)
+    waived_by = _waivers(waivers, seen, facts, tables, problems)
+    strata = _strata(sourced, facts, problems, waived_by)
     compiled: list[ir.CompiledRule] = []
     info: dict[str, RuleInfo] = {}
     for index, item in enumerate(sourced):
         if item.rule.id in info:
             continue
-        checker = _Checker(item, facts, tables, problems)
+        checker = _Checker(item.document, facts, tables, problems)
         condition = checker.condition(item.rule.when, (*item.path, "when"))
-        condition = ir.simplify(ir.And((condition, *_effective(item.rule))))
+        exemptions = [ir.negate(node) for _, node in waived_by.get(item.rule.id, ())]
+        condition = ir.simplify(ir.And((condition, *_effective(item.rule), *exemptions)))
         read = ir.facts_read(condition)
         # The scope follows the facts as written: a condition folded to a constant (or one
         # naming an unknown fact) keeps the scope its writer meant.
@@ -154,6 +169,40 @@ def compile_bundle(
     if problems.items:
         return None, list(dict.fromkeys(problems.items))  # a shared table is checked per rule
     return CompiledBundle(tuple(compiled), info, facts, 1 + max(strata.values(), default=0)), []
+
+
+def _waivers(
+    waivers: Sequence[SourcedWaiver],
+    rules: Mapping[str, SourcedRule],
+    facts: Mapping[str, FactSpec],
+    tables: Mapping[str, tuple[Any, YamlDocument, YamlPath]],
+    problems: _Problems,
+) -> dict[str, list[tuple[fmt.Condition, ir.Node]]]:
+    """Each waived rule id with the conditions (as written, and compiled) that waive it."""
+    waived_by: dict[str, list[tuple[fmt.Condition, ir.Node]]] = {}
+    for item in waivers:
+        waiver = item.waiver
+        checker = _Checker(item.document, facts, tables, problems)
+        node = checker.condition(waiver.when, (*item.path, "when"))
+        if any(isinstance(atom, ir.Matches) for atom in ir.atoms(node)):
+            problems.add(
+                item.document,
+                (*item.path, "when"),
+                "a waiver's condition cannot use 'matches': it is negated in the rules it waives",
+                "negated_match",
+            )
+            continue
+        for index, rule_id in enumerate(waiver.waives):
+            if rule_id not in rules:
+                problems.add(
+                    item.document,
+                    (*item.path, "waives", index),
+                    f"no rule with id '{rule_id}'{_suggest(rule_id, list(rules))}",
+                    "unknown_rule",
+                )
+                continue
+            waived_by.setdefault(rule_id, []).append((waiver.when, node))
+    return waived_by
 
 
 def _effective(rule: fmt.Rule) -> tuple[ir.Node, ...]:
@@ -197,7 +246,10 @@ def _derived_facts(sourced: Sequence[SourcedRule], problems: _Problems) -> dict[
 
 
 def _strata(
-    sourced: Sequence[SourcedRule], facts: Mapping[str, FactSpec], problems: _Problems
+    sourced: Sequence[SourcedRule],
+    facts: Mapping[str, FactSpec],
+    problems: _Problems,
+    waived_by: Mapping[str, list[tuple[fmt.Condition, ir.Node]]],
 ) -> dict[str, int]:
     """Order rules so a rule runs after every rule deriving a fact it reads; find cycles."""
     derivers: dict[str, list[SourcedRule]] = {}
@@ -223,7 +275,8 @@ def _strata(
             return 0
         visiting.append(rid)
         depth = 0
-        for name in _fact_names(item.rule.when):
+        conditions = [item.rule.when, *(when for when, _ in waived_by.get(rid, ()))]
+        for name in (n for condition in conditions for n in _fact_names(condition)):
             for dep in derivers.get(name, ()):
                 depth = max(depth, visit(dep) + 1)
         visiting.pop()
@@ -289,13 +342,12 @@ class _Checker:
 
     def __init__(
         self,
-        item: SourcedRule,
+        doc: YamlDocument,
         facts: Mapping[str, FactSpec],
         tables: Mapping[str, tuple[Any, YamlDocument, YamlPath]],
         problems: _Problems,
     ):
-        self.item = item
-        self.doc = item.document
+        self.doc = doc
         self.facts = facts
         self.tables = tables
         self.problems = problems
@@ -596,8 +648,7 @@ class _Checker:
             )
         branches: list[ir.Node] = []
         for key, values in data.items():
-            checker = _Checker(self.item, self.facts, self.tables, self.problems)
-            checker.doc = tdoc
+            checker = _Checker(tdoc, self.facts, self.tables, self.problems)
             keyed = checker.literal(
                 key_spec,
                 key_spec.type,

@@ -268,6 +268,20 @@ Table = Annotated[
 ]
 
 
+class Waiver(Strict):
+    """When its condition holds, the rules it names do not apply (they are waived).
+
+    The Good Faith Program's lighter burden of evidence is written this way: which
+    requirements a member is spared is the list ``waives``.
+    """
+
+    id: RuleId
+    title: Annotated[Text, Field(min_length=1, max_length=200)]
+    source: Annotated[Text, Field(min_length=1, max_length=500)]
+    when: Condition
+    waives: Annotated[list[RuleId], Field(min_length=1, max_length=500)]
+
+
 class RuleFile(Strict):
     """One rule area: its rules and the tables they use."""
 
@@ -276,6 +290,7 @@ class RuleFile(Strict):
     description: Annotated[Text, Field(max_length=4000)] | None = None
     tables: dict[Name, Table] = {}
     rules: Annotated[list[Rule], Field(max_length=2000)] = []
+    waivers: Annotated[list[Waiver], Field(max_length=200)] = []
 
 
 class Manifest(Strict):

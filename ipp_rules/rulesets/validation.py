@@ -32,6 +32,7 @@ def _known_keys() -> list[str]:
         fmt.Manifest,
         fmt.RuleFile,
         fmt.Rule,
+        fmt.Waiver,
         fmt.FactTests,
         fmt.Condition,
         fmt.FactRefSpec,
@@ -49,8 +50,9 @@ _KNOWN_KEYS = _known_keys()
 # Where a pydantic location goes inside the format: the model of a key's value, and how many
 # steps after the key to skip (a list index).
 _CHILDREN: dict[type[BaseModel], dict[str, tuple[type[BaseModel], int]]] = {
-    fmt.RuleFile: {"rules": (fmt.Rule, 1)},
+    fmt.RuleFile: {"rules": (fmt.Rule, 1), "waivers": (fmt.Waiver, 1)},
     fmt.Rule: {"when": (fmt.Condition, 0)},
+    fmt.Waiver: {"when": (fmt.Condition, 0)},
     fmt.Condition: {
         "all": (fmt.Condition, 1),
         "any": (fmt.Condition, 1),
