@@ -5,8 +5,9 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,7 +15,14 @@ from ipp_rules.documents import load_complaint
 from ipp_rules.engine import facts as fx
 from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
 from ipp_rules.engine.ir import CompiledRule, EncodedType, Scope
-from ipp_rules.errors import EngineError
+from ipp_rules.errors import EngineError, Problem, RulesetError
+from ipp_rules.goodfaith import (
+    Eligibility,
+    HistoryRecord,
+    MembershipEvent,
+    evaluate_good_faith,
+    history_records,
+)
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision, Finding, TraceEntry
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
@@ -142,6 +150,32 @@ class Engine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def good_faith(
+        self,
+        history: Iterable[HistoryRecord | Mapping[str, Any]],
+        as_of: datetime | date,
+        platform: str = "taobao",
+        membership: Iterable[MembershipEvent] = (),
+    ) -> Eligibility:
+        """Good Faith Program eligibility of a reporting history, under the bundle's policy.
+
+        ``history`` holds records (models or mappings: submitted_at, platform, reason,
+        outcome, counter_notification, false_information); a bad record raises HistoryError
+        naming it. ``membership`` lists the account's removals and withdrawals, for the
+        rejoin wait.
+        """
+        bundle = self._program.bundle
+        if bundle.good_faith is None:
+            problem = Problem(
+                str(bundle.root),
+                "this bundle has no good_faith policy "
+                "(name one in bundle.yaml: good_faith: good_faith.yaml)",
+                "no_policy",
+            )
+            raise RulesetError([problem])
+        records = history_records(history)
+        return evaluate_good_faith(bundle.good_faith, records, as_of, platform, membership)
 
     def evaluate(
         self, complaint: Complaint | Mapping[str, Any], *, trace: bool = False
