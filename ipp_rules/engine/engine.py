@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from ipp_rules.deadlines import Deadline, DeadlinePolicy, compute_deadline, deadline_function
 from ipp_rules.documents import load_complaint
 from ipp_rules.engine import facts as fx
 from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
@@ -23,6 +24,7 @@ from ipp_rules.goodfaith import (
     evaluate_good_faith,
     history_records,
 )
+from ipp_rules.lifecycle import CaseEvent, CaseState, replay
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision, Finding, TraceEntry
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
@@ -176,6 +178,42 @@ class Engine:
             raise RulesetError([problem])
         records = history_records(history)
         return evaluate_good_faith(bundle.good_faith, records, as_of, platform, membership)
+
+    def deadline(
+        self, platform: str, kind: str, received_at: datetime, country: str | None = None
+    ) -> Deadline:
+        """When a period that starts at ``received_at`` ends, on the marketplace's calendar.
+
+        ``kind``: merchant_counter_notification, rights_holder_response, account_verification
+        or takedown_processing. ``received_at`` must carry an offset (DeadlineError if not);
+        past the calendar's published horizon, CalendarHorizonError unless the bundle allows
+        estimates.
+        """
+        return compute_deadline(self._deadline_policy(), platform, kind, received_at, country)
+
+    def lifecycle(
+        self,
+        events: Iterable[CaseEvent | Mapping[str, Any]],
+        platform: str,
+        country: str | None = None,
+        now: datetime | None = None,
+    ) -> CaseState:
+        """A complaint's state from its events: what is due next and by when, and what the
+        policy deemed when a deadline passed before ``now``."""
+        deadlines = deadline_function(self._deadline_policy(), platform, country)
+        return replay(events, deadlines=deadlines, now=now)
+
+    def _deadline_policy(self) -> DeadlinePolicy:
+        bundle = self._program.bundle
+        if bundle.deadlines is None:
+            problem = Problem(
+                str(bundle.root),
+                "this bundle has no deadline policy (name one in bundle.yaml: deadlines: "
+                "deadlines.yaml)",
+                "no_policy",
+            )
+            raise RulesetError([problem])
+        return bundle.deadlines
 
     def evaluate(
         self, complaint: Complaint | Mapping[str, Any], *, trace: bool = False

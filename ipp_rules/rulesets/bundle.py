@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
 from ipp_rules.errors import Problem, RulesetError
 from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.models.decision import BundleIdentity
@@ -40,6 +41,8 @@ class Bundle:
     """The category tables marketplace policies name: table -> category -> Nice class."""
     good_faith: GoodFaithPolicy | None = None
     """The Good Faith Program policy, if the manifest names one."""
+    deadlines: DeadlinePolicy | None = None
+    """The deadline policy, if the manifest names one."""
 
 
 def _fingerprint(root: Path, names: Sequence[str]) -> str:
@@ -131,6 +134,15 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             problems,
             manifest_doc.location(("good_faith",)),
         )
+    deadlines = None
+    if manifest.deadlines is not None:
+        deadlines = _load_part(
+            root,
+            manifest.deadlines,
+            load_deadline_policy,
+            problems,
+            manifest_doc.location(("deadlines",)),
+        )
     if problems:
         raise RulesetError(problems)
     compiled, problems = compile_bundle(sourced, tables, waivers)
@@ -146,7 +158,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     identity = BundleIdentity(
         name=manifest.name, version=manifest.version, sha256=_fingerprint(root, files)
     )
-    return Bundle(root, manifest, identity, compiled, files, categories, good_faith)
+    return Bundle(root, manifest, identity, compiled, files, categories, good_faith, deadlines)
 
 
 Part = TypeVar("Part")

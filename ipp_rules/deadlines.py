@@ -1,0 +1,926 @@
+"""Deadlines: how long a party has, counted on the marketplace's business-day calendar.
+
+The policy is data (``rulesets/deadlines.yaml``, read by :func:`load_deadline_policy`): per
+deadline kind a period (``business_days: N`` or ``business_hours: H``), optionally different
+per marketplace and per Lazada country, the three settings that say what a period means, and
+how the calendars are built (years, estimates, closures and working days the ``holidays`` data
+lacks). This module computes.
+
+What a period means (``docs/deadlines.md`` has examples per marketplace):
+
+1. The trigger instant (an aware datetime) is converted to the marketplace's IANA timezone;
+   its local date is the *trigger day*. The trigger day is never counted.
+2. ``business_days: N``: with ``non_business_trigger: count_from_next_day`` the last day of
+   the period is the N-th business day after the trigger day, whatever the trigger day is;
+   with ``deemed_received_next_business_day`` a trigger on a non-business day counts as
+   received on the next business day, and the N business days follow that day.
+3. ``ends: end_of_day``: the period ends at 24:00 local time of its last day (``due`` is
+   00:00 of the next calendar day, the exclusive end); ``ends: cutoff``: it ends at the
+   ``cutoff`` local time of its last day.
+4. ``business_hours: H``: the clock runs only on business days, 24 hours each; it starts at
+   the trigger instant if the trigger day is a business day, else at 00:00 of the next
+   business day, and ``due`` is the instant H such hours later (a Friday 15:00 trigger with
+   Saturday and Sunday off and ``H = 24`` is due Monday 15:00).
+
+Answers are cached per (marketplace, country, kind): the resolved calendar, zone and settings
+are looked up once, after which a deadline costs about as much as one timezone conversion
+and two table lookups. :func:`compute_due` is that fast path (a tuple); :func:`compute_deadline`
+returns the :class:`Deadline` model.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import threading
+import types
+import typing
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, TypeAlias
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ipp_rules.calendars import BusinessCalendar, CalendarOverrides, get_calendar
+from ipp_rules.calendars._source import calendar_name
+from ipp_rules.errors import CalendarHorizonError, DeadlineError, Problem, RulesetError
+from ipp_rules.policies.base import CalendarSpec, MarketplacePolicy
+from ipp_rules.policies.registry import get_policy, policies
+from ipp_rules.rulesets.format import IsoDate, Text
+from ipp_rules.rulesets.validation import validate_document, yaml_path
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+
+__all__ = [
+    "DEADLINE_KINDS",
+    "POLICY_FILE",
+    "CalendarDays",
+    "CalendarSettings",
+    "CountryPeriod",
+    "Deadline",
+    "DeadlineKind",
+    "DeadlinePolicy",
+    "DeadlineRule",
+    "DeadlineRules",
+    "Due",
+    "MarketplacePeriod",
+    "Period",
+    "PeriodSemantics",
+    "Semantics",
+    "compute_deadline",
+    "compute_due",
+    "deadline_function",
+    "load_deadline_policy",
+]
+
+POLICY_FILE = "deadlines.yaml"
+"""The policy's file name in a bundle folder."""
+
+DeadlineKind = Literal[
+    "merchant_counter_notification",
+    "rights_holder_response",
+    "account_verification",
+    "takedown_processing",
+]
+DEADLINE_KINDS: Final[tuple[str, ...]] = typing.get_args(DeadlineKind)
+"""``merchant_counter_notification``: the merchant's window to counter-notify after a
+takedown; ``rights_holder_response``: the rights holder's window to accept or dispute a
+counter-notification; ``account_verification``: Alibaba's verification of an IPP account's
+documents; ``takedown_processing``: the platform's processing of a takedown request."""
+
+NonBusinessTrigger = Literal["count_from_next_day", "deemed_received_next_business_day"]
+Ends = Literal["end_of_day", "cutoff"]
+
+_ONE_DAY = timedelta(days=1)
+_DAY_US = 86_400_000_000
+_HOUR_US = 3_600_000_000
+_MIDNIGHT = time(0)
+_combine = datetime.combine
+_CUTOFF = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+# ---------------------------------------------------------------------------------------------
+# The policy format
+
+
+def _cutoff(value: Any) -> Any:
+    """A local time of day written ``"HH:MM"``, after 00:00."""
+    if isinstance(value, time):
+        found: time | None = value if value.tzinfo is None else None
+    elif isinstance(value, str) and _CUTOFF.fullmatch(value.strip()):
+        hour, minute = value.strip().split(":")
+        found = time(int(hour), int(minute))
+    else:
+        found = None
+    if found is None:
+        raise PydanticCustomError(
+            "cutoff",
+            'expected a local time written "HH:MM", like "18:00" (got {given})',
+            {"given": repr(value)},
+        )
+    if found == _MIDNIGHT:
+        raise PydanticCustomError(
+            "cutoff",
+            'a cut-off at "00:00" would end the period before its last day starts; for the '
+            "end of the day write ends: end_of_day",
+        )
+    return found
+
+
+Cutoff = Annotated[
+    time,
+    BeforeValidator(_cutoff),
+    PlainSerializer(lambda value: value.strftime("%H:%M"), return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$", "examples": ["18:00"]}
+    ),
+]
+
+
+def _text(what: str, longest: int) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                raise PydanticCustomError("text", "{what} must not be empty", {"what": what})
+            if len(value) > longest:
+                raise PydanticCustomError(
+                    "text",
+                    "{what} has at most {longest} characters",
+                    {"what": what, "longest": longest},
+                )
+            return value.strip()
+        return value
+
+    return check
+
+
+Reason = Annotated[Text, AfterValidator(_text("the reason", 200))]
+Citation = Annotated[Text, AfterValidator(_text("the source", 2000))]
+Title = Annotated[Text, AfterValidator(_text("the title", 200))]
+
+
+def _known_marketplace(value: str) -> str:
+    known = tuple(policies())
+    if value not in known:
+        raise PydanticCustomError(
+            "marketplace",
+            "unknown marketplace '{given}'{hint}; known: {known}",
+            {"given": value, "hint": _hint(value, known), "known": ", ".join(known)},
+        )
+    return value
+
+
+def _all_countries() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for p in policies().values() for c in p.countries))
+
+
+def _known_country(value: str) -> str:
+    known = _all_countries()
+    if value not in known:
+        raise PydanticCustomError(
+            "country",
+            "unknown country platform '{given}'{hint}; known: {known}",
+            {"given": value, "hint": _hint(value, known), "known": ", ".join(known)},
+        )
+    return value
+
+
+def _base_specs() -> dict[str, CalendarSpec]:
+    """Every registered marketplace calendar by its name (``CN``, ``MY-14``, ...)."""
+    specs: dict[str, CalendarSpec] = {}
+    for policy in policies().values():
+        for country in policy.countries or (None,):
+            spec = policy.calendar(country)
+            specs.setdefault(calendar_name(spec), spec)
+    return specs
+
+
+def _known_calendar(value: str) -> str:
+    known = tuple(_base_specs())
+    if value not in known:
+        raise PydanticCustomError(
+            "calendar",
+            "unknown calendar '{given}'{hint}; the marketplaces' calendars are: {known}",
+            {"given": value, "hint": _hint(value, known), "known": ", ".join(known)},
+        )
+    return value
+
+
+def _hint(value: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
+    if not close:
+        close = [k for k in known if k.lower() == value.lower()]
+    if not close and value:
+        close = [k for k in known if k.lower().startswith(value.lower())]
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+MarketplaceKey = Annotated[Text, AfterValidator(_known_marketplace)]
+CountryKey = Annotated[Text, AfterValidator(_known_country)]
+CalendarKey = Annotated[Text, AfterValidator(_known_calendar)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Semantics(_Strict):
+    """What a ``business_days`` period means where the period itself does not say.
+
+    The defaults are those of ``DESIGN.md`` section 7: the trigger day is not counted, a
+    trigger on a non-business day is counted from the next day like any other, and the
+    period ends at 24:00 local time of its last business day.
+    """
+
+    non_business_trigger: NonBusinessTrigger = "count_from_next_day"
+    """``count_from_next_day``: the N business days are those after the trigger day, whether
+    or not the trigger day is a business day. ``deemed_received_next_business_day``: a trigger
+    on a non-business day is taken as received on the next business day, and the N business
+    days are those after that day (one more day for such triggers)."""
+    ends: Ends = "end_of_day"
+    """``end_of_day``: the period ends at 24:00 local time of its last day. ``cutoff``: it
+    ends at ``cutoff`` local time of its last day."""
+    cutoff: Cutoff | None = None
+    """The local time a period with ``ends: cutoff`` ends at, ``"HH:MM"``; written with
+    ``ends: cutoff`` and only with it."""
+
+    @model_validator(mode="after")
+    def _cutoff_with_ends(self) -> Semantics:
+        _check_cutoff(self.ends, self.cutoff)
+        return self
+
+
+def _check_cutoff(ends: str | None, cutoff: time | None) -> None:
+    if ends == "cutoff" and cutoff is None:
+        raise ValueError('ends: cutoff needs the time it ends at, like cutoff: "18:00"')
+    if cutoff is not None and ends != "cutoff":
+        raise ValueError(
+            "cutoff is the time of an ends: cutoff period; write ends: cutoff beside it "
+            "(or remove cutoff)"
+        )
+
+
+class Period(_Strict):
+    """How long a party has: ``business_days: N`` or ``business_hours: H`` (exactly one),
+    and for a ``business_days`` period optionally its own settings (else those of the
+    file's ``semantics``)."""
+
+    business_days: Annotated[StrictInt, Field(ge=1, le=250)] | None = None
+    """N business days after the trigger day; the period ends on the N-th."""
+    business_hours: Annotated[StrictInt, Field(ge=1, le=2400)] | None = None
+    """H hours that run only on business days (24 per business day), from the trigger
+    instant, or from 00:00 of the next business day for a trigger on a non-business day."""
+    non_business_trigger: NonBusinessTrigger | None = None
+    """This period's own ``non_business_trigger`` (``business_days`` periods only)."""
+    ends: Ends | None = None
+    """This period's own ``ends`` (``business_days`` periods only); with ``cutoff``."""
+    cutoff: Cutoff | None = None
+    """This period's own cut-off time, written with ``ends: cutoff``."""
+
+    @model_validator(mode="after")
+    def _one_length(self) -> Period:
+        if (self.business_days is None) == (self.business_hours is None):
+            raise ValueError(
+                "write exactly one of business_days or business_hours, like "
+                "{business_days: 3} or {business_hours: 24}"
+            )
+        if self.business_hours is not None:
+            given = [
+                key
+                for key, value in (
+                    ("non_business_trigger", self.non_business_trigger),
+                    ("ends", self.ends),
+                    ("cutoff", self.cutoff),
+                )
+                if value is not None
+            ]
+            if given:
+                raise ValueError(
+                    f"{', '.join(given)} applies to business_days periods only: a "
+                    "business_hours period always starts at 00:00 of the next business day "
+                    "when triggered on a non-business day, and ends when its hours have run"
+                )
+        if self.ends is not None or self.cutoff is not None:
+            _check_cutoff(self.ends, self.cutoff)
+        return self
+
+
+class CountryPeriod(Period):
+    """The period for one country platform of a marketplace (Lazada ``ID`` ... ``VN``)."""
+
+    source: Citation | None = None
+    """The citation for this country's period, if it is not the deadline's ``source``."""
+
+
+class MarketplacePeriod(Period):
+    """The period for one marketplace, and optionally per country platform."""
+
+    source: Citation | None = None
+    """The citation for this marketplace's period, if it is not the deadline's ``source``."""
+    countries: dict[CountryKey, CountryPeriod] = Field(default_factory=dict)
+    """Periods of single country platforms (only for a marketplace with country platforms);
+    a country not listed has the marketplace's period."""
+
+
+class DeadlineRule(_Strict):
+    """One kind of deadline: where it comes from, its default period, and per-marketplace
+    periods."""
+
+    title: Title
+    """What the period is for, in plain words (shown in the command's output)."""
+    source: Citation
+    """The policy citation of the default period (handbook section and quote)."""
+    default: Period
+    """The period of every marketplace not listed under ``marketplaces``."""
+    marketplaces: dict[MarketplaceKey, MarketplacePeriod] = Field(default_factory=dict)
+    """Periods of single marketplaces (``taobao``, ``lazada``, ...)."""
+
+    @model_validator(mode="after")
+    def _countries_need_country_platforms(self) -> DeadlineRule:
+        for marketplace, period in self.marketplaces.items():
+            if not period.countries:
+                continue
+            policy = get_policy(marketplace)
+            if not policy.countries:
+                raise ValueError(
+                    f"marketplaces: {marketplace} has no country platforms, so it cannot have "
+                    "countries"
+                )
+            other = [c for c in period.countries if c not in policy.countries]
+            if other:
+                raise ValueError(
+                    f"marketplaces: {marketplace} has no country platform {', '.join(other)}; "
+                    f"it has {', '.join(policy.countries)}"
+                )
+        return self
+
+
+class DeadlineRules(_Strict):
+    """The four deadline kinds, each required."""
+
+    merchant_counter_notification: DeadlineRule
+    """The merchant's window to counter-notify after the listing was taken down (counted from
+    the takedown notice)."""
+    rights_holder_response: DeadlineRule
+    """The rights holder's window to accept or dispute a counter-notification (counted from
+    the counter-notification); silence past it is acceptance."""
+    account_verification: DeadlineRule
+    """Alibaba's verification of an IPP account's identity and IPR documents (counted from
+    their submission)."""
+    takedown_processing: DeadlineRule
+    """The platform's processing of a takedown request (counted from its submission)."""
+
+
+class CalendarDays(_Strict):
+    """Days a calendar gets wrong, with the reason for each."""
+
+    closures: dict[IsoDate, Reason] = Field(default_factory=dict)
+    """Dates the marketplace is closed although the ``holidays`` data says it works
+    (``2026-12-31: Office closure notice 2026-12``)."""
+    working_days: dict[IsoDate, Reason] = Field(default_factory=dict)
+    """Dates it works although the data says it is closed or a weekend day."""
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CalendarDays:
+        both = sorted(self.closures.keys() & self.working_days.keys())
+        if both:
+            listed = ", ".join(d.isoformat() for d in both)
+            raise ValueError(f"{listed}: a date cannot be both a closure and a working day")
+        return self
+
+    def overrides(self) -> CalendarOverrides:
+        return CalendarOverrides(closures=self.closures, working_days=self.working_days)
+
+
+_YEARS = (1990, 2100)
+
+
+class CalendarSettings(_Strict):
+    """How the business-day calendars are built."""
+
+    first_year: Annotated[StrictInt, Field(ge=_YEARS[0], le=_YEARS[1])]
+    """The first year the calendars cover; a trigger before 1 January of it is an error."""
+    last_year: Annotated[StrictInt, Field(ge=_YEARS[0], le=_YEARS[1])]
+    """The last year they cover. Past a calendar's published horizon (the last year with
+    official holiday data, 2026 for every calendar with ``holidays`` 0.109) only estimates
+    exist; they are used only with ``allow_estimates``."""
+    allow_estimates: StrictBool = False
+    """Answer past the horizon from ``holidays``' rule-based guess (every answer then says
+    ``estimate: true``); false: such a question is a ``CalendarHorizonError``."""
+    indonesia_collective_leave: StrictBool = False
+    """Close Lazada Indonesia on the collective-leave days (cuti bersama, ``holidays``'
+    ``government`` category) as well as on the national holidays."""
+    overrides: dict[CalendarKey, CalendarDays] = Field(default_factory=dict)
+    """Closures and working days per calendar, by its name: ``CN`` (every marketplace but
+    Lazada), ``ID``, ``MY-14`` (Kuala Lumpur), ``PH``, ``SG``, ``TH``, ``VN``."""
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> CalendarSettings:
+        if self.first_year > self.last_year:
+            raise ValueError(f"first_year {self.first_year} is after last_year {self.last_year}")
+        return self
+
+
+class DeadlinePolicy(_Strict):
+    """The deadlines file: default settings, calendars, and the four deadline kinds."""
+
+    semantics: Semantics
+    """What a ``business_days`` period means where the period does not say."""
+    calendars: CalendarSettings
+    deadlines: DeadlineRules
+
+    _plans: dict[_PlanKey, _Plan] = PrivateAttr(default_factory=dict)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal content; the cache of resolved deadlines does not count."""
+        if not isinstance(other, DeadlinePolicy):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __copy__(self) -> DeadlinePolicy:
+        """A copy with its own (empty) cache: ``model_copy(update=...)`` must not answer from
+        the original's resolved deadlines."""
+        copied = super().__copy__()
+        copied._plans = {}
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> DeadlinePolicy:
+        copied = super().__deepcopy__(memo)
+        copied._plans = {}
+        return copied
+
+    def rule(self, kind: str) -> DeadlineRule:
+        """The rule of deadline ``kind``; :class:`DeadlineError` listing the kinds if unknown."""
+        if kind not in DEADLINE_KINDS:
+            raise DeadlineError([Problem("kind", _unknown_kind(kind))])
+        found: DeadlineRule = getattr(self.deadlines, kind)
+        return found
+
+    def calendar_for(self, platform: str, country: str | None = None) -> BusinessCalendar:
+        """The business-day calendar deadlines of ``platform`` (and ``country``) count on."""
+        policy = get_policy(platform)
+        return self._calendar(policy, policy.check_country(country))
+
+    def period_for(
+        self, platform: str, kind: str, country: str | None = None
+    ) -> tuple[Period, str]:
+        """The period of ``kind`` on ``platform`` (and ``country``) and its citation."""
+        rule = self.rule(kind)
+        policy = get_policy(platform)
+        checked = policy.check_country(country)
+        period: Period = rule.default
+        source = rule.source
+        chosen = rule.marketplaces.get(policy.id)
+        if chosen is not None:
+            period, source = chosen, chosen.source or source
+            in_country = chosen.countries.get(checked) if checked is not None else None
+            if in_country is not None:
+                period, source = in_country, in_country.source or source
+        return period, source
+
+    def semantics_of(self, period: Period) -> PeriodSemantics:
+        """The settings ``period`` is counted with (its own, else the file's)."""
+        if period.business_hours is not None:
+            return _HOURS_SEMANTICS
+        trigger = period.non_business_trigger or self.semantics.non_business_trigger
+        if period.ends is not None:
+            ends, cutoff = period.ends, period.cutoff
+        else:
+            ends, cutoff = self.semantics.ends, self.semantics.cutoff
+        return PeriodSemantics(non_business_trigger=trigger, ends=ends, cutoff=cutoff)
+
+    def warm_up(self) -> None:
+        """Build every marketplace's calendars and resolve every deadline now (a service's
+        start-up), instead of on each one's first use."""
+        for policy in policies().values():
+            for country in policy.countries or (None,):
+                for kind in DEADLINE_KINDS:
+                    self._plan(policy.id, kind, country)
+
+    def _calendar(self, policy: MarketplacePolicy, country: str | None) -> BusinessCalendar:
+        settings = self.calendars
+        spec = policy.calendar(country)
+        name = calendar_name(spec)
+        if (
+            spec.country == "ID"
+            and settings.indonesia_collective_leave
+            and "government" not in spec.categories
+        ):
+            spec = replace(spec, categories=(*spec.categories, "government"))
+        days = settings.overrides.get(name)
+        return get_calendar(
+            spec,
+            first_year=settings.first_year,
+            last_year=settings.last_year,
+            overrides=None if days is None else days.overrides(),
+            allow_estimates=settings.allow_estimates,
+        )
+
+    def _plan(self, platform: str, kind: str, country: str | None) -> _Plan:
+        """Resolve (and cache) one (marketplace, country, kind); every argument is checked
+        before it is used as a key."""
+        rule = self.rule(kind)
+        policy = get_policy(platform)
+        checked = policy.check_country(country)
+        period, source = self.period_for(policy.id, kind, checked)
+        timezone = policy.timezone(checked)
+        plan = _Plan(
+            kind=typing.cast(DeadlineKind, kind),
+            title=rule.title,
+            platform=policy.id,
+            country=checked,
+            zone=ZoneInfo(timezone),
+            timezone=timezone,
+            calendar=self._calendar(policy, checked),
+            period=period,
+            semantics=self.semantics_of(period),
+            source=source,
+        )
+        with _plans_lock:
+            return self._plans.setdefault((platform, country, kind), plan)
+
+
+_plans_lock = threading.Lock()
+_PlanKey: TypeAlias = tuple[str, str | None, str]
+"""(marketplace as asked, country as asked, kind)."""
+
+
+def _unknown_kind(kind: object) -> str:
+    name = kind if isinstance(kind, str) else repr(kind)
+    return f"unknown deadline kind {name!r}{_hint(str(name), DEADLINE_KINDS)}; known: " + (
+        ", ".join(DEADLINE_KINDS)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+class PeriodSemantics(_Strict):
+    """The settings a deadline was counted with."""
+
+    non_business_trigger: NonBusinessTrigger
+    """For a ``business_hours`` period always ``deemed_received_next_business_day``: its
+    clock starts at 00:00 of the next business day."""
+    ends: Literal["end_of_day", "cutoff", "hours_elapsed"]
+    """``hours_elapsed`` for a ``business_hours`` period: it ends when its hours have run."""
+    cutoff: Cutoff | None = None
+
+
+_HOURS_SEMANTICS = PeriodSemantics(
+    non_business_trigger="deemed_received_next_business_day", ends="hours_elapsed"
+)
+
+
+class Deadline(_Strict):
+    """When a period that started at ``received_at`` ends, on which calendar, and why."""
+
+    kind: DeadlineKind
+    platform: str
+    country: str | None
+    """The Lazada country platform; ``None`` for marketplaces without country platforms."""
+    received_at: AwareDatetime
+    """The trigger instant as given."""
+    local_received_at: AwareDatetime
+    """The same instant in the marketplace's timezone: its date is the trigger day."""
+    due: AwareDatetime
+    """The exclusive end of the period, in the marketplace's timezone: anything at or after
+    ``due`` is late (24:00 of ``last_day`` is written 00:00 of the next day)."""
+    last_day: date
+    """The last business day of the period (local)."""
+    business_days: int | None
+    """N for a ``business_days`` period, else ``None``."""
+    business_hours: int | None
+    """H for a ``business_hours`` period, else ``None``."""
+    calendar: str
+    """The calendar's name: ``CN``, ``MY-14``, ``ID+government``; ``*`` marks overrides."""
+    timezone: str
+    """The marketplace's IANA timezone, e.g. ``Asia/Shanghai``."""
+    semantics: PeriodSemantics
+    estimate: bool
+    """True when the period runs past the calendar's published horizon (answered from
+    ``holidays``' rule-based guess; only when the policy allows estimates)."""
+    source: str
+    """The policy citation of the period."""
+
+
+_validate_deadline = Deadline.model_validate
+
+Due: TypeAlias = tuple[datetime, date, bool]
+"""The fast answer: (``due``, ``last_day``, ``estimate``)."""
+
+
+class _Plan:
+    """One (marketplace, country, kind) resolved: calendar, zone, period and settings."""
+
+    __slots__ = (
+        "business_days",
+        "business_hours",
+        "calendar",
+        "calendar_name",
+        "country",
+        "cutoff",
+        "deemed",
+        "horizon",
+        "kind",
+        "period",
+        "platform",
+        "semantics",
+        "source",
+        "timezone",
+        "title",
+        "zone",
+    )
+
+    def __init__(
+        self,
+        *,
+        kind: DeadlineKind,
+        title: str,
+        platform: str,
+        country: str | None,
+        zone: ZoneInfo,
+        timezone: str,
+        calendar: BusinessCalendar,
+        period: Period,
+        semantics: PeriodSemantics,
+        source: str,
+    ) -> None:
+        self.kind = kind
+        self.title = title
+        self.platform = platform
+        self.country = country
+        self.zone = zone
+        self.timezone = timezone
+        self.calendar = calendar
+        self.calendar_name = calendar.name
+        self.horizon = calendar.horizon
+        self.period = period
+        self.semantics = semantics
+        self.source = source
+        self.business_days = period.business_days
+        self.business_hours = period.business_hours
+        self.deemed = semantics.non_business_trigger == "deemed_received_next_business_day"
+        self.cutoff = semantics.cutoff if semantics.ends == "cutoff" else None
+
+    def due(self, received_at: datetime) -> tuple[datetime, datetime, date]:
+        """(local trigger, due, last day) for an aware ``received_at``."""
+        if not isinstance(received_at, datetime) or received_at.utcoffset() is None:
+            raise DeadlineError([Problem("received_at", _naive(received_at))])
+        zone = self.zone
+        local = received_at.astimezone(zone)
+        day = local.date()
+        calendar = self.calendar
+        n = self.business_days
+        if n is not None:
+            if self.deemed and not calendar.is_business_day(day):
+                day = calendar.add_business_days(day, 0)
+            last = calendar.add_business_days(day, n)
+            cutoff = self.cutoff
+            if cutoff is None:
+                return local, _combine(last + _ONE_DAY, _MIDNIGHT, zone), last
+            return local, _combine(last, cutoff, zone), last
+        hours = self.business_hours
+        assert hours is not None  # a period has exactly one length
+        if calendar.is_business_day(day):
+            into = (
+                (local.hour * 60 + local.minute) * 60 + local.second
+            ) * 1_000_000 + local.microsecond
+        else:
+            day = calendar.add_business_days(day, 0)
+            into = 0
+        days, rest = divmod(into + hours * _HOUR_US, _DAY_US)
+        if rest == 0:
+            last = calendar.add_business_days(day, days - 1)
+            return local, _combine(last + _ONE_DAY, _MIDNIGHT, zone), last
+        last = calendar.add_business_days(day, days)
+        return local, _combine(last, _MIDNIGHT, zone) + timedelta(microseconds=rest), last
+
+
+def _naive(value: object) -> str:
+    if isinstance(value, datetime):
+        return (
+            f"{value.isoformat()} has no UTC offset: give the instant with one, like "
+            "2026-09-18T10:00:00+08:00 or ...Z (a time without an offset could be any of "
+            "several instants)"
+        )
+    return f"expected an aware datetime, got {type(value).__name__} {value!r}"
+
+
+def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonError:
+    """The calendar's error, worded for the deadline that asked (the fix is in the policy)."""
+    detail = exc.detail.replace(
+        "build the calendar with allow_estimates=True to accept estimates",
+        f"set allow_estimates: true under calendars in {POLICY_FILE} to accept estimates",
+    )
+    where = plan.platform + (f" {plan.country}" if plan.country else "")
+    return CalendarHorizonError(
+        exc.calendar, exc.asked, exc.horizon, f"{plan.kind} on {where}: {detail}"
+    )
+
+
+def compute_due(
+    policy: DeadlinePolicy,
+    platform: str,
+    kind: str,
+    received_at: datetime,
+    country: str | None = None,
+) -> Due:
+    """The fast path of :func:`compute_deadline`: ``(due, last_day, estimate)``, no model.
+
+    Same checks and errors as :func:`compute_deadline`.
+    """
+    # The plan cache is read straight from pydantic's private-attribute store: going through
+    # the attribute costs more than the whole deadline.
+    plans: dict[_PlanKey, _Plan] = policy.__pydantic_private__["_plans"]  # type: ignore[index]
+    try:
+        plan = plans.get((platform, country, kind))
+    except TypeError:  # an unhashable argument: _plan says what is wrong with it
+        plan = None
+    if plan is None:
+        plan = policy._plan(platform, kind, country)
+    try:
+        _, due, last = plan.due(received_at)
+    except CalendarHorizonError as exc:
+        raise _horizon_error(exc, plan) from None
+    return due, last, last > plan.horizon
+
+
+def compute_deadline(
+    policy: DeadlinePolicy,
+    platform: str,
+    kind: str,
+    received_at: datetime,
+    country: str | None = None,
+) -> Deadline:
+    """When the period ``kind`` that started at ``received_at`` on ``platform`` ends.
+
+    ``received_at`` must be aware (any offset; it is converted to the marketplace's
+    timezone). ``country`` is required for Lazada and refused elsewhere.
+
+    Raises :class:`~ipp_rules.errors.DeadlineError` for a naive ``received_at`` or an unknown
+    ``kind``, :class:`~ipp_rules.errors.UnknownMarketplaceError` for an unknown marketplace
+    or a missing or wrong country, and :class:`~ipp_rules.errors.CalendarHorizonError` when
+    the period runs past the calendar's horizon and the policy does not allow estimates (or
+    outside the calendar's years at all).
+    """
+    plans: dict[_PlanKey, _Plan] = policy.__pydantic_private__["_plans"]  # type: ignore[index]
+    try:
+        plan = plans.get((platform, country, kind))
+    except TypeError:  # an unhashable argument: _plan says what is wrong with it
+        plan = None
+    if plan is None:
+        plan = policy._plan(platform, kind, country)
+    try:
+        local, due, last = plan.due(received_at)
+    except CalendarHorizonError as exc:
+        raise _horizon_error(exc, plan) from None
+    # Validating a dict in pydantic-core is faster than model_construct's Python loop.
+    return _validate_deadline(
+        {
+            "kind": plan.kind,
+            "platform": plan.platform,
+            "country": plan.country,
+            "received_at": received_at,
+            "local_received_at": local,
+            "due": due,
+            "last_day": last,
+            "business_days": plan.business_days,
+            "business_hours": plan.business_hours,
+            "calendar": plan.calendar_name,
+            "timezone": plan.timezone,
+            "semantics": plan.semantics,
+            "estimate": last > plan.horizon,
+            "source": plan.source,
+        }
+    )
+
+
+def deadline_function(
+    policy: DeadlinePolicy, platform: str, country: str | None = None
+) -> Callable[[str, datetime], Deadline]:
+    """``(kind, received_at) -> Deadline`` for one marketplace: what
+    :func:`ipp_rules.lifecycle.replay` takes as ``deadlines``."""
+    get_policy(platform).check_country(country)
+
+    def deadline(kind: str, received_at: datetime) -> Deadline:
+        return compute_deadline(policy, platform, kind, received_at, country)
+
+    return deadline
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_deadline_policy(path: str | os.PathLike[str]) -> DeadlinePolicy:
+    """Load the policy from a bundle folder (its ``deadlines.yaml``) or from the file itself.
+
+    Every problem is a :class:`~ipp_rules.errors.RulesetError` with ``file:line:column``.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / POLICY_FILE
+    doc = load_yaml_file(file, display_name=_display(file), error=RulesetError)
+    policy, problems = validate_document(DeadlinePolicy, doc)
+    if policy is None:
+        raise RulesetError(_located(doc, problems))
+    return policy
+
+
+def _located(doc: YamlDocument, problems: list[Problem]) -> list[Problem]:
+    """``validate_document``'s problems, with unknown keys matched against the keys allowed
+    in their place in *this* format, and a bad mapping key located at the key."""
+    try:
+        DeadlinePolicy.model_validate(doc.data)
+    except ValidationError as exc:
+        messages: dict[tuple[str, str], str] = {}
+        moved: dict[tuple[str, str], str] = {}
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            path = yaml_path(doc.data, loc)
+            old = doc.location(path, key=True)
+            if error["type"] == "extra_forbidden":
+                messages[(old, error["type"])] = _unknown_key(loc)
+            elif loc and loc[-1] == "[key]":
+                key_path = path[:-1] if path and path[-1] == "[key]" else path
+                moved[(old, error["type"])] = doc.location(key_path, key=True)
+        problems = [
+            Problem(
+                moved.get((p.location, p.code), p.location),
+                messages.get((p.location, p.code), p.message),
+                p.code,
+            )
+            for p in problems
+        ]
+    return list(dict.fromkeys(problems))
+
+
+def _unknown_key(loc: tuple[str | int, ...]) -> str:
+    key = str(loc[-1])
+    owner = _model_at(DeadlinePolicy, loc[:-1])
+    if owner is None:
+        return f"unknown key '{key}'"
+    allowed = [name for name in owner.model_fields if name != key]
+    what = "unknown deadline kind" if owner is DeadlineRules else "unknown key"
+    hint = _hint(key, allowed)
+    return f"{what} '{key}'{hint} (allowed here: {', '.join(owner.model_fields)})"
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The format model whose keys are expected at ``loc`` inside ``model``."""
+    current: Any = model
+    for step in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(step) if isinstance(step, str) else None
+            if field is None:
+                return None
+            current = field.annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return None
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The annotation without ``Annotated`` and without ``None`` in a union."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin is typing.Union or origin is types.UnionType:
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _display(file: Path) -> str:
+    try:
+        return str(file.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(file)
