@@ -738,6 +738,19 @@ def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonErr
     )
 
 
+def _cached_plan(
+    policy: DeadlinePolicy, platform: str, kind: str, country: str | None
+) -> _Plan:
+    # The plan cache is read straight from pydantic's private-attribute store: going through
+    # the attribute costs more than the whole deadline.
+    plans: dict[_PlanKey, _Plan] = policy.__pydantic_private__["_plans"]  # type: ignore[index]
+    try:
+        plan = plans.get((platform, country, kind))
+    except TypeError:  # an unhashable argument: _plan says what is wrong with it
+        plan = None
+    return plan if plan is not None else policy._plan(platform, kind, country)
+
+
 def compute_due(
     policy: DeadlinePolicy,
     platform: str,
@@ -749,15 +762,7 @@ def compute_due(
 
     Same checks and errors as :func:`compute_deadline`.
     """
-    # The plan cache is read straight from pydantic's private-attribute store: going through
-    # the attribute costs more than the whole deadline.
-    plans: dict[_PlanKey, _Plan] = policy.__pydantic_private__["_plans"]  # type: ignore[index]
-    try:
-        plan = plans.get((platform, country, kind))
-    except TypeError:  # an unhashable argument: _plan says what is wrong with it
-        plan = None
-    if plan is None:
-        plan = policy._plan(platform, kind, country)
+    plan = _cached_plan(policy, platform, kind, country)
     try:
         _, due, last = plan.due(received_at)
     except CalendarHorizonError as exc:
@@ -783,13 +788,7 @@ def compute_deadline(
     the period runs past the calendar's horizon and the policy does not allow estimates (or
     outside the calendar's years at all).
     """
-    plans: dict[_PlanKey, _Plan] = policy.__pydantic_private__["_plans"]  # type: ignore[index]
-    try:
-        plan = plans.get((platform, country, kind))
-    except TypeError:  # an unhashable argument: _plan says what is wrong with it
-        plan = None
-    if plan is None:
-        plan = policy._plan(platform, kind, country)
+    plan = _cached_plan(policy, platform, kind, country)
     try:
         local, due, last = plan.due(received_at)
     except CalendarHorizonError as exc:
