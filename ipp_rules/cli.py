@@ -1,20 +1,24 @@
-"""The ``ipp-rules`` command. Exit status: 0 accept, 1 needs_info or reject, 2 invalid input."""
+"""The ``ipp-rules`` command and its subcommands.
+
+Exit status: 0 accept (or no problems), 1 needs_info or reject (or problems, failures,
+changes), 2 invalid input or bundle.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TextIO
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, TextIO
 
-from ipp_rules import goodfaith_cli
+from ipp_rules import deadline_cli, goodfaith_cli
 from ipp_rules.errors import IppRulesError
+from ipp_rules.tools import cases, check, diff, explain, schema
+from ipp_rules.tools.inputs import read_input
 
 EXIT_ACCEPT = 0
 EXIT_NOT_ACCEPTED = 1
 EXIT_INVALID = 2
-MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,23 +50,27 @@ def _parser() -> argparse.ArgumentParser:
         help=argparse.SUPPRESS,
     )
     goodfaith_cli.add_parser(commands)
+    deadline_cli.add_parsers(commands)
+    for tool in _TOOLS.values():
+        tool.add_parser(commands)
     return parser
 
 
-def _read_input(name: str) -> tuple[bytes, str]:
-    if name == "-":
-        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
-        label = "<stdin>"
-    else:
-        path = Path(name)
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise OSError(f"{name}: larger than {MAX_INPUT_BYTES} bytes")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
-        label = name
-    if len(data) > MAX_INPUT_BYTES:
-        raise OSError(f"{label}: larger than {MAX_INPUT_BYTES} bytes")
-    return data, label
+class _Tool(Protocol):
+    """A subcommand module: it adds its parser and runs with the parsed arguments."""
+
+    def add_parser(self, subparsers: Any) -> argparse.ArgumentParser: ...
+
+    def run(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> int: ...
+
+
+_TOOLS: Mapping[str, _Tool] = {
+    "check": check,
+    "test": cases,
+    "diff": diff,
+    "explain": explain,
+    "schema": schema,
+}
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
@@ -70,7 +78,7 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
     from ipp_rules.engine.engine import Engine
     from ipp_rules.render import decision_text
 
-    data, label = _read_input(args.file)
+    data, label = read_input(args.file)
     complaint = parse_complaint_document(data, label)
     engine = (
         Engine.from_path(args.rules, backend=args.backend)
@@ -95,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _evaluate(args, sys.stdout)
         if args.command == "good-faith":
             return goodfaith_cli.run(args, sys.stdout)
+        if args.command == "deadline":
+            return deadline_cli.run_deadline(args, sys.stdout)
+        if args.command == "lifecycle":
+            return deadline_cli.run_lifecycle(args, sys.stdout)
+        if args.command in _TOOLS:
+            return _TOOLS[args.command].run(args, sys.stdout, sys.stderr)
     except IppRulesError as exc:
         print(f"ipp-rules: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -738,9 +738,7 @@ def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonErr
     )
 
 
-def _cached_plan(
-    policy: DeadlinePolicy, platform: str, kind: str, country: str | None
-) -> _Plan:
+def _cached_plan(policy: DeadlinePolicy, platform: str, kind: str, country: str | None) -> _Plan:
     # The plan cache is read straight from pydantic's private-attribute store: going through
     # the attribute costs more than the whole deadline.
     plans: dict[_PlanKey, _Plan] = policy.__pydantic_private__["_plans"]  # type: ignore[index]

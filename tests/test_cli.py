@@ -110,3 +110,50 @@ def test_rules_option_uses_that_bundle(tmp_path: Path):
 @pytest.mark.parametrize("args", [[], ["evaluate"], ["evaluate", "x", "--format", "xml"]])
 def test_bad_arguments_exit_2(args: list[str]):
     assert run(*args).returncode == 2
+
+
+def test_deadline_prints_the_days_counted_and_the_due_instant():
+    done = run("deadline", "taobao", "merchant_counter_notification", "2026-09-18T10:00:00+08:00")
+    assert done.returncode == 0, done.stderr
+    assert "Sun 2026-09-20 (make-up working day), Mon 2026-09-21, Tue 2026-09-22" in done.stdout
+    assert "due          2026-09-23T00:00:00+08:00" in done.stdout
+
+
+def test_deadline_json_and_a_naive_time(tmp_path: Path):
+    done = run(
+        "deadline",
+        "lazada",
+        "takedown_processing",
+        "2026-04-10T09:00:00+07:00",
+        "--country",
+        "TH",
+        "--format",
+        "json",
+    )
+    assert json.loads(done.stdout)["last_day"] == "2026-04-22"
+    naive = run("deadline", "taobao", "merchant_counter_notification", "2026-09-18T10:00:00")
+    assert naive.returncode == 2
+    assert "received_at" in naive.stderr
+
+
+def test_lifecycle_replays_events_from_a_file(tmp_path: Path):
+    events = tmp_path / "events.yaml"
+    events.write_text(
+        "- {kind: submitted, at: '2026-09-14T09:00:00+08:00'}\n"
+        "- {kind: taken_down, at: '2026-09-15T09:00:00+08:00'}\n"
+        "- {kind: counter_notified, at: '2026-09-18T10:00:00+08:00'}\n"
+    )
+    done = run(
+        "lifecycle",
+        str(events),
+        "--platform",
+        "taobao",
+        "--now",
+        "2026-09-24T09:00:00+08:00",
+        "--format",
+        "json",
+    )
+    assert done.returncode == 0, done.stderr
+    state = json.loads(done.stdout)
+    assert state["state"] == "reinstated"
+    assert [f["code"] for f in state["deemed"]] == ["COUNTER_NOTIFICATION_DEEMED_ACCEPTED"]

@@ -178,3 +178,41 @@ def run_bundle_cases(engine: Engine) -> list[CaseResult]:
         for index, case in loaded.cases():
             results.append(run_case(engine, loaded, index, case))
     return results
+
+
+@dataclass
+class BundleTestRun:
+    """Every case of a bundle's test files, and the problems of the files that do not load."""
+
+    files: list[Path] = field(default_factory=list)
+    results: list[CaseResult] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[CaseResult]:
+        return [result for result in self.results if not result.passed]
+
+
+def run_bundle_tests(engine: Engine) -> BundleTestRun:
+    """Run every case of every test file in the engine's bundle; a test file that does not
+    load is reported with its problems and the other files still run."""
+    run = BundleTestRun()
+    for path in bundle_test_files(engine.bundle.root):
+        shown = _shown(path)
+        run.files.append(shown)
+        try:
+            loaded = load_test_file(shown)
+        except RulesetError as exc:
+            run.problems.extend(exc.problems)
+            continue
+        for index, case in loaded.cases():
+            run.results.append(run_case(engine, loaded, index, case))
+    return run
+
+
+def _shown(path: Path) -> Path:
+    """The path relative to the working directory when it can be, as problems show it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

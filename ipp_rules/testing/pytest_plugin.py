@@ -2,7 +2,9 @@
 
 Registered under the ``pytest11`` entry point, so any project that installs ipp-rules can keep
 cases for its own bundle and run them with pytest. A failure is reported in the bundle's own
-terms: expected and actual outcome and codes, and the rules that fired.
+terms: expected and actual outcome and codes, and the rules that fired. The summary at the end
+gives each bundle's rule coverage by the cases that ran (``ipp-rules test`` prints the same
+for every case of a bundle).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 _ENGINES = pytest.StashKey[dict[Path, Any]]()
+_RESULTS = pytest.StashKey[dict[Path, list[Any]]]()
 
 
 def _engine(config: pytest.Config, root: Path) -> Any:
@@ -70,8 +73,10 @@ class BundleCaseItem(pytest.Item):
     def runtest(self) -> None:
         from ipp_rules.testing.cases import run_case
 
-        engine = _engine(self.config, self.path.parent.parent)
+        root = self.path.parent.parent
+        engine = _engine(self.config, root)
         result = run_case(engine, self.loaded, self.index, self.case)
+        self.config.stash.setdefault(_RESULTS, {}).setdefault(root, []).append(result)
         if not result.passed:
             raise CaseFailure(result.report())
 
@@ -83,3 +88,20 @@ class BundleCaseItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         line = int(self.loaded.location(self.index).rsplit(":", 2)[-2])
         return self.path, line - 1, f"case: {self.name}"
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Each bundle's rule coverage by the cases that ran, and the rules none made fire."""
+    from ipp_rules.testing.coverage import format_percent, rule_coverage
+
+    results = config.stash.get(_RESULTS, {})
+    engines = config.stash.get(_ENGINES, {})
+    for root, ran in results.items():
+        coverage = rule_coverage(engines[root].bundle, ran)
+        shown = root.relative_to(config.rootpath) if root.is_relative_to(config.rootpath) else root
+        terminalreporter.write_line(
+            f"ipp-rules rule coverage of {shown}: {len(coverage.fired)} of {coverage.total} "
+            f"rules fired in the {len(ran)} cases run ({format_percent(coverage.percent)})"
+        )
+        if coverage.never_fired:
+            terminalreporter.write_line(f"  never fired: {', '.join(coverage.never_fired)}")

@@ -1,0 +1,806 @@
+"""``ipp-rules check [BUNDLE]``: what the loader rejects, and what loads but is wrong.
+
+Every problem is one line, ``file:line:column: CODE message``; codes starting with ``E-`` are
+errors (exit status 1), ``W-`` warnings. :data:`CODES` lists them all, and
+``docs/tools.md`` explains each for policy staff. A warning that is intended (a table kept as
+data for people, not read by any rule) is allowed by a comment on its line, or on the comment
+lines right above it: ``# ipp-rules: allow W-UNUSED-TABLE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from ipp_rules.engine import ir
+from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
+from ipp_rules.engine.facts import DERIVED_PREFIX, FactSpec
+from ipp_rules.errors import Problem, RulesetError
+from ipp_rules.policies import policies
+from ipp_rules.rulesets import format as fmt
+from ipp_rules.rulesets.bundle import MANIFEST, Bundle, load_bundle, resolve_bundle_root
+from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle
+from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
+from ipp_rules.tools.conditions import Analysis, FactKind, Literal
+from ipp_rules.tools.sources import BundleSources, read_sources
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_INVALID = 2
+
+CODES: Mapping[str, str] = {
+    "E-LOAD": "the loader rejects the bundle (the loader's own message follows)",
+    "E-DATES": "a rule's effective_until is not after its effective_from",
+    "E-TESTS": "a test file in tests/ does not load",
+    "W-NEVER-TRUE": "a rule's or waiver's condition can never hold, so it never applies",
+    "W-ALWAYS-TRUE": "a rule's or waiver's condition holds for every complaint (or listing)",
+    "W-SHADOWED": "whenever the rule fires, another rule with the same outcome and code fires too",
+    "W-UNUSED-TABLE": "no rule or waiver reads the table, and no marketplace policy names it",
+    "W-UNUSED-DERIVED": "a rule derives a fact that no rule, waiver, message or path reads",
+    "W-UNTESTED": "no test case in tests/ makes the rule fire",
+}
+"""Every code ``check`` reports, with what it means."""
+
+_DATES_MESSAGE = "effective_until must come after effective_from"
+_ALLOW = re.compile(r"#.*?\bipp-rules:\s*allow\s+([A-Z][A-Z0-9-]*(?:\s*,\s*[A-Z][A-Z0-9-]*)*)")
+_LOCATION = re.compile(r"(?P<file>.*):(?P<line>[0-9]+):(?P<column>[0-9]+)")
+_OP_WORDS = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte"}
+
+
+@dataclass(frozen=True)
+class CheckProblem:
+    """One problem: where, which code, what is wrong, and the rule (or table) it is about."""
+
+    location: str
+    code: str
+    message: str
+    subject: str | None = None
+
+    @property
+    def severity(self) -> str:
+        return "error" if self.code.startswith("E-") else "warning"
+
+    def parts(self) -> tuple[str, int | None, int | None]:
+        found = _LOCATION.fullmatch(self.location)
+        if found is None:
+            return self.location, None, None
+        return found["file"], int(found["line"]), int(found["column"])
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+    def as_json(self) -> dict[str, Any]:
+        file, line, column = self.parts()
+        return {
+            "file": file,
+            "line": line,
+            "column": column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "subject": self.subject,
+        }
+
+
+@dataclass
+class CheckReport:
+    """Everything ``check`` found about one bundle."""
+
+    bundle: Bundle | None
+    problems: list[CheckProblem] = field(default_factory=list)
+    allowed: list[CheckProblem] = field(default_factory=list)
+    """Warnings a comment in the file allows; not reported as problems."""
+
+    @property
+    def errors(self) -> list[CheckProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CheckProblem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+def check_bundle(path: str | Path, *, backend: BackendName = "auto") -> CheckReport:
+    """Check the bundle in ``path``: load it, then analyse what loads."""
+    root = resolve_bundle_root(path)
+    sources = read_sources(root)
+    problems = _date_problems(sources)
+    dated = {p.location for p in problems}
+    try:
+        bundle = load_bundle(root)
+    except RulesetError as exc:
+        problems.extend(
+            CheckProblem(p.location, "E-LOAD", p.message)
+            for p in exc.problems
+            if not (p.message == _DATES_MESSAGE and p.location in dated)
+        )
+        problems.extend(_test_file_problems(root))
+        return _report(None, problems, sources)
+    problems.extend(_Analyser(bundle, sources).problems())
+    problems.extend(_untested(bundle, sources, backend))
+    return _report(bundle, problems, sources)
+
+
+def _report(
+    bundle: Bundle | None, problems: list[CheckProblem], sources: BundleSources
+) -> CheckReport:
+    order = {MANIFEST: 0, **{s.name: i + 1 for i, s in enumerate(sources.files)}}
+    displays = {Path(s.document.filename).as_posix(): order[s.name] for s in sources.files}
+    if sources.manifest is not None:
+        displays[Path(sources.manifest.filename).as_posix()] = 0
+
+    def key(problem: CheckProblem) -> tuple[int, str, int, int, str]:
+        file, line, column = problem.parts()
+        return (
+            displays.get(Path(file).as_posix(), len(order)),
+            file,
+            line or 0,
+            column or 0,
+            problem.code,
+        )
+
+    report = CheckReport(bundle)
+    allowed_lines = _AllowComments()
+    for problem in sorted(dict.fromkeys(problems), key=key):
+        if problem.severity == "warning" and allowed_lines.allows(problem):
+            report.allowed.append(problem)
+        else:
+            report.problems.append(problem)
+    return report
+
+
+class _AllowComments:
+    """``# ipp-rules: allow CODE`` comments, read from the files problems point into."""
+
+    def __init__(self) -> None:
+        self._lines: dict[str, list[str]] = {}
+
+    def allows(self, problem: CheckProblem) -> bool:
+        file, line, _ = problem.parts()
+        if line is None:
+            return False
+        lines = self._read(file)
+        index = line - 1
+        if not 0 <= index < len(lines):
+            return False
+        if problem.code in _allowed_codes(lines[index]):
+            return True
+        index -= 1
+        while index >= 0 and lines[index].lstrip().startswith("#"):
+            if problem.code in _allowed_codes(lines[index]):
+                return True
+            index -= 1
+        return False
+
+    def _read(self, file: str) -> list[str]:
+        if file not in self._lines:
+            try:
+                self._lines[file] = Path(file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[file] = []
+        return self._lines[file]
+
+
+def _allowed_codes(line: str) -> set[str]:
+    found = _ALLOW.search(line)
+    return {code.strip() for code in found[1].split(",")} if found else set()
+
+
+def _date_problems(sources: BundleSources) -> list[CheckProblem]:
+    """Rules whose effective_until is not after effective_from, read as written (such a file
+    does not validate, so the format model is not there to ask)."""
+    problems: list[CheckProblem] = []
+    for source, index, raw in sources.raw_rules():
+        if not isinstance(raw, dict):
+            continue
+        start, end = _iso(raw.get("effective_from")), _iso(raw.get("effective_until"))
+        if start is None or end is None or end > start:
+            continue
+        rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{index}]"
+        problems.append(
+            CheckProblem(
+                source.document.location(("rules", index)),
+                "E-DATES",
+                f"rule {rule_id} stops applying on {end.isoformat()} (effective_until), "
+                f"which is not after it starts on {start.isoformat()} (effective_from), so it "
+                "never applies; effective_until is the first day it no longer applies",
+                rule_id,
+            )
+        )
+    return problems
+
+
+def _iso(value: Any) -> date | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _test_file_problems(root: Path) -> list[CheckProblem]:
+    problems: list[CheckProblem] = []
+    for path in bundle_test_files(root):
+        try:
+            load_test_file(_relative(path))
+        except RulesetError as exc:
+            problems.extend(_test_problem(p) for p in exc.problems)
+    return problems
+
+
+def _test_problem(problem: Problem) -> CheckProblem:
+    return CheckProblem(problem.location, "E-TESTS", problem.message)
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> list[CheckProblem]:
+    with Engine(bundle, backend=backend) as engine:
+        run = run_bundle_tests(engine)
+    problems = [_test_problem(p) for p in run.problems]
+    fired = {rule for result in run.results for rule in result.fired}
+    hint = "" if run.files else " (the bundle has no tests/test_*.yaml files)"
+    for item in sources.rules:
+        rule_id = item.rule.id
+        if rule_id not in fired:
+            problems.append(
+                CheckProblem(
+                    item.document.location((*item.path, "id")),
+                    "W-UNTESTED",
+                    f"no test case makes rule {rule_id} fire{hint}",
+                    rule_id,
+                )
+            )
+    return problems
+
+
+class _Analyser:
+    """The checks on a bundle that loads: conditions, shadowing, unused tables and facts."""
+
+    def __init__(self, bundle: Bundle, sources: BundleSources) -> None:
+        self.bundle = bundle
+        self.sources = sources
+        self.compiled = bundle.compiled
+        self.rules = {rule.id: rule for rule in self.compiled.rules}
+        self.kinds: dict[str, FactKind] = {
+            name: FactKind(
+                spec.encoded_type,
+                spec.allowed_values() if spec.type in ("str", "list_str") else None,
+                may_be_absent=not name.startswith(DERIVED_PREFIX),
+            )
+            for name, spec in self.compiled.facts.items()
+        }
+        self.never: set[str] = set()
+
+    def problems(self) -> list[CheckProblem]:
+        found = self._conditions()
+        found.extend(self._waivers())
+        found.extend(self._shadowed())
+        found.extend(self._unused_tables())
+        found.extend(self._unused_derived())
+        return found
+
+    # -- never true, always true --------------------------------------------------------
+
+    def _conditions(self) -> list[CheckProblem]:
+        undated = _compile(self.sources, dates=False, waivers=False)
+        dated = _compile(self.sources, dates=True, waivers=False)
+        derivers: dict[str, list[ir.CompiledRule]] = {}
+        for rule in self.compiled.rules:
+            if rule.derives:
+                derivers.setdefault(rule.derives, []).append(rule)
+        always: set[str] = set()
+        problems: list[CheckProblem] = []
+        for stratum in range(self.compiled.strata):
+            analysis = Analysis(self.kinds)
+            for rule in (r for r in self.compiled.rules if r.stratum == stratum):
+                item = self.sources.rule(rule.id)
+                if analysis.never_true(rule.condition):
+                    self.never.add(rule.id)
+                    problems.append(self._never_problem(analysis, item, rule, undated, dated))
+                elif analysis.always_true(rule.condition):
+                    always.add(rule.id)
+                    every = "listing" if rule.scope == "listing" else "complaint"
+                    problems.append(
+                        CheckProblem(
+                            item.document.location((*item.path, "when"), key=True),
+                            "W-ALWAYS-TRUE",
+                            f"rule {rule.id} fires for every {every}: its condition always holds",
+                            rule.id,
+                        )
+                    )
+            # What the rules of this stratum can derive is known to the rules after it.
+            for name, rules in derivers.items():
+                if max(r.stratum for r in rules) != stratum:
+                    continue
+                if all(r.id in self.never for r in rules):
+                    self.kinds[name] = FactKind("bool", (False,), may_be_absent=False)
+                elif any(r.id in always for r in rules):
+                    self.kinds[name] = FactKind("bool", (True,), may_be_absent=False)
+        return problems
+
+    def _never_problem(
+        self,
+        analysis: Analysis,
+        item: SourcedRule,
+        rule: ir.CompiledRule,
+        undated: CompiledBundle,
+        dated: CompiledBundle,
+    ) -> CheckProblem:
+        when = item.document.location((*item.path, "when"), key=True)
+        head = f"rule {rule.id} can never fire"
+        bare = next(r.condition for r in undated.rules if r.id == rule.id)
+        with_dates = next(r.condition for r in dated.rules if r.id == rule.id)
+        if bare == ir.Const(False):
+            empty = next(_empty_value_lists(item.document.data, (*item.path, "when")), None)
+            if empty is not None:
+                path, fact, op = empty
+                return CheckProblem(
+                    item.document.location(path),
+                    "W-NEVER-TRUE",
+                    f"{head}: '{fact}: {{{op}: ...}}' names no values, so it never holds",
+                    rule.id,
+                )
+            return CheckProblem(when, "W-NEVER-TRUE", f"{head}: its condition is false", rule.id)
+        if analysis.never_true(bare):
+            conflict = analysis.conflict(bare)
+            if conflict is None:
+                return CheckProblem(
+                    when,
+                    "W-NEVER-TRUE",
+                    f"{head}: no combination of its tests can hold at once",
+                    rule.id,
+                )
+            where = _fact_key_location(item, conflict.facts[0]) or when
+            restricted = [
+                f for f in conflict.facts if f.startswith(DERIVED_PREFIX) and f in self.kinds
+            ]
+            if restricted and self.kinds[restricted[0]].choices is not None:
+                name = restricted[0]
+                value = self.kinds[name].choices
+                assert value is not None
+                return CheckProblem(
+                    where,
+                    "W-NEVER-TRUE",
+                    f"{head}: {name} is always {_word(value[0])} (the rules deriving it "
+                    f"{'can never fire' if value[0] is False else 'always fire'}), so "
+                    f"{self._describe_all(conflict.literals)} cannot hold",
+                    rule.id,
+                )
+            return CheckProblem(
+                where,
+                "W-NEVER-TRUE",
+                f"{head}: {self._describe_all(conflict.literals)} cannot "
+                f"{'both' if len(conflict.literals) == 2 else 'all'} hold",
+                rule.id,
+            )
+        if analysis.never_true(with_dates):
+            key = "effective_from" if item.rule.effective_from else "effective_until"
+            conflict = analysis.conflict(with_dates)
+            why = (
+                f"{self._describe_all(conflict.literals)} cannot hold together"
+                if conflict is not None
+                else "its condition cannot hold"
+            )
+            return CheckProblem(
+                item.document.location((*item.path, key), key=True),
+                "W-NEVER-TRUE",
+                f"{head}: {why} while it is in force ({_range(item.rule)})",
+                rule.id,
+            )
+        waivers = [w.waiver.id for w in self.sources.waivers if rule.id in w.waiver.waives] or [
+            "its waivers"
+        ]
+        return CheckProblem(
+            when,
+            "W-NEVER-TRUE",
+            f"{head}: it is waived whenever its condition holds (by {', '.join(waivers)})",
+            rule.id,
+        )
+
+    def _waivers(self) -> list[CheckProblem]:
+        if not self.sources.waivers:
+            return []
+        compiled = _compile(self.sources, dates=True, waivers=False, waivers_as_rules=True)
+        conditions = {r.id: r.condition for r in compiled.rules}
+        analysis = Analysis(self.kinds)
+        problems: list[CheckProblem] = []
+        for item in self.sources.waivers:
+            condition = conditions[_waiver_rule_id(item.waiver.id)]
+            where = item.document.location((*item.path, "when"), key=True)
+            waived = ", ".join(item.waiver.waives)
+            if analysis.never_true(condition):
+                problems.append(
+                    CheckProblem(
+                        where,
+                        "W-NEVER-TRUE",
+                        f"waiver {item.waiver.id} never applies: its condition can never hold, "
+                        f"so {waived} always apply",
+                        item.waiver.id,
+                    )
+                )
+            elif analysis.always_true(condition):
+                problems.append(
+                    CheckProblem(
+                        where,
+                        "W-ALWAYS-TRUE",
+                        f"waiver {item.waiver.id} always applies: its condition always holds, "
+                        f"so {waived} never apply",
+                        item.waiver.id,
+                    )
+                )
+        return problems
+
+    def _describe_all(self, literals: Sequence[Literal]) -> str:
+        return " and ".join(_describe(literal, self.compiled.facts) for literal in literals)
+
+    # -- shadowing ----------------------------------------------------------------------
+
+    def _shadowed(self) -> list[CheckProblem]:
+        analysis = Analysis(self.kinds)
+        groups: dict[tuple[Any, ...], list[ir.CompiledRule]] = {}
+        for rule in self.compiled.rules:
+            info = self.compiled.info[rule.id]
+            if rule.id in self.never:
+                continue
+            key = (info.outcome, info.code, rule.derives, rule.scope)
+            groups.setdefault(key, []).append(rule)
+        problems: list[CheckProblem] = []
+        for rules in groups.values():
+            for rule in rules:
+                for other in rules:
+                    if other is rule or not analysis.implies(rule.condition, other.condition):
+                        continue
+                    info, other_info = self.compiled.info[rule.id], self.compiled.info[other.id]
+                    if other_info.index > info.index and analysis.implies(
+                        other.condition, rule.condition
+                    ):
+                        continue  # the same condition twice: the later rule is the one to go
+                    item = self.sources.rule(rule.id)
+                    same = (
+                        f"derives {rule.derives} too"
+                        if rule.derives
+                        else f"gives {info.outcome} with code {info.code} too"
+                    )
+                    problems.append(
+                        CheckProblem(
+                            item.document.location((*item.path, "when"), key=True),
+                            "W-SHADOWED",
+                            f"rule {rule.id} is shadowed by {other.id} "
+                            f"({other_info.location}): whenever it fires, {other.id} fires "
+                            f"and {same}, so it adds nothing",
+                            rule.id,
+                        )
+                    )
+                    break
+        return problems
+
+    # -- unused tables and derived facts ------------------------------------------------
+
+    def _unused_tables(self) -> list[CheckProblem]:
+        used = {policy.category_table for policy in policies().values()}
+        for item in self.sources.rules:
+            used.update(_tables(item.document.data, (*item.path, "when")))
+        for waiver in self.sources.waivers:
+            used.update(_tables(waiver.document.data, (*waiver.path, "when")))
+        problems: list[CheckProblem] = []
+        for name, (_, document, path) in self.sources.tables.items():
+            if name not in used:
+                problems.append(
+                    CheckProblem(
+                        document.location(path, key=True),
+                        "W-UNUSED-TABLE",
+                        f"table {name} is not read by any rule or waiver, nor named by a "
+                        "marketplace policy",
+                        name,
+                    )
+                )
+        return problems
+
+    def _unused_derived(self) -> list[CheckProblem]:
+        read: set[str] = set()
+        for item in self.sources.rules:
+            read.update(_fact_names(item.rule.when))
+        for waiver in self.sources.waivers:
+            read.update(_fact_names(waiver.waiver.when))
+        for info in self.compiled.info.values():
+            read.update(info.message.fields if info.message else ())
+            read.update([info.path_fact] if info.path_fact else [])
+        for rule in self.compiled.rules:
+            read.update(rule.facts)
+        problems: list[CheckProblem] = []
+        for item in self.sources.rules:
+            name = f"{DERIVED_PREFIX}{item.rule.derive}" if item.rule.derive else None
+            if name is not None and name not in read:
+                problems.append(
+                    CheckProblem(
+                        item.document.location((*item.path, "derive")),
+                        "W-UNUSED-DERIVED",
+                        f"rule {item.rule.id} derives {name}, but no rule, waiver, message "
+                        "or path reads it",
+                        item.rule.id,
+                    )
+                )
+        return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading conditions as written
+
+
+def _compile(
+    sources: BundleSources, *, dates: bool, waivers: bool, waivers_as_rules: bool = False
+) -> CompiledBundle:
+    """The bundle's rules compiled again, without effective dates or waivers as asked; with
+    ``waivers_as_rules``, each waiver's condition is compiled as a rule of its own too."""
+    rules = [
+        item
+        if dates
+        else SourcedRule(
+            item.rule.model_copy(update={"effective_from": None, "effective_until": None}),
+            item.file,
+            item.document,
+            item.path,
+        )
+        for item in sources.rules
+    ]
+    if waivers_as_rules:
+        for waiver in sources.waivers:
+            rule = fmt.Rule.model_validate(
+                {
+                    "id": _waiver_rule_id(waiver.waiver.id),
+                    "title": waiver.waiver.title,
+                    "source": waiver.waiver.source,
+                    "when": waiver.waiver.when,
+                    "outcome": "info",
+                    "code": "WAIVER",
+                    "message": "waiver",
+                }
+            )
+            owner = next(s for s in sources.files if s.document is waiver.document)
+            assert owner.model is not None
+            rules.append(SourcedRule(rule, owner.model, waiver.document, waiver.path))
+    compiled, problems = compile_bundle(rules, sources.tables, sources.waivers if waivers else ())
+    if compiled is None:  # the bundle loaded, so compiling its own parts again cannot fail
+        raise RulesetError(problems)
+    return compiled
+
+
+def _waiver_rule_id(waiver_id: str) -> str:
+    return f"waiver.{waiver_id}"
+
+
+def _conditions_in(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
+    """Every condition mapping inside a condition as written, with its path."""
+    if not isinstance(data, dict):
+        return
+    yield data, path
+    for word in ("all", "any"):
+        items = data.get(word)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                yield from _conditions_in(item, (*path, word, index))
+    if isinstance(data.get("not"), dict):
+        yield from _conditions_in(data["not"], (*path, "not"))
+
+
+def _tests(document: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(path of the fact key, fact) for every fact a condition as written names."""
+    data: Any = document
+    for step in path:
+        data = _step(data, step)
+    for condition, where in _conditions_in(data, path):
+        for key in condition:
+            if key not in ("all", "any", "not"):
+                yield (*where, key), key
+
+
+def _empty_value_lists(
+    document: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    for where, fact in _tests(document, path):
+        tests = _at(document, where)
+        if isinstance(tests, dict):
+            for op in ("in", "intersects"):
+                if tests.get(op) == []:
+                    yield (*where, op), fact, op
+
+
+def _tables(document: Any, path: tuple[str | int, ...]) -> set[str]:
+    names = set()
+    for where, _ in _tests(document, path):
+        tests = _at(document, where)
+        if isinstance(tests, dict):
+            for value in tests.values():
+                if isinstance(value, dict) and isinstance(value.get("table"), str):
+                    names.add(value["table"])
+    return names
+
+
+def _at(document: Any, path: Sequence[str | int]) -> Any:
+    data = document
+    for step in path:
+        data = _step(data, step)
+    return data
+
+
+def _step(data: Any, step: str | int) -> Any:
+    if isinstance(data, dict):
+        return data.get(step)
+    if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
+        return data[step]
+    return None
+
+
+def _fact_names(condition: fmt.Condition) -> Iterator[str]:
+    for name, tests in condition.tests.items():
+        yield name
+        for op in tests.model_fields_set:
+            value = getattr(tests, op)
+            if isinstance(value, fmt.FactRefSpec):
+                yield value.fact
+            if isinstance(value, fmt.TableRefSpec) and value.key is not None:
+                yield value.key.fact
+    for child in (*(condition.all or ()), *(condition.any or ())):
+        yield from _fact_names(child)
+    if condition.not_ is not None:
+        yield from _fact_names(condition.not_)
+
+
+def _fact_key_location(item: SourcedRule, fact: str) -> str | None:
+    for where, name in _tests(item.document.data, (*item.path, "when")):
+        if name == fact:
+            return item.document.location(where, key=True)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+
+
+def _range(rule: fmt.Rule) -> str:
+    parts = []
+    if rule.effective_from is not None:
+        parts.append(f"from {rule.effective_from.isoformat()}")
+    if rule.effective_until is not None:
+        parts.append(f"until {rule.effective_until.isoformat()}")
+    return ", ".join(parts)
+
+
+def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _value(value: object, spec: FactSpec | None, *, element: bool = False) -> str:
+    if isinstance(value, ir.FactRef):
+        return f"{{fact: {value.name}}}"
+    kind = spec.type if spec is not None and not element else None
+    if kind == "date" and isinstance(value, int):
+        return date.fromordinal(value).isoformat()
+    if kind == "datetime" and isinstance(value, int):
+        return datetime.fromtimestamp(value, UTC).isoformat()
+    return _word(value)
+
+
+def _values(values: Sequence[object], spec: FactSpec | None) -> str:
+    return "[" + ", ".join(_value(v, spec, element=True) for v in values) + "]"
+
+
+def _describe(literal: Literal, facts: Mapping[str, FactSpec]) -> str:
+    """A literal in the words of the rule format: ``right.status: ne authenticated``."""
+    atom, positive = literal
+    spec = facts.get(atom.fact)
+    if isinstance(atom, ir.Exists):
+        return f"{atom.fact}: exists {_word(positive)}"
+    if isinstance(atom, ir.Empty):
+        return f"{atom.fact}: empty {_word(positive)}"
+    if isinstance(atom, ir.Compare):
+        test = f"{_OP_WORDS[atom.op]} {_value(atom.operand, spec)}"
+    elif isinstance(atom, ir.OneOf):
+        test = f"in {_values(atom.values, spec)}"
+    elif isinstance(atom, ir.SomeIn):
+        test = (
+            f"contains {_value(atom.values[0], spec, element=True)}"
+            if len(atom.values) == 1
+            else f"intersects {_values(atom.values, spec)}"
+        )
+    elif isinstance(atom, ir.AllIn):
+        test = f"subset_of {_values(atom.values, spec)}"
+    else:
+        test = f"matches {atom.pattern}"
+    return f"{atom.fact}: {test}" if positive else f"not {atom.fact}: {test}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``check`` to the ``ipp-rules`` subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "check",
+        help="check a bundle: what does not load, and what loads but is wrong",
+        description="Check a bundle: every problem the loader finds, and rules that can never "
+        "fire or always do, rules shadowed by another, tables and derived facts nobody reads, "
+        "rules no test case makes fire. One line per problem: file:line:column: CODE message. "
+        "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 invalid arguments.",
+    )
+    parser.add_argument(
+        "bundle", metavar="BUNDLE", nargs="?", help="bundle folder (default: the bundled rules)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "durable", "reference"),
+        default="auto",
+        help=argparse.SUPPRESS,
+    )
+    return parser
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``ipp-rules check`` with parsed ``args``."""
+    path = Path(args.bundle) if args.bundle else default_bundle_path()
+    if not path.exists():
+        err.write(f"ipp-rules check: no such bundle folder: {path}\n")
+        return EXIT_INVALID
+    report = check_bundle(path, backend=args.backend)
+    if args.format == "json":
+        out.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(report_text(report))
+    failing = report.problems if args.strict else report.errors
+    return EXIT_PROBLEMS if failing else EXIT_OK
+
+
+def report_text(report: CheckReport) -> str:
+    lines = [str(problem) for problem in report.problems]
+    errors, warnings = len(report.errors), len(report.warnings)
+    if report.bundle is None:
+        summary = f"the bundle does not load: {_count(errors, 'error')}"
+    else:
+        manifest = report.bundle.manifest
+        found = (
+            "no problems"
+            if not report.problems
+            else f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
+        )
+        summary = f"{manifest.name} {manifest.version}: {found}"
+    if report.allowed:
+        summary += f" ({_count(len(report.allowed), 'warning')} allowed by comments)"
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
+
+
+def report_json(report: CheckReport) -> dict[str, Any]:
+    identity = report.bundle.identity.model_dump() if report.bundle is not None else None
+    return {
+        "bundle": identity,
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+        "problems": [problem.as_json() for problem in report.problems],
+        "allowed": [problem.as_json() for problem in report.allowed],
+    }
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number != 1 else ''}"

@@ -1,0 +1,76 @@
+"""A corpus of complaint documents: one JSON object per line (JSON lines).
+
+Lines are read as bytes and decoded one by one, so a bad line (not UTF-8, not JSON, not an
+object, too long) is a problem located at its line number, and the lines around it still
+count. Blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ipp_rules.documents import MAX_DOCUMENT_BYTES
+from ipp_rules.errors import Problem
+
+
+@dataclass(frozen=True)
+class CorpusLine:
+    """One line of a corpus: its number (from 1) and its text."""
+
+    number: int
+    text: str
+
+
+def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Problem]]:
+    """The non-blank lines of a corpus file, and the lines that are not text; OSError if the
+    file cannot be read."""
+    label = os.fspath(path)
+    lines: list[CorpusLine] = []
+    problems: list[Problem] = []
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if len(raw) > MAX_DOCUMENT_BYTES:
+                problems.append(
+                    Problem(f"{label}:{number}", f"longer than {MAX_DOCUMENT_BYTES} bytes")
+                )
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append(
+                    Problem(
+                        f"{label}:{number}",
+                        f"not valid UTF-8: {exc.reason} at byte {exc.start + 1}",
+                        "encoding",
+                    )
+                )
+                continue
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            if text.strip():
+                lines.append(CorpusLine(number, text))
+    return lines, problems
+
+
+def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
+    """The complaint document on a line, or what is wrong with the line."""
+    where = f"{label}:{line.number}"
+    try:
+        data = json.loads(line.text)
+    except ValueError as exc:
+        return Problem(where, f"not valid JSON: {exc}", "json")
+    except RecursionError:
+        return Problem(where, "not valid JSON: nested too deeply", "json")
+    if not isinstance(data, dict):
+        return Problem(where, "expected a JSON object (a complaint document)", "model_type")
+    return data
+
+
+def chunks(lines: list[CorpusLine], size: int) -> Iterator[list[CorpusLine]]:
+    """``lines`` in consecutive pieces of at most ``size``."""
+    for start in range(0, len(lines), size):
+        yield lines[start : start + size]

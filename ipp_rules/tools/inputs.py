@@ -1,0 +1,27 @@
+"""Reading a document the command line names: a file, or standard input for ``-``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+MAX_INPUT_BYTES = 4 * 1024 * 1024
+"""The largest document a command reads, in bytes."""
+
+
+def read_input(name: str) -> tuple[bytes, str]:
+    """The bytes of file ``name`` (``-``: standard input) and the label errors show for it;
+    OSError if it cannot be read or is larger than :data:`MAX_INPUT_BYTES`."""
+    if name == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        label = "<stdin>"
+    else:
+        path = Path(name)
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            raise OSError(f"{name}: larger than {MAX_INPUT_BYTES} bytes")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+        label = name
+    if len(data) > MAX_INPUT_BYTES:
+        raise OSError(f"{label}: larger than {MAX_INPUT_BYTES} bytes")
+    return data, label

@@ -1,0 +1,129 @@
+"""``ipp-rules schema KIND``: the JSON Schema of a bundle file or of a complaint document.
+
+The schemas are generated from the pydantic models that validate the files (never written
+by hand), and committed beside the bundled rules in ``rulesets/schema/``. Each bundled YAML
+file names its schema on its first line, for editors that read the yaml-language-server
+modeline (VS Code's YAML extension, and others): they then validate and complete keys and
+values as staff type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePosixPath
+from typing import Any, TextIO
+
+from ipp_rules.deadlines import DeadlinePolicy
+from ipp_rules.goodfaith import GoodFaithPolicy
+from ipp_rules.models.complaint import complaint_json_schema
+from ipp_rules.rulesets import format as fmt
+from ipp_rules.rulesets.bundle import MANIFEST
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_FOLDER = "schema"
+"""Where a bundle keeps the schemas, relative to its folder."""
+MODELINE = "# yaml-language-server: $schema="
+
+
+def _good_faith_json_schema() -> dict[str, Any]:
+    schema = GoodFaithPolicy.model_json_schema(by_alias=True)
+    schema["title"] = "ipp-rules Good Faith Program policy"
+    return schema
+
+
+def _deadlines_json_schema() -> dict[str, Any]:
+    schema = DeadlinePolicy.model_json_schema(by_alias=True)
+    schema["title"] = "ipp-rules deadline policy"
+    return schema
+
+
+SCHEMAS: Mapping[str, tuple[str, Callable[[], dict[str, Any]]]] = {
+    "ruleset": ("ruleset.schema.json", fmt.ruleset_json_schema),
+    "manifest": ("manifest.schema.json", fmt.manifest_json_schema),
+    "tests": ("tests.schema.json", fmt.case_file_json_schema),
+    "complaint": ("complaint.schema.json", complaint_json_schema),
+    "good-faith": ("good_faith.schema.json", _good_faith_json_schema),
+    "deadlines": ("deadlines.schema.json", _deadlines_json_schema),
+}
+"""Each kind of schema: its file name in ``schema/`` and the function that generates it."""
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """The schema of ``kind`` (a key of :data:`SCHEMAS`), with the draft it follows."""
+    schema = SCHEMAS[kind][1]()
+    return {"$schema": DRAFT, **{k: v for k, v in schema.items() if k != "$schema"}}
+
+
+def schema_text(kind: str) -> str:
+    """The schema as the committed file holds it."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(folder: str | Path) -> list[Path]:
+    """Write every schema into ``folder``; returns the files written."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind, (name, _) in SCHEMAS.items():
+        (target / name).write_text(schema_text(kind), encoding="utf-8")
+        written.append(target / name)
+    return written
+
+
+def schema_kind(relative: str, manifest: Mapping[str, Any]) -> str | None:
+    """Which schema a file of a bundle follows, from its path in the bundle folder and the
+    manifest's data; None for a file no schema describes."""
+    path = PurePosixPath(relative)
+    if path.suffix not in (".yaml", ".yml"):
+        return None
+    if relative == MANIFEST:
+        return "manifest"
+    if path.parts[0] == "tests":
+        if len(path.parts) == 2 and path.name.startswith("test_"):
+            return "tests"
+        if len(path.parts) > 2 and path.parts[1] == "bases":
+            return "complaint"
+        return None
+    if relative in (manifest.get("rulesets") or ()):
+        return "ruleset"
+    if relative == manifest.get("good_faith"):
+        return "good-faith"
+    if relative == manifest.get("deadlines"):
+        return "deadlines"
+    return None
+
+
+def modeline(relative: str, kind: str) -> str:
+    """The first line a bundle file carries: its schema, relative to the file."""
+    depth = len(PurePosixPath(relative).parts) - 1
+    return f"{MODELINE}{'../' * depth}{SCHEMA_FOLDER}/{SCHEMAS[kind][0]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The command
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``schema`` to the ``ipp-rules`` subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of a rule file, manifest, test file, complaint, ...",
+        description="Print the JSON Schema of a kind of file, generated from the models that "
+        "validate it. Editors use these to check and complete YAML as you type; the bundled "
+        "files name theirs on their first line (# yaml-language-server: $schema=...).",
+    )
+    parser.add_argument("kind", metavar="KIND", choices=tuple(SCHEMAS), help=", ".join(SCHEMAS))
+    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the output")
+    return parser
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``ipp-rules schema`` with parsed ``args``."""
+    text = schema_text(args.kind)
+    if args.output and args.output != "-":
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return 0

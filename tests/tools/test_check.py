@@ -1,0 +1,256 @@
+"""``ipp-rules check``: on the bundled rules, and on copies broken in every way it reports."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ipp_rules.tools.check import CODES, check_bundle
+from tests.conftest import REPO
+from tests.tools.conftest import append, edit, run_cli
+
+LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>[0-9]+):(?P<column>[0-9]+): (?P<code>[EW]-[A-Z-]+) .+$"
+)
+
+WRONG_RULES = """
+  - id: account.contradiction
+    title: An agent who is a rights holder
+    source: test
+    when:
+      complainant.role: {eq: authorized_agent}
+      listings.count: {lt: 5, gt: 10}
+    outcome: reject
+    code: CONTRADICTION
+    message: never
+
+  - id: account.no_values
+    title: A right of no type
+    source: test
+    when:
+      right.type: {in: []}
+    outcome: reject
+    code: NO_VALUES
+    message: never
+
+  - id: account.every_complaint
+    title: Membership stated or not
+    source: test
+    when:
+      any:
+        - complainant.good_faith_member: {exists: true}
+        - complainant.good_faith_member: {exists: false}
+    outcome: info
+    code: EVERY_COMPLAINT
+    message: always
+
+  - id: account.unverified_agent
+    title: An unverified agent
+    source: test
+    when:
+      complainant.identity_verified: {eq: false}
+      complainant.role: {eq: authorized_agent}
+    outcome: reject
+    code: IDENTITY_NOT_VERIFIED
+    message: The complainant's identity has not been verified.
+
+  - id: account.agent_derived
+    title: A derived fact nobody reads
+    source: test
+    when:
+      complainant.role: {eq: authorized_agent}
+    outcome: derive
+    derive: nobody_reads_this
+
+  - id: account.old_rule
+    title: Only before 2020, but in force from 2021
+    source: test
+    when:
+      submitted_on: {lt: 2020-01-01}
+    outcome: warn
+    code: OLD_RULE
+    message: old
+    effective_from: 2021-01-01
+
+tables:
+  forgotten: [a, b]
+
+waivers:
+  - id: account.never_waived
+    title: A waiver that can never apply
+    source: test
+    when:
+      complainant.good_faith_member: {eq: true}
+      all:
+        - complainant.good_faith_member: {eq: false}
+    waives: [account.right_expired]
+"""
+
+
+def codes(output: str) -> list[str]:
+    return [m["code"] for m in map(LINE.match, output.splitlines()) if m]
+
+
+def test_the_bundled_rules_have_no_problems():
+    done = run_cli("check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.fullmatch(
+        r"ipp-default \S+: no problems \(2 warnings allowed by comments\)\n", done.stdout
+    )
+    assert done.stderr == ""
+
+
+def test_a_bundle_that_does_not_load_reports_every_loader_problem_and_fails(bundle_copy: Path):
+    edit(
+        bundle_copy / "account.yaml",
+        "complainant.identity_verified: {eq: false}",
+        "complainant.identity_verifed: {eq: false}",
+    )
+    edit(bundle_copy / "tests" / "test_scope.yaml", "cases:", "casez:")
+    done = run_cli("check", bundle_copy.name, cwd=bundle_copy.parent)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert all(LINE.match(line) for line in lines[:-1]), done.stdout
+    assert lines[-1] == f"the bundle does not load: {len(lines) - 1} errors"
+    assert lines[0].startswith("my-bundle/account.yaml:")
+    assert "E-LOAD 'complainant.identity_verifed' names no fact; did you mean" in lines[0]
+    assert [line.split(": ")[1].split()[0] for line in lines[1:-1]] == ["E-TESTS", "E-TESTS"]
+    assert all(line.startswith("my-bundle/tests/test_scope.yaml:") for line in lines[1:-1])
+    assert "unknown key 'casez'; did you mean 'cases'?" in done.stdout
+
+
+def test_reversed_effective_dates_are_reported_once_as_their_own_error(bundle_copy: Path):
+    edit(
+        bundle_copy / "listing.yaml",
+        "      listings.count: {eq: 0}\n",
+        "      listings.count: {eq: 0}\n    effective_from: 2026-05-01\n"
+        "    effective_until: 2026-04-01\n",
+    )
+    report = check_bundle(bundle_copy)
+    (problem,) = report.problems
+    assert problem.code == "E-DATES" and problem.subject == "listing.none"
+    assert problem.location.endswith("listing.yaml:13:5")  # the rule, as the loader points at it
+    assert problem.message.startswith(
+        "rule listing.none stops applying on 2026-04-01 (effective_until), which is not after "
+        "it starts on 2026-05-01 (effective_from)"
+    )
+
+
+def test_a_bundle_that_loads_but_is_wrong_gets_one_warning_per_problem(bundle_copy: Path):
+    append(bundle_copy / "account.yaml", WRONG_RULES)
+    done = run_cli("check", bundle_copy.name, cwd=bundle_copy.parent)
+    assert done.returncode == 0, done.stdout  # warnings only
+    found = codes(done.stdout)
+    assert sorted(set(found)) == [
+        "W-ALWAYS-TRUE",
+        "W-NEVER-TRUE",
+        "W-SHADOWED",
+        "W-UNTESTED",
+        "W-UNUSED-DERIVED",
+        "W-UNUSED-TABLE",
+    ]
+    text = done.stdout
+    assert (
+        "W-NEVER-TRUE rule account.contradiction can never fire: listings.count: lt 5 and "
+        "listings.count: gt 10 cannot both hold" in text
+    )
+    assert "rule account.no_values can never fire: 'right.type: {in: ...}' names no values" in text
+    assert "rule account.every_complaint fires for every complaint" in text
+    assert re.search(
+        r"W-SHADOWED rule account.unverified_agent is shadowed by account.identity_not_verified "
+        r"\(my-bundle/account.yaml:[0-9]+:5\): whenever it fires",
+        text,
+    )
+    assert "rule account.agent_derived derives derived.nobody_reads_this, but no rule" in text
+    assert (
+        "rule account.old_rule can never fire: submitted_on: lt 2020-01-01 and submitted_on: "
+        "gte 2021-01-01 cannot hold together while it is in force (from 2021-01-01)" in text
+    )
+    assert "W-UNUSED-TABLE table forgotten is not read" in text
+    assert "waiver account.never_waived never applies" in text
+    untested = set(re.findall(r"W-UNTESTED no test case makes rule (\S+) fire", text))
+    assert untested == {"account.contradiction", "account.no_values", "account.old_rule"}
+    # Lines are in file order, then by line.
+    positions = [(m["file"], int(m["line"])) for m in map(LINE.match, text.splitlines()) if m]
+    account = [line for file, line in positions if file.endswith("account.yaml")]
+    assert account == sorted(account)
+
+    strict = run_cli("check", "--strict", bundle_copy.name, cwd=bundle_copy.parent)
+    assert strict.returncode == 1
+    as_json = json.loads(run_cli("check", "--format", "json", bundle_copy, cwd=bundle_copy).stdout)
+    assert as_json["errors"] == 0 and as_json["warnings"] == len(found)
+    assert {p["code"] for p in as_json["problems"]} == set(found)
+    first = as_json["problems"][0]
+    assert set(first) == {"file", "line", "column", "code", "severity", "message", "subject"}
+    assert first["severity"] == "warning" and isinstance(first["line"], int)
+
+
+def test_a_derived_fact_no_rule_can_set_makes_its_readers_never_fire(tmp_path: Path):
+    (tmp_path / "bundle.yaml").write_text("name: t\nversion: '1'\nrulesets: [a.yaml]\n")
+    (tmp_path / "a.yaml").write_text(
+        "area: a\ncategory: account\nrules:\n"
+        "  - id: a.sets\n    title: t\n    source: s\n    when:\n"
+        "      complainant.role: {eq: authorized_agent}\n"
+        "      all: [{complainant.role: {eq: rights_holder}}]\n"
+        "    outcome: derive\n    derive: impossible\n"
+        "  - id: a.reads\n    title: t\n    source: s\n    when:\n"
+        "      derived.impossible: {eq: true}\n"
+        "    outcome: warn\n    code: READS\n    message: m\n"
+    )
+    report = check_bundle(tmp_path, backend="reference")
+    messages = [p.message for p in report.problems if p.code == "W-NEVER-TRUE"]
+    assert len(messages) == 2
+    assert (
+        "complainant.role: eq authorized_agent and complainant.role: eq rights_holder"
+        in messages[0]
+    )
+    assert (
+        "derived.impossible is always false (the rules deriving it can never fire)" in messages[1]
+    )
+    untested = [p for p in report.problems if p.code == "W-UNTESTED"]
+    assert "(the bundle has no tests/test_*.yaml files)" in untested[0].message
+
+
+def test_a_rule_waived_whenever_it_holds_never_fires(tmp_path: Path):
+    (tmp_path / "bundle.yaml").write_text("name: t\nversion: '1'\nrulesets: [a.yaml]\n")
+    (tmp_path / "a.yaml").write_text(
+        "area: a\ncategory: account\nrules:\n"
+        "  - id: a.rule\n    title: t\n    source: s\n    when:\n"
+        "      platform: {eq: taobao}\n"
+        "    outcome: warn\n    code: RULE\n    message: m\n"
+        "waivers:\n  - id: a.waiver\n    title: t\n    source: s\n    when:\n"
+        "      platform: {in: [taobao, tmall]}\n    waives: [a.rule]\n"
+    )
+    (problem,) = [p for p in check_bundle(tmp_path).problems if p.code == "W-NEVER-TRUE"]
+    assert problem.message == (
+        "rule a.rule can never fire: it is waived whenever its condition holds (by a.waiver)"
+    )
+
+
+def test_a_warning_is_allowed_by_a_comment_on_its_line_or_just_above(tmp_path: Path):
+    (tmp_path / "bundle.yaml").write_text("name: t\nversion: '1'\nrulesets: [a.yaml]\n")
+    rules = (
+        "area: a\ncategory: account\ntables:\n"
+        "  kept: [x]  # ipp-rules: allow W-UNUSED-TABLE\n"
+        "  # data for people\n  # ipp-rules: allow W-SHADOWED, W-UNUSED-TABLE\n  notes: [y]\n"
+        "  # ipp-rules: allow W-UNUSED-TABLE\n\n  gap: [z]\n"
+    )
+    (tmp_path / "a.yaml").write_text(rules)
+    report = check_bundle(tmp_path)
+    assert [p.subject for p in report.allowed] == ["kept", "notes"]
+    assert [p.subject for p in report.problems] == ["gap"]
+
+
+def test_an_unknown_folder_is_invalid_input(tmp_path: Path):
+    done = run_cli("check", tmp_path / "nowhere")
+    assert done.returncode == 2
+    assert "no such bundle folder" in done.stderr
+
+
+@pytest.mark.parametrize("code", sorted(CODES))
+def test_every_code_is_explained_for_staff(code: str):
+    text = (REPO / "docs" / "tools.md").read_text(encoding="utf-8")
+    assert re.search(rf"^\| `{code}` \|", text, re.M), f"docs/tools.md does not explain {code}"
