@@ -18,13 +18,25 @@ wrapper does about each measured quirk and crash mode of durable_rules 2.0.28 (s
 - The rules of a group are split into chunks, one durable ruleset each. A model of the
   alpha network durable builds (node sharing, ``$or`` forward nodes) bounds, per chunk, the
   distinct tests, the children of a node, the depth of durable's 64-entry evaluation stack
-  (error 303), and the number of paths; a rule too big for any chunk is evaluated by the
-  reference evaluator.
+  (error 303), and the number of paths; per rule, it bounds the expression sequence durable
+  keeps for the rule's condition: two entries per ``$and``/``$or``, 31 entries at most, so 15
+  operators (error 113, ``ERR_EXPRESSION_LIMIT_EXCEEDED``; a keyed table of 14 entries is 16).
+- A rule too big for a chunk is split into several durable rules (``r7_0``, ``r7_1`` ...)
+  along exact identities: groups of the branches of an ``Or`` (or of a bounded ``And``
+  distributed over its ``Or``) fire the rule when any fires; groups of the children of an
+  ``And`` when all fire; value lists are cut into groups of values; a negated keyed table is
+  first rewritten as a disjunction (see ``_exclusive``). The parts count against the chunk
+  limits like rules. Only a rule no cut makes small enough runs on the reference evaluator.
+- A chunk durable refuses all the same is halved and both halves tried again, down to one
+  durable rule; only the rule of a durable rule refused alone runs on the reference
+  evaluator. Running a rule on the reference evaluator is a correct answer, logged at INFO
+  (WARNING reaches stderr through logging's last-resort handler).
 - Per handle: an always-true sentinel rule and a warm-up evaluation (crash mode 2), a lock
   held for the whole assert → actions → ``delete_state`` sequence, ASCII counter sids,
   ``delete_state`` in ``finally``; names are deduplicated, the sentinel ignored.
 - Any exception from the C module during an evaluation: the handle is discarded and
-  rebuilt, and that evaluation is answered by the reference evaluator.
+  rebuilt, that evaluation is answered by the reference evaluator, and a WARNING is logged
+  (not when the group was closed during the evaluation: that is no failure).
 - Closed groups hand their handles to a small process-wide pool keyed by the ruleset text,
   so rebuilding the same rules reuses them (durable never frees regex state, crash mode 10).
 """
@@ -37,10 +49,10 @@ import json
 import logging
 import os
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import durable_rules_engine as _d
 
@@ -62,6 +74,7 @@ from ipp_rules.engine.ir import (
     Not,
     OneOf,
     Or,
+    Scalar,
     SomeIn,
     evaluate,
     simplify,
@@ -85,6 +98,10 @@ MAX_MESSAGE_BYTES = 8 * 1024 * 1024
 """durable refuses a value of 16 MiB or more (error 314); a whole message stays under this."""
 MAX_PROPERTIES = 250
 """durable refuses more than 254 properties in a message (error 302)."""
+MAX_SEQUENCE_ENTRIES = 31
+"""durable keeps, per rule, an expression sequence of at most 31 entries: rete.h
+``MAX_SEQUENCE_EXPRESSIONS`` is 32 and rete.c refuses the rule (error 113,
+``ERR_EXPRESSION_LIMIT_EXCEEDED``) as soon as the sequence reaches 32."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,8 @@ class Limits:
     paths: int = 4096
     """Paths through the alpha network when every test holds (evaluation time)."""
     properties: int = MAX_PROPERTIES
+    expressions: int = MAX_SEQUENCE_ENTRIES
+    """Entries of one rule's expression sequence (error 113); see ``_sequence_length``."""
 
 
 _COMPLEMENT: dict[CompareOp, str] = {
@@ -540,16 +559,43 @@ def _leaves(cond: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield {key: value}
 
 
+def _sequence_length(cond: dict[str, Any]) -> int:
+    """Entries durable appends to a rule's expression sequence while it compiles ``cond``.
+
+    ``createAlpha`` (rete.c) appends ``OP_AND``/``OP_OR`` and then ``OP_END`` for every
+    ``$and``/``$or``, those inside an ``$iany``/``$iall`` included; ``findAlpha`` appends one
+    more for a test whose right side names a fact of another alias or an arithmetic
+    expression over one, which this compiler never writes (``$m`` references to the message
+    itself append nothing). The sequence holds ``MAX_SEQUENCE_ENTRIES`` entries; measured:
+    15 nested operators compile, 16 fail with error 113, whatever the tests between them.
+    """
+    entries = 0
+    for key, value in cond.items():
+        if key in ("$and", "$or"):
+            entries += 2 + sum(_sequence_length(child) for child in value)
+        elif key in ("$iany", "$iall"):
+            entries += _sequence_length(next(iter(value.values())))
+    return entries
+
+
 @dataclass
 class _DurableRule:
+    """One rule of a durable ruleset: a whole rule, or one part of a rule split in parts."""
+
     name: str
+    index: int
+    """Position of the rule it belongs to in the group."""
     rule_id: str
     cond: dict[str, Any]
     keys: frozenset[str]
+    entries: int
+    """Length of its expression sequence (``_sequence_length``)."""
 
 
 def _chunk_fits(rules: Sequence[_DurableRule], limits: Limits) -> bool:
     if len(rules) > limits.rules:
+        return False
+    if any(r.entries > limits.expressions for r in rules):
         return False
     keys: set[str] = set()
     for r in rules:
@@ -566,6 +612,300 @@ def _chunk_fits(rules: Sequence[_DurableRule], limits: Limits) -> bool:
         and net.stack() <= limits.stack
         and net.paths() <= limits.paths
     )
+
+
+# --- splitting a rule in parts -----------------------------------------------------------
+
+
+class _TooLarge(Exception):
+    """A rule no split makes small enough for one chunk: it runs on the reference evaluator."""
+
+
+@dataclass(frozen=True)
+class _Combine:
+    """A rule split in parts: it holds when all (``conjunction``) or any of its parts hold."""
+
+    conjunction: bool
+    parts: tuple[_Formula, ...]
+
+
+_Formula: TypeAlias = str | _Combine
+"""How a rule's firing follows from its durable rules: a durable rule name, or a combination."""
+
+
+def _holds(formula: _Formula, names: set[str]) -> bool:
+    if isinstance(formula, str):
+        return formula in names
+    if formula.conjunction:
+        return all(_holds(part, names) for part in formula.parts)
+    return any(_holds(part, names) for part in formula.parts)
+
+
+def _is_union(formula: _Formula) -> bool:
+    """True when the rule fires exactly when any of its durable rules fires."""
+    if isinstance(formula, str):
+        return True
+    return not formula.conjunction and all(_is_union(part) for part in formula.parts)
+
+
+def _names_of(formula: _Formula) -> Iterator[str]:
+    if isinstance(formula, str):
+        yield formula
+    else:
+        for part in formula.parts:
+            yield from _names_of(part)
+
+
+def _merge_key(conjunction: bool, node: Node) -> tuple[str, str] | None:
+    """Atoms over one fact that ``_join`` merges into one: ``OneOf``/``SomeIn`` under ``Or``,
+    their negations under ``And`` (same values as the separate atoms, fewer operators)."""
+    atom = node.atom if isinstance(node, Not) and conjunction else node
+    if isinstance(node, Not) != conjunction:
+        return None
+    if isinstance(atom, OneOf):
+        return ("one_of", atom.fact)
+    if isinstance(atom, SomeIn):
+        return ("some_in", atom.fact)
+    return None
+
+
+def _merged(first: Node, second: Node) -> Node:
+    if isinstance(first, Not) and isinstance(second, Not):
+        merged = _merged(first.atom, second.atom)
+        assert isinstance(merged, OneOf | SomeIn)
+        return Not(merged)
+    if isinstance(first, OneOf) and isinstance(second, OneOf):
+        return OneOf(first.fact, tuple(dict.fromkeys((*first.values, *second.values))))
+    assert isinstance(first, SomeIn) and isinstance(second, SomeIn)
+    return SomeIn(first.fact, tuple(dict.fromkeys((*first.values, *second.values))))
+
+
+def _join(conjunction: bool, parts: Sequence[Node]) -> Node:
+    """``And`` (``conjunction``) or ``Or`` of ``parts``, which must be simplified nodes."""
+    merged: list[Node] = []
+    where: dict[tuple[str, str], int] = {}
+    for part in parts:
+        key = _merge_key(conjunction, part)
+        if key is not None and key in where:
+            merged[where[key]] = _merged(merged[where[key]], part)
+            continue
+        if key is not None:
+            where[key] = len(merged)
+        merged.append(part)
+    if len(merged) == 1:
+        return merged[0]
+    return simplify(And(tuple(merged)) if conjunction else Or(tuple(merged)))
+
+
+def _compile_condition(keys: _Keys, rule_id: str, node: Node) -> tuple[dict[str, Any], set[str]]:
+    """The durable condition of a simplified, non-false ``node`` and the keys it reads."""
+    if isinstance(node, Const):
+        return _MARKER, set()
+    compiler = _Compiler(keys, rule_id)
+    body = compiler.node(node)
+    parts = body["$and"] if list(body) == ["$and"] else [body]
+    return {"$and": [_MARKER, *parts]}, compiler.read
+
+
+class _Planner:
+    """Turns one rule into durable rules that each fit a chunk alone, and the formula that
+    gives the rule's firing from theirs.
+
+    A rule that fits is one durable rule. Otherwise its condition is cut where the cut is
+    exact: an ``Or`` into groups of its branches (the rule fires when any group fires); an
+    ``And`` holding an ``Or`` next to a small rest into ``rest and branch`` for each branch
+    (distributed, same union); any other ``And`` into groups of its children (the rule fires
+    when every group fires); ``OneOf``/``SomeIn`` into groups of values, under ``Not`` too.
+    Consecutive parts are grouped as long as the group still fits one durable rule; a part
+    too large alone is cut again. Every cut is an identity of two-valued logic over the same
+    atoms, so the formula is exactly ``evaluate``.
+    """
+
+    def __init__(self, keys: _Keys, limits: Limits, index: int, rule_id: str):
+        self.keys = keys
+        self.limits = limits
+        self.index = index
+        self.rule_id = rule_id
+        self.units: list[_DurableRule] = []
+
+    def unit(self, node: Node) -> _DurableRule | None:
+        """``node`` as one durable rule, if that fits a chunk alone."""
+        cond, read = _compile_condition(self.keys, self.rule_id, node)
+        unit = _DurableRule(
+            "", self.index, self.rule_id, cond, frozenset(read), _sequence_length(cond)
+        )
+        return unit if _chunk_fits([unit], self.limits) else None
+
+    def accept(self, unit: _DurableRule) -> str:
+        unit.name = f"r{self.index}_{len(self.units)}"
+        self.units.append(unit)
+        return unit.name
+
+    def plan(self, node: Node) -> _Formula:
+        whole = self.unit(node)
+        if whole is not None:
+            return self.accept(whole)
+        if isinstance(node, And):
+            keyed = _exclusive(node)
+            if keyed is not None:
+                return self.plan(keyed)
+        cut = self.cut(node)
+        if cut is None:
+            raise _TooLarge
+        formulas: list[_Formula] = []
+        start = 0
+        while start < len(cut.parts):
+            size, unit = self.widest(cut, start)
+            if unit is None:
+                formulas.append(self.plan(cut.join(cut.parts[start : start + 1])))
+            else:
+                formulas.append(self.accept(unit))
+            start += size
+        if len(formulas) == 1:
+            return formulas[0]
+        return _Combine(cut.conjunction, tuple(formulas))
+
+    def widest(self, cut: _Cut, start: int) -> tuple[int, _DurableRule | None]:
+        """How many parts from ``start`` on fit one durable rule together, and that rule
+        (``None``: not even the first alone). Doubling, then bisection."""
+        best = self.unit(cut.join(cut.parts[start : start + 1]))
+        if best is None:
+            return 1, None
+        fits, fails = 1, 0
+        while not fails and start + fits < len(cut.parts):
+            size = min(2 * fits, len(cut.parts) - start)
+            unit = self.unit(cut.join(cut.parts[start : start + size]))
+            if unit is None:
+                fails = size
+            else:
+                fits, best = size, unit
+        while fails - fits > 1:
+            size = (fits + fails) // 2
+            unit = self.unit(cut.join(cut.parts[start : start + size]))
+            if unit is None:
+                fails = size
+            else:
+                fits, best = size, unit
+        return fits, best
+
+    def cut(self, node: Node) -> _Cut | None:
+        """``node`` as the ``And``/``Or`` of smaller conditions, or ``None``."""
+        if isinstance(node, Or):
+            return _Cut(False, node.children)
+        if isinstance(node, And):
+            return self.distribute(node) or _Cut(True, node.children)
+        atom = node.atom if isinstance(node, Not) else node
+        parts: list[OneOf | SomeIn] = []
+        if isinstance(atom, OneOf) and len(atom.values) > 1:
+            parts = [OneOf(atom.fact, (value,)) for value in atom.values]
+        elif isinstance(atom, SomeIn) and len(atom.values) > 1:
+            parts = [SomeIn(atom.fact, (value,)) for value in atom.values]
+        if not parts:
+            return None
+        if isinstance(node, Not):
+            return _Cut(True, tuple(Not(p) for p in parts))
+        return _Cut(False, tuple(parts))
+
+    def distribute(self, node: And) -> _Cut | None:
+        """``rest and (b1 or b2 or ...)`` as ``(rest and (b1 or ...)) or (rest and (...))``,
+        cut at the widest ``Or`` child, when the rest is small: a third of the expression
+        sequence at most (each part repeats it; durable shares the repeated tests)."""
+        ors = [i for i, child in enumerate(node.children) if isinstance(child, Or)]
+        if not ors:
+            return None
+        widest = max(ors, key=lambda i: _width(node.children[i]))
+        rest = node.children[:widest] + node.children[widest + 1 :]
+        unit = self.unit(_join(True, rest))
+        if unit is None or unit.entries > self.limits.expressions // 3:
+            return None
+        branches = node.children[widest]
+        assert isinstance(branches, Or)
+        return _Cut(False, branches.children, rest)
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A condition equal to ``rest and (p1 op p2 op ...)``, ``op`` being ``and`` when
+    ``conjunction``, else ``or``: any grouping of the parts keeps that equality."""
+
+    conjunction: bool
+    parts: tuple[Node, ...]
+    rest: tuple[Node, ...] = ()
+
+    def join(self, group: Sequence[Node]) -> Node:
+        """``rest and (g1 op g2 op ...)`` for a group of consecutive parts."""
+        joined = _join(self.conjunction, group)
+        return simplify(And((*self.rest, joined))) if self.rest else joined
+
+
+def _key_guard(node: Node) -> tuple[str, Scalar] | None:
+    """``(k, c)`` when ``node`` is ``Not(Compare(k, "eq", c))`` with a literal ``c``."""
+    if isinstance(node, Not) and isinstance(node.atom, Compare) and node.atom.op == "eq":
+        operand = node.atom.operand
+        if not isinstance(operand, FactRef):
+            return node.atom.fact, operand
+    return None
+
+
+def _guards(node: Node) -> Iterator[tuple[int, tuple[str, Scalar]]]:
+    """The key guards of a conjunct ``Or(..., Not(k == c), ...)`` (or of ``Not(k == c)``)."""
+    children = node.children if isinstance(node, Or) else (node,)
+    for position, child in enumerate(children):
+        guard = _key_guard(child)
+        if guard is not None:
+            yield position, guard
+
+
+def _exclusive(node: And) -> Node | None:
+    """A negated keyed table as a disjunction.
+
+    ``not (k == c1 and t1 or k == c2 and t2 ...)`` reaches here as the conjunction
+    ``(k != c1 or not t1) and (k != c2 or not t2) ...``: as one durable rule every conjunct
+    doubles the paths through durable's network, and split into parts every part still does.
+    ``k`` has one value, so at most the conjuncts whose ``c`` equals it can be false: the
+    conjunction is ``not (k in {c1, c2 ...}) or (k == c1 and r1) or (k == c2 and r2) ...``
+    where ``r`` is the conjunction of the rests of the conjuncts guarded by that value (none:
+    false). Absent ``k`` makes both sides true. Conjuncts not guarded by ``k`` stay beside.
+    """
+    by_fact: dict[str, list[int]] = {}
+    values: dict[str, set[Scalar]] = {}
+    for index, child in enumerate(node.children):
+        for fact in dict.fromkeys(fact for _, (fact, _) in _guards(child)):
+            by_fact.setdefault(fact, []).append(index)
+        for _, (fact, value) in _guards(child):
+            values.setdefault(fact, set()).add(value)
+    if not by_fact:
+        return None
+    # The key guarding the most conjuncts; of those, the one with the fewest values (fewest
+    # branches); then by name, so that the same rule always compiles to the same rules.
+    key = min(by_fact, key=lambda fact: (-len(by_fact[fact]), len(values[fact]), fact))
+    members = by_fact[key]
+    if len(members) < 2:
+        return None
+    rests: dict[Scalar, list[Node] | None] = {}
+    for index in members:
+        child = node.children[index]
+        position, value = next((p, g[1]) for p, g in _guards(child) if g[0] == key)
+        siblings = child.children if isinstance(child, Or) else (child,)
+        rest = siblings[:position] + siblings[position + 1 :]
+        if value not in rests:
+            rests[value] = []
+        kept = rests[value]
+        if not rest:
+            rests[value] = None  # the conjunct is just ``k != c``: false when k == c
+        elif kept is not None:
+            kept.append(rest[0] if len(rest) == 1 else Or(rest))
+    branches: list[Node] = [Not(OneOf(key, tuple(rests)))]
+    for value, parts in rests.items():
+        if parts is not None:
+            branches.append(And((Compare(key, "eq", value), *parts)))
+    keyed = Or(tuple(branches))
+    others = tuple(c for i, c in enumerate(node.children) if i not in set(members))
+    return simplify(And((*others, keyed)) if others else keyed)
+
+
+def _width(node: Node) -> int:
+    return len(node.children) if isinstance(node, And | Or) else 1
 
 
 # --- handles ------------------------------------------------------------------------------
@@ -649,7 +989,6 @@ def _release(handle: _Handle) -> None:
 class _Chunk:
     def __init__(self, rules: Sequence[_DurableRule]):
         self.rules = tuple(rules)
-        self.names = {r.name: r.rule_id for r in rules}
         keys: set[str] = set()
         for r in rules:
             keys |= r.keys
@@ -687,18 +1026,29 @@ class DurableGroup:
         self._lock = threading.Lock()
         self._chunks: list[_Chunk] = []
         self._keys = _Keys(fact_types)
-        self._python: list[CompiledRule] = []
-        compiled: list[_DurableRule] = []
+        self._formulas: dict[int, _Formula] = {}
+        """Per rule run on durable (by position): how its durable rules give its firing."""
+        self._fallback: set[int] = set()
+        """Rules (by position) run on the reference evaluator."""
+        units: list[_DurableRule] = []
         for index, rule in enumerate(self._rules):
-            built = self._compile(index, rule)
-            if built is not None:
-                compiled.append(built)
+            units.extend(self._plan(index, rule))
         try:
-            for rules_of_chunk in self._split(compiled):
-                self._chunks.append(_Chunk(rules_of_chunk))
+            self._build(units)
         except BaseException:
             self.close()
             raise
+        self._python = [r for i, r in enumerate(self._rules) if i in self._fallback]
+        self._direct: dict[str, str] = {}
+        """Durable rule name -> rule id, for rules that fire when any of their parts fires."""
+        self._combined: list[tuple[str, _Formula]] = []
+        """The other split rules: rule id and formula."""
+        for index, formula in self._formulas.items():
+            rule_id = self._rules[index].id
+            if _is_union(formula):
+                self._direct.update((name, rule_id) for name in _names_of(formula))
+            else:
+                self._combined.append((rule_id, formula))
         self._slots = [
             s
             for s in self._keys.slots.values()
@@ -707,25 +1057,43 @@ class DurableGroup:
 
     # -- building
 
-    def _compile(self, index: int, rule: CompiledRule) -> _DurableRule | None:
+    def _plan(self, index: int, rule: CompiledRule) -> list[_DurableRule]:
+        """The durable rules of one rule (none: it never fires, or runs on the reference)."""
         condition = simplify(rule.condition)
         if isinstance(condition, Const) and not condition.value:
-            return None
-        compiler = _Compiler(self._keys, rule.id)
+            return []
         try:
-            if isinstance(condition, Const):
-                cond: dict[str, Any] = _MARKER
-            else:
-                body = compiler.node(condition)
-                parts = body["$and"] if list(body) == ["$and"] else [body]
-                cond = {"$and": [_MARKER, *parts]}
+            cond, read = _compile_condition(self._keys, rule.id, condition)
         except _Unsupported as why:
-            log.warning("rule %r runs on the reference evaluator: %s", rule.id, why)
-            self._python.append(rule)
-            return None
-        return _DurableRule(f"r{index}", rule.id, cond, frozenset(compiler.read))
+            log.info("rule %r runs on the reference evaluator: %s", rule.id, why)
+            self._fallback.add(index)
+            return []
+        whole = _DurableRule(
+            f"r{index}", index, rule.id, cond, frozenset(read), _sequence_length(cond)
+        )
+        if _chunk_fits([whole], self._limits):
+            self._formulas[index] = whole.name
+            return [whole]
+        planner = _Planner(self._keys, self._limits, index, rule.id)
+        try:
+            self._formulas[index] = planner.plan(condition)
+        except _Unsupported as why:  # pragma: no cover - the parts hold the rule's literals
+            log.info("rule %r runs on the reference evaluator: %s", rule.id, why)
+            self._fallback.add(index)
+            return []
+        except _TooLarge:
+            log.info(
+                "rule %r is too large for durable_rules, even split in parts; it runs on the "
+                "reference evaluator",
+                rule.id,
+            )
+            self._fallback.add(index)
+            return []
+        log.debug("rule %r runs as %d durable rules", rule.id, len(planner.units))
+        return planner.units
 
-    def _split(self, rules: list[_DurableRule]) -> list[list[_DurableRule]]:
+    def _split(self, rules: Sequence[_DurableRule]) -> list[list[_DurableRule]]:
+        """Durable rules packed into chunks, in order (each fits a chunk alone)."""
         chunks: list[list[_DurableRule]] = []
         current: list[_DurableRule] = []
         for rule in rules:
@@ -734,18 +1102,51 @@ class DurableGroup:
                 continue
             if current:
                 chunks.append(current)
-            if _chunk_fits([rule], self._limits):
-                current = [rule]
-            else:
-                log.warning(
-                    "rule %r is too large for durable_rules; it runs on the reference evaluator",
-                    rule.rule_id,
-                )
-                self._python.append(self._rules[int(rule.name[1:])])
-                current = []
+            current = [rule]
         if current:
             chunks.append(current)
         return chunks
+
+    def _build(self, units: Sequence[_DurableRule]) -> None:
+        """Create a durable ruleset per chunk. A chunk durable refuses is halved and each
+        half tried again, down to a single durable rule: its rule (all of its parts) then
+        runs on the reference evaluator, and the other chunks are unaffected."""
+        pending = deque(self._split(units))
+        refused_before = len(self._fallback)
+        while pending:
+            group = [u for u in pending.popleft() if u.index not in self._fallback]
+            if not group:
+                continue
+            try:
+                chunk = _Chunk(group)
+            except EngineError as error:
+                if len(group) > 1:
+                    half = len(group) // 2
+                    pending.extendleft([group[half:], group[:half]])
+                    continue
+                rule_id = group[0].rule_id
+                log.info(
+                    "durable_rules refused rule %r (%s); it runs on the reference evaluator",
+                    rule_id,
+                    error,
+                )
+                self._fallback.add(group[0].index)
+                self._formulas.pop(group[0].index, None)
+                continue
+            self._chunks.append(chunk)
+        if len(self._fallback) == refused_before:
+            return
+        # Parts of a refused rule built into chunks before the refusal: rebuild without them.
+        stale = [c for c in self._chunks if any(u.index in self._fallback for u in c.rules)]
+        if not stale:
+            return
+        self._chunks = [c for c in self._chunks if c not in stale]
+        for chunk in stale:
+            with chunk.swap:
+                handle, chunk.handle = chunk.handle, None
+            if handle is not None:
+                _release(handle)
+        self._build([u for c in stale for u in c.rules if u.index not in self._fallback])
 
     # -- introspection (diagnostics and tests)
 
@@ -756,12 +1157,22 @@ class DurableGroup:
 
     @property
     def chunk_sizes(self) -> tuple[int, ...]:
-        """Rules per durable ruleset."""
+        """Durable rules per durable ruleset (each part of a split rule counts)."""
         return tuple(len(c.rules) for c in self._chunks)
 
     @property
+    def split_rules(self) -> dict[str, int]:
+        """Rules run as several durable rules: rule id -> number of durable rules."""
+        counts: dict[str, int] = {}
+        for index, formula in self._formulas.items():
+            names = sum(1 for _ in _names_of(formula))
+            if names > 1:
+                counts[self._rules[index].id] = names
+        return counts
+
+    @property
     def reference_rule_ids(self) -> tuple[str, ...]:
-        """Rules that always run on the reference evaluator (too large for durable)."""
+        """Rules that always run on the reference evaluator (durable cannot run them)."""
         return tuple(r.id for r in self._python)
 
     @property
@@ -787,17 +1198,24 @@ class DurableGroup:
                 return self._reference(facts)
             payloads.append(payload)
         ids = {r.id for r in self._python if evaluate(r.condition, facts)}
+        names: set[str] = set()
         for chunk, payload in zip(self._chunks, payloads, strict=True):
             try:
-                names = self._run(chunk, payload)
+                names |= self._run(chunk, payload)
             except Exception as error:
-                log.warning(
-                    "durable_rules failed (%s); rebuilt its ruleset, answered by the reference "
-                    "evaluator",
-                    error,
-                )
+                if self._closed:
+                    # Closed while this evaluation ran: nothing failed, nothing to report.
+                    log.debug("rule group closed during an evaluation: %s", error)
+                else:
+                    log.warning(
+                        "durable_rules failed (%s); rebuilt its ruleset, answered by the "
+                        "reference evaluator",
+                        error,
+                    )
                 return self._reference(facts)
-            ids.update(chunk.names[n] for n in names)
+        direct = self._direct
+        ids.update(direct[n] for n in names if n in direct)
+        ids.update(rule_id for rule_id, formula in self._combined if _holds(formula, names))
         return frozenset(ids)
 
     def _run(self, chunk: _Chunk, payload: str) -> set[str]:

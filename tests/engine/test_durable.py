@@ -258,14 +258,33 @@ def test_shared_branches_stay_below_the_stack_limit() -> None:
         durable.close()
 
 
-def test_rule_too_large_for_durable_runs_on_the_reference() -> None:
+def test_rule_too_large_for_durable_is_split_in_parts() -> None:
     big = CompiledRule("big", OneOf("n", tuple(range(200))))
     small = CompiledRule("small", Compare("n", "eq", 7))
     durable = DurableGroup([big, small], TYPES)
     try:
-        assert durable.reference_rule_ids == ("big",)
+        assert durable.reference_rule_ids == ()
+        assert durable.split_rules["big"] > 1
         assert durable.fired({"n": 7}) == {"big", "small"}
+        assert durable.fired({"n": 199}) == {"big"}
         assert durable.fired({"n": 500}) == frozenset()
+    finally:
+        durable.close()
+
+
+def test_rule_too_large_for_durable_runs_on_the_reference(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # "Every element is one of 200 values" has no exact cut into smaller parts.
+    big = CompiledRule("big", AllIn("nums", tuple(range(200))))
+    small = CompiledRule("small", Compare("n", "eq", 7))
+    with caplog.at_level(logging.DEBUG, logger="ipp_rules.engine"):
+        durable = DurableGroup([big, small], TYPES)
+    try:
+        assert durable.reference_rule_ids == ("big",)
+        assert [r.levelno for r in caplog.records if "'big'" in r.getMessage()] == [logging.INFO]
+        assert durable.fired({"n": 7, "nums": (1, 199)}) == {"big", "small"}
+        assert durable.fired({"n": 500, "nums": (200,)}) == frozenset()
     finally:
         durable.close()
 
