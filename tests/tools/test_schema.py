@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
+from ipp_rules.deadlines import load_deadline_policy
 from ipp_rules.documents import load_complaint
 from ipp_rules.errors import ComplaintError, RulesetError
-from ipp_rules.deadlines import load_deadline_policy
 from ipp_rules.goodfaith import load_good_faith_policy
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.validation import validate_document
