@@ -687,9 +687,15 @@ class _Plan:
         if not isinstance(received_at, datetime) or received_at.utcoffset() is None:
             raise DeadlineError([Problem("received_at", _naive(received_at))])
         zone = self.zone
-        local = received_at.astimezone(zone)
-        day = local.date()
         calendar = self.calendar
+        try:
+            local = received_at.astimezone(zone)
+        except OverflowError:  # year 1 or 9999 near its edge: outside every calendar's years
+            calendar.is_business_day(received_at.date())  # raises CalendarHorizonError
+            raise DeadlineError(
+                [Problem("received_at", f"{received_at.isoformat()} is out of range")]
+            ) from None
+        day = local.date()
         n = self.business_days
         if n is not None:
             if self.deemed and not calendar.is_business_day(day):
@@ -919,5 +925,5 @@ def _unwrap(annotation: Any) -> Any:
 def _display(file: Path) -> str:
     try:
         return str(file.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
         return str(file)

@@ -294,6 +294,8 @@ def _format_path(path: DocumentPath) -> str:
             text += f"[{part}]"
         else:
             name = _shorten(str(part))
+            if not name.isprintable() or not name:  # a NUL, a bidi control, an empty key
+                name = repr(name)
             text = f"{text}.{name}" if text else name
     return text
 
@@ -414,7 +416,11 @@ def _one_of(choices: list[str], given: Any) -> str:
         ]
         if close:
             message += f"; did you mean {close[0]!r}?"
-    elif isinstance(given, int | float) and not isinstance(given, bool) and str(given) in choices:
+    elif (
+        isinstance(given, int | float)
+        and not isinstance(given, bool)
+        and _show(given) in choices  # not str(): an int of 5000 digits cannot be one
+    ):
         message += f"; write it in quotes: '{given}'"
     return message
 

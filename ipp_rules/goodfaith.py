@@ -331,7 +331,10 @@ class HistoryRecord(_Model):
     @field_validator("submitted_at")
     @classmethod
     def _in_utc(cls, value: datetime) -> datetime:
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # within hours of year 1 or year 9999's edge
+            raise ValueError(f"{value.isoformat()} is out of range: no UTC date holds it") from None
 
     @field_validator("reason")
     @classmethod
@@ -375,6 +378,10 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
     lists every bad record with its path (``history[3].outcome``)."""
     records: list[HistoryRecord] = []
     problems: list[Problem] = []
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise HistoryError(
+            [Problem("history", f"expected a list of records, got {type(items).__name__}")]
+        )
     for index, item in enumerate(items):
         if isinstance(item, HistoryRecord):
             records.append(item)
@@ -767,7 +774,7 @@ def _better_unknown_keys(doc: YamlDocument, problems: list[Problem]) -> list[Pro
 def _display(file: Path) -> str:
     try:
         return str(file.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
         return str(file)
 
 
@@ -983,7 +990,12 @@ def _local_as_of(as_of: datetime | date, zone: ZoneInfo) -> datetime:
             raise GoodFaithError(
                 f"as_of {as_of.isoformat()} has no timezone: give an offset, or a date"
             )
-        return as_of.astimezone(zone)
+        try:
+            return as_of.astimezone(zone)
+        except OverflowError:  # within hours of year 1 or year 9999's edge
+            raise GoodFaithError(
+                f"as_of {as_of.isoformat()} is out of range: no date in {zone.key} holds it"
+            ) from None
     if isinstance(as_of, date):
         return datetime.combine(as_of, time(0), tzinfo=zone)
     raise GoodFaithError(f"as_of must be a datetime or a date (got {type(as_of).__name__})")
@@ -1133,7 +1145,14 @@ def _rejoin_from(
             latest_exit = event  # on one day, a removal is reported over a withdrawal
     if latest_exit is None or (latest_join is not None and latest_join > latest_exit.on):
         return None, None
-    rejoin = latest_exit.on + relativedelta(months=period.rejoin_wait_months)
+    try:
+        rejoin = latest_exit.on + relativedelta(months=period.rejoin_wait_months)
+    except (ValueError, OverflowError):  # past 9999-12-31
+        raise GoodFaithError(
+            f"membership: {latest_exit.event} on {latest_exit.on.isoformat()}: the day the "
+            f"account may rejoin ({_months(period.rejoin_wait_months)} later) is past "
+            f"{date.max.isoformat()}"
+        ) from None
     return (latest_exit, rejoin) if today < rejoin else (None, None)
 
 

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from ipp_rules.documents import _JsonRefused, _unique_keys
 from ipp_rules.errors import IppRulesError, Problem, RulesetError
 from ipp_rules.goodfaith import (
     Eligibility,
@@ -56,6 +57,8 @@ FIELDS = (
 )
 REQUIRED = FIELDS[:4]
 _MAX_REPORTED = 50
+MAX_LINE_BYTES = 1_048_576
+"""The longest line of a history read, in bytes: a longer one is a problem, and reading stops."""
 _SNIFF_LINES = 20
 
 
@@ -165,6 +168,9 @@ class HistoryReader:
         """The lines as text (a leading BOM dropped), stopping with a located problem at the
         first line that is not UTF-8."""
         for number, line in enumerate(lines, start=1):
+            if len(line) > MAX_LINE_BYTES:
+                self._bad(number, [f"line longer than {MAX_LINE_BYTES} bytes"])
+                return
             if isinstance(line, bytes):
                 try:
                     text = line.decode("utf-8")
@@ -281,9 +287,18 @@ class HistoryReader:
             if not text.strip():
                 continue
             try:
-                values = json.loads(text)
+                values = json.loads(text, object_pairs_hook=_unique_keys)
+            except _JsonRefused as exc:
+                self._bad(line, [f"not valid JSON: {exc.message}"])
+                continue
             except ValueError as exc:
+                if "integer string conversion" in str(exc):
+                    self._bad(line, ["not valid JSON: a number with thousands of digits"])
+                    continue
                 self._bad(line, [f"not valid JSON: {exc}"])
+                continue
+            except RecursionError:
+                self._bad(line, ["not valid JSON: nested too deeply"])
                 continue
             if not isinstance(values, dict):
                 self._bad(line, ['expected a JSON object, like {"submitted_at": ...}'])
@@ -335,6 +350,18 @@ def _open(name: str) -> tuple[BinaryIO, str]:
     if name == "-":
         return sys.stdin.buffer, "<stdin>"
     return open(name, "rb"), name
+
+
+def _bounded_lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The stream's lines, none read past :data:`MAX_LINE_BYTES` + 1 bytes: a longer line is
+    yielded cut there (the reader reports it) and ends the lines."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        yield line
+        if len(line) > MAX_LINE_BYTES:
+            return
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,7 +464,7 @@ def evaluate_file(
     located problem of one :class:`HistoryError`."""
     stream, label = _open(name)
     try:
-        reader = HistoryReader(stream, label, history_format)
+        reader = HistoryReader(_bounded_lines(stream), label, history_format)
         eligibility = evaluate_good_faith_records(
             policy, reader, as_of, platform, tuple(membership)
         )

@@ -37,7 +37,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, model_validator
 
 from ipp_rules.deadlines import Deadline, DeadlineKind
-from ipp_rules.errors import LifecycleError
+from ipp_rules.errors import CalendarHorizonError, LifecycleError
 from ipp_rules.models.decision import Finding
 
 __all__ = [
@@ -406,7 +406,10 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
     except ValidationError as exc:
         messages = []
         for error in exc.errors(include_url=False):
-            where = ".".join(str(step) for step in error["loc"])
+            where = ".".join(
+                str(step) if str(step).isprintable() and str(step) else repr(str(step))
+                for step in error["loc"]
+            )
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] == "literal_error" and where == "kind":
                 message = f"expected one of {', '.join(EVENT_KINDS)} (got {error['input']!r})"
@@ -417,6 +420,13 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
                 )
             messages.append(f"{where}: {message}" if where else message)
         raise LifecycleError(index, "; ".join(messages)) from None
+
+
+def _at_event(exc: CalendarHorizonError, index: int) -> CalendarHorizonError:
+    """A deadline's horizon error, naming the event whose period it is."""
+    return CalendarHorizonError(
+        exc.calendar, exc.asked, exc.horizon, f"event {index}: {exc.detail}"
+    )
 
 
 def replay(
@@ -436,10 +446,16 @@ def replay(
     after ``now``, a response before any counter-notification, a counter-notification after
     the merchant's window closed, any event after a final state (including a response after the
     counter-notification was deemed accepted). Deadline errors (a calendar's horizon) pass
-    through.
+    through, their detail naming the event (``event 1: ...``).
     """
     if now is not None and (not isinstance(now, datetime) or now.utcoffset() is None):
         raise LifecycleError(None, f"now must be an aware datetime (with an offset), got {now!r}")
+    if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
+        raise LifecycleError(
+            None,
+            f"expected a list of events, like [{{kind: submitted, at: ...}}], got "
+            f"{type(events).__name__}",
+        )
     case = _Case(deadlines)
     applied: list[CaseEvent] = []
     previous: datetime | None = None
@@ -461,18 +477,25 @@ def replay(
             case.submitted_at = event.at
         else:
             case.lapse(event.at)
-            case.apply(index, event)
+            try:
+                case.apply(index, event)
+            except CalendarHorizonError as exc:
+                raise _at_event(exc, index) from None
         applied.append(event)
         previous = event.at
     if not applied:
         raise LifecycleError(None, "no events: a complaint starts with submitted")
     if now is not None:
         case.lapse(now)
+    try:
+        next_step = case.next_step(now)
+    except CalendarHorizonError as exc:  # only the processing of the submission (event 0)
+        raise _at_event(exc, 0) from None
     return CaseState(
         state=case.state,
         final=case.state in FINAL_STATES,
         listing=case.listing,
-        next=case.next_step(now),
+        next=next_step,
         deemed=tuple(case.deemed),
         events=tuple(applied),
         as_of=now,

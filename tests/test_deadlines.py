@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import copy
 import io
+import subprocess
+import sys
 import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -868,3 +870,30 @@ def test_cli_invalid_input(argv: list[str], message: str) -> None:
     assert out.getvalue() == ""
     assert err.getvalue().startswith("ipp-rules deadline: ")
     assert message in err.getvalue()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ipp_rules.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("received_at", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-23:59"])
+def test_a_moment_at_the_edge_of_the_datetime_range_is_a_horizon_error(
+    shipped: DeadlinePolicy, received_at: str
+) -> None:
+    # Converting it to Asia/Shanghai overflowed: OverflowError, a traceback from the command.
+    with pytest.raises(CalendarHorizonError, match=received_at[:10]):
+        compute_deadline(
+            shipped, "taobao", "takedown_processing", datetime.fromisoformat(received_at)
+        )
+    done = _cli("deadline", "taobao", "merchant_counter_notification", received_at)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(
+        f"ipp-rules deadline: calendar CN: cannot answer for {received_at[:10]}"
+    )

@@ -785,3 +785,40 @@ def test_histories_exactly_at_every_bound_are_eligible(scale, pending, platform,
     )
     assert hundred.eligible
     assert (hundred.metrics.requests, hundred.metrics.takedown_success_rate.value) == (100, "0.9")
+
+
+@pytest.mark.parametrize("history", [None, 5, {"a": 1}, "history.csv"])
+def test_a_history_that_is_not_a_list_of_records_is_refused(history: Any):
+    # None and 5 raised TypeError; a mapping or a string was read item by item.
+    with pytest.raises(HistoryError, match="expected a list of records") as caught:
+        history_records(history)
+    assert [p.location for p in caught.value.problems] == ["history"]
+
+
+def test_a_time_at_the_edge_of_the_datetime_range_is_a_located_problem():
+    # Converting it to UTC overflowed: OverflowError.
+    good = {"platform": "taobao", "reason": "counterfeit", "outcome": "taken_down"}
+    with pytest.raises(HistoryError) as caught:
+        history_records([{**good, "submitted_at": "0001-01-01T00:00:00+14:00"}])
+    [problem] = caught.value.problems
+    assert problem.location == "history[0].submitted_at"
+    assert "out of range" in problem.message
+
+
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        datetime.fromisoformat("0001-01-01T00:00:00+14:00"),
+        datetime.fromisoformat("9999-12-31T23:59:59-23:59"),
+    ],
+)
+def test_an_as_of_at_the_edge_of_the_datetime_range_is_a_good_faith_error(as_of: datetime):
+    with pytest.raises(GoodFaithError, match="is out of range"):
+        evaluate_good_faith(POLICY, [], as_of)
+
+
+def test_a_rejoin_day_past_the_last_date_is_a_good_faith_error():
+    # Adding the wait to the removal raised ValueError: year 10000 is out of range.
+    removed = MembershipEvent(event="removed", on=date(9999, 12, 30))
+    with pytest.raises(GoodFaithError, match=r"may rejoin .* is past 9999-12-31"):
+        evaluate_good_faith(POLICY, [], date(9999, 12, 31), membership=[removed])

@@ -318,3 +318,73 @@ def test_the_rate_definitions_shown_are_the_bundled_ones():
     shown = yaml.safe_load(_block_after("This is how the rates look in the file", "yaml"))
     bundled = yaml.safe_load((BUNDLE / "good_faith.yaml").read_text())
     assert shown == {"record_sets": bundled["record_sets"], "rates": bundled["rates"]}
+
+
+RECORD = (
+    '{"submitted_at": "2026-04-01T10:00:00+08:00", "platform": "taobao", "reason": '
+    '"counterfeit", "outcome": "taken_down"}'
+)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"a": ' * 100_000 + "1" + "}" * 100_000, "not valid JSON: nested too deeply"),
+        ('{"submitted_at": ' + "9" * 5000 + "}", "a number with thousands of digits"),
+        (RECORD[:-1] + ', "platform": "tmall"}', "got 'platform' twice"),
+    ],
+)
+def test_a_json_line_that_cannot_be_read_is_a_located_problem(
+    tmp_path: Path, line: str, message: str
+):
+    # Deep nesting raised RecursionError (a traceback); a duplicate key kept the last value.
+    history = tmp_path / "history.jsonl"
+    history.write_text(RECORD + "\n" + line + "\n", encoding="utf-8")
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    assert f"{history}:2: " in err
+    assert message in err
+    assert "sys.set_int_max_str_digits" not in err
+
+
+def test_a_line_longer_than_the_limit_is_a_problem_and_reading_stops(tmp_path: Path):
+    # A file without a newline (like /dev/zero) was read whole into memory.
+    history = tmp_path / "history.csv"
+    history.write_bytes(HEADER.encode() + b"x" * (goodfaith_cli.MAX_LINE_BYTES + 10))
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    assert f"{history}:2: line longer than {goodfaith_cli.MAX_LINE_BYTES} bytes" in err
+
+
+@pytest.mark.slow
+def test_as_a_subprocess_an_endless_line_on_standard_input_ends_in_an_error():
+    done = subprocess.run(
+        [sys.executable, "-m", "ipp_rules.cli", "good-faith", "-", "--as-of", "2026-05-31"],
+        input=b"\0" * (goodfaith_cli.MAX_LINE_BYTES * 3),
+        capture_output=True,
+        cwd=REPO,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr
+    assert b"<stdin>:1: line longer than" in done.stderr
+
+
+@pytest.mark.slow
+def test_as_a_subprocess_as_of_at_the_edge_of_the_datetime_range(tmp_path: Path):
+    # OverflowError converting it to China time: a traceback and exit status 1.
+    history = csv_history(tmp_path / "history.csv", 1)
+    for argv in (
+        ["--as-of", "0001-01-01T00:00:00+14:00"],
+        ["--as-of", "9999-12-31", "--membership", "removed:9999-12-30"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "ipp_rules.cli", "good-faith", str(history), *argv],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=120,
+        )
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith("ipp-rules good-faith: ")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pytest
 
 from ipp_rules.deadline_cli import add_parsers, run_lifecycle
 from ipp_rules.deadlines import DeadlinePolicy, deadline_function, load_deadline_policy
-from ipp_rules.errors import LifecycleError
+from ipp_rules.errors import CalendarHorizonError, LifecycleError
 from ipp_rules.lifecycle import FINAL_STATES, STATES, CaseEvent, CaseState, replay
 
 REPO = Path(__file__).resolve().parents[1]
@@ -577,3 +579,51 @@ def test_cli_missing_file(tmp_path: Path) -> None:
     args = parse("lifecycle", str(tmp_path / "none.json"), "--platform", "taobao")
     assert run_lifecycle(args, io.StringIO(), err) == 2
     assert "No such file or directory" in err.getvalue()
+
+
+@pytest.mark.parametrize("events", [None, 5, {"kind": "submitted", "at": SUBMITTED}, SUBMITTED])
+def test_events_that_are_not_a_list_are_refused(policy: DeadlinePolicy, events: Any) -> None:
+    # None and 5 raised TypeError; a mapping was read as its keys, a string as its letters.
+    with pytest.raises(LifecycleError, match="expected a list of events") as caught:
+        replay(events, deadlines=deadline_function(policy, "taobao"))
+    assert caught.value.index is None
+
+
+def test_a_horizon_error_names_the_event_whose_deadline_it_is(policy: DeadlinePolicy) -> None:
+    events = (ev("submitted", SUBMITTED), ev("taken_down", "2100-12-31T23:59:59+00:00"))
+    with pytest.raises(CalendarHorizonError, match=r"\(event 1: merchant_counter_notification"):
+        run(policy, *events)
+    with pytest.raises(CalendarHorizonError, match=r"\(event 0: takedown_processing"):
+        run(policy, ev("submitted", "2100-12-31T23:59:59+00:00"))
+
+
+def test_cli_an_event_in_year_1_or_9999_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    # Converting the moment to Asia/Shanghai overflowed: OverflowError, exit status 1.
+    file = tmp_path / "events.json"
+    file.write_text(
+        json.dumps([ev("submitted", SUBMITTED), ev("taken_down", "9999-12-31T23:59:59-23:59")]),
+        encoding="utf-8",
+    )
+    for events, now in ((file, "9999-12-31T23:59:59-23:59"), (file, None)):
+        argv = [sys.executable, "-m", "ipp_rules.cli", "lifecycle", str(events)]
+        argv += ["--platform", "taobao"] + (["--now", now] if now else [])
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=120)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.startswith("ipp-rules lifecycle: ")
+    file.write_text(json.dumps([ev("submitted", "0001-01-01T00:00:00+14:00")]), encoding="utf-8")
+    err = io.StringIO()
+    args = parse("lifecycle", str(file), "--platform", "taobao", "--now", SUBMITTED)
+    assert run_lifecycle(args, io.StringIO(), err) == 2
+    assert "cannot answer for 0001-01-01" in err.getvalue()
+    assert "(event 0: takedown_processing on taobao" in err.getvalue()
+
+
+def test_cli_a_control_character_in_a_key_is_shown_escaped(tmp_path: Path) -> None:
+    file = tmp_path / "events.json"
+    file.write_text(json.dumps([{"kind": "submitted", "at": SUBMITTED, "\x00": 1}]))
+    err = io.StringIO()
+    args = parse("lifecycle", str(file), "--platform", "taobao")
+    assert run_lifecycle(args, io.StringIO(), err) == 2
+    assert "event 0: '\\x00': " in err.getvalue()
+    assert "\x00" not in err.getvalue()

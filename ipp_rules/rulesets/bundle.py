@@ -227,5 +227,5 @@ def _display(root: Path, name: str) -> str:
     full = root / name
     try:
         return str(full.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
         return str(full)

@@ -91,8 +91,21 @@ def load_test_file(path: str | os.PathLike[str]) -> LoadedTestFile:
         raise RulesetError(problems, title="invalid test file")
     base: Mapping[str, Any] | None = None
     if isinstance(spec.base, str):
-        base_path = (path.parent / spec.base).resolve()
-        if path.parent.resolve() not in base_path.parents:
+        try:
+            base_path = (path.parent / spec.base).resolve()
+            inside = path.parent.resolve() in base_path.parents
+        except (OSError, RuntimeError):  # a symlink loop
+            raise RulesetError(
+                [
+                    Problem(
+                        document.location(("base",)),
+                        f"cannot read base file '{spec.base}': a symlink loop",
+                        "missing_file",
+                    )
+                ],
+                title="invalid test file",
+            ) from None
+        if not inside:
             raise RulesetError(
                 [
                     Problem(
@@ -214,5 +227,5 @@ def _shown(path: Path) -> Path:
     """The path relative to the working directory when it can be, as problems show it."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
         return path

@@ -246,7 +246,7 @@ def _test_problem(problem: Problem) -> CheckProblem:
 def _relative(path: Path) -> Path:
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
         return path
 
 

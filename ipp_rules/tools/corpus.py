@@ -13,7 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ipp_rules.documents import MAX_DOCUMENT_BYTES
+from ipp_rules.documents import (
+    MAX_DOCUMENT_BYTES,
+    _finite_float,
+    _JsonRefused,
+    _refuse_constant,
+    _unique_keys,
+)
 from ipp_rules.errors import Problem
 
 
@@ -60,8 +66,18 @@ def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
     """The complaint document on a line, or what is wrong with the line."""
     where = f"{label}:{line.number}"
     try:
-        data = json.loads(line.text)
+        # As ``ipp-rules evaluate`` reads a document: no key twice, no NaN or Infinity.
+        data = json.loads(
+            line.text,
+            object_pairs_hook=_unique_keys,
+            parse_constant=_refuse_constant,
+            parse_float=_finite_float,
+        )
+    except _JsonRefused as exc:
+        return Problem(where, f"not a valid complaint: {exc.message}", exc.code)
     except ValueError as exc:
+        if "integer string conversion" in str(exc):
+            return Problem(where, "not valid JSON: a number with thousands of digits", "json")
         return Problem(where, f"not valid JSON: {exc}", "json")
     except RecursionError:
         return Problem(where, "not valid JSON: nested too deeply", "json")

@@ -182,6 +182,9 @@ def decide_corpus(
 ) -> list[LineResult]:
     """Every line decided under both bundles, in line order, in ``jobs`` processes."""
     results: list[LineResult] = []
+    # More processes than processors (or than lines) decide nothing sooner: each one only
+    # costs a start-up and two loaded bundles.
+    jobs = min(jobs, os.cpu_count() or 1, len(lines))
     if jobs <= 1 or len(lines) < 2:
         with (
             Engine.from_path(old, backend=backend) as first,
@@ -430,7 +433,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=_jobs,
         default=1,
         metavar="N",
-        help="decide in N processes (0: one per CPU; default 1)",
+        help="decide in N processes (0: one per CPU, and never more; default 1)",
     )
     parser.add_argument(
         "--backend",

@@ -63,7 +63,7 @@ def display_name(root: Path, name: str) -> str:
     full = root / name
     try:
         return str(full.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
         return str(full)
 
 

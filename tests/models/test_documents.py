@@ -258,3 +258,20 @@ def test_json_field_problems_have_plain_paths(lazada_th_trademark: dict[str, Any
 def test_unknown_format_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="format must be"):
         parse_complaint_document("{}", format="toml")  # type: ignore[arg-type]
+
+
+def test_an_empty_or_control_character_key_is_located_escaped():
+    # The NUL key was printed raw as the location, and the empty key had no location at all.
+    with pytest.raises(ComplaintError) as caught:
+        parse_complaint_document('{"": 1, "\\u0000": 2, "\\u202e": 3}', "c.json")
+    locations = [p.location for p in caught.value.problems if p.code == "extra_forbidden"]
+    assert locations == ["''", "'\\x00'", "'\\u202e'"]
+    assert all(p.location.isprintable() for p in caught.value.problems)
+
+
+def test_a_huge_integer_where_a_choice_belongs_is_a_problem_not_a_value_error():
+    # str() of an int of 5000 digits raised ValueError while wording the message.
+    with pytest.raises(ComplaintError) as caught:
+        load_complaint({"platform": 10**5000})
+    [problem] = [p for p in caught.value.problems if p.location == "platform"]
+    assert "got a very large number" in problem.message

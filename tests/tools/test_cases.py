@@ -106,3 +106,18 @@ def test_a_test_file_that_does_not_load_is_invalid_input_and_the_others_still_ru
         done.stderr,
     )
     assert re.search(r": [0-9]+ cases in 6 files: [0-9]+ passed, 0 failed$", done.stdout, re.M)
+
+
+def test_a_test_file_or_base_that_is_a_symlink_loop_is_invalid_input(bundle_copy: Path):
+    # Path.resolve() raised RuntimeError("Symlink loop"): a traceback and exit status 1.
+    base = bundle_copy / "tests" / "bases" / "taobao_rights_holder.yaml"
+    base.unlink()
+    base.symlink_to(base.name)
+    (bundle_copy / "tests" / "test_loop.yaml").symlink_to("test_loop.yaml")
+    done = run_cli("test", bundle_copy)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "tests/test_loop.yaml:1:1: cannot read file" in done.stderr
+    assert "cannot read base file 'bases/taobao_rights_holder.yaml': a symlink loop" in (
+        done.stderr
+    )

@@ -254,3 +254,12 @@ def test_an_unknown_folder_is_invalid_input(tmp_path: Path):
 def test_every_code_is_explained_for_staff(code: str):
     text = (REPO / "docs" / "tools.md").read_text(encoding="utf-8")
     assert re.search(rf"^\| `{code}` \|", text, re.M), f"docs/tools.md does not explain {code}"
+
+
+def test_a_test_file_that_is_a_symlink_loop_is_an_error_not_a_traceback(bundle_copy: Path):
+    # Path.resolve() raised RuntimeError("Symlink loop") while naming the file.
+    (bundle_copy / "tests" / "test_loop.yaml").symlink_to("test_loop.yaml")
+    done = run_cli("check", bundle_copy)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert re.search(r"tests/test_loop\.yaml:1:1: E-TESTS cannot read file", done.stdout)

@@ -163,3 +163,40 @@ def test_the_sample_corpus_is_valid_and_varied():
         "alibaba_com",
         "lazada",
     }
+
+
+def test_more_jobs_than_processors_or_lines_do_not_hang_or_crash():
+    # --jobs 100000 started a process per line (a hang); a number past a C int raised
+    # OverflowError from multiprocessing (a traceback).
+    args = ("diff", "rulesets", "rulesets", "--corpus", "docs/examples/corpus.jsonl")
+    expected = run_cli(*args).stdout
+    for jobs in ("100000", "9" * 30):
+        done = run_cli(*args, "--jobs", jobs)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == expected
+
+
+def test_a_corpus_line_with_a_key_twice_or_nan_is_not_decided(tmp_path: Path):
+    # As evaluate reads a document: json.loads kept the last of two keys and accepted NaN.
+    first = CORPUS.read_text(encoding="utf-8").splitlines()[0]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(
+        "\n".join(
+            [
+                first,
+                first[:-1] + ', "platform": "tmall"}',
+                first[:-1] + ', "x": NaN}',
+                '{"a": ' + "9" * 5000 + "}",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    done = run_cli("diff", BUNDLE, BUNDLE, "--corpus", corpus, "--format", "json")
+    assert done.returncode == 2, done.stderr
+    invalid = json.loads(done.stdout)["invalid_lines"]
+    messages = {line["line"]: line["message"] for line in invalid}
+    assert sorted(messages) == [2, 3, 4]
+    assert "got 'platform' twice" in messages[2]
+    assert "got NaN" in messages[3]
+    assert messages[4] == "not valid JSON: a number with thousands of digits"
