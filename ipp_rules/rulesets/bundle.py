@@ -95,10 +95,9 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             continue
         seen_files.add(name)
         file_path = root / name
-        if not file_path.is_file():
-            problems.append(
-                Problem(where, f"no file '{name}' in the bundle folder", "missing_file")
-            )
+        missing = _not_in_bundle(root, name)
+        if missing is not None:
+            problems.append(Problem(where, missing, "missing_file"))
             continue
         try:
             doc = load_yaml_file(file_path, display_name=_display(root, name))
@@ -164,6 +163,20 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
 Part = TypeVar("Part")
 
 
+def _not_in_bundle(root: Path, name: str) -> str | None:
+    """Why ``name`` is not a file of the bundle, or None: it must be a regular file inside the
+    bundle folder, also once links are followed (a link to /etc/passwd is not a rule file)."""
+    path = root / name
+    try:
+        if not path.is_file():
+            return f"no file '{name}' in the bundle folder"
+        if not path.resolve().is_relative_to(root.resolve()):
+            return f"'{name}' links to a file outside the bundle folder"
+    except (OSError, RuntimeError):
+        return f"'{name}' cannot be read (a link loop or an unreadable path)"
+    return None
+
+
 def _load_part(
     root: Path,
     name: str,
@@ -172,8 +185,9 @@ def _load_part(
     where: str,
 ) -> Part | None:
     """A policy file the manifest names (Good Faith, deadlines), its problems collected."""
-    if not (root / name).is_file():
-        problems.append(Problem(where, f"no file '{name}' in the bundle folder", "missing_file"))
+    missing = _not_in_bundle(root, name)
+    if missing is not None:
+        problems.append(Problem(where, missing, "missing_file"))
         return None
     try:
         return load(root / name)

@@ -79,6 +79,11 @@ def merge_patch(target: Any, patch: Any) -> Any:
 def bundle_test_files(bundle_root: str | os.PathLike[str]) -> list[Path]:
     """The bundle's test files, in name order."""
     folder = Path(bundle_root) / "tests"
+    if folder.exists() and not folder.is_dir():
+        raise RulesetError(
+            [Problem(str(folder), "'tests' must be a folder of test files", "tests_not_a_folder")],
+            title="invalid test file",
+        )
     return sorted(folder.glob("test_*.yaml")) if folder.is_dir() else []
 
 

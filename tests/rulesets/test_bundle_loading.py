@@ -1074,6 +1074,21 @@ def test_a_listed_file_that_is_missing(tmp_path: Path) -> None:
     assert problem.message == "no file 'missing.yaml' in the bundle folder"
 
 
+def test_a_listed_file_that_links_outside_the_bundle(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("area: x\ncategory: account\nrules: []\n", encoding="utf-8")
+    root = make_bundle(tmp_path, VALID)
+    (root / "linked.yaml").symlink_to(outside)
+    (root / "bundle.yaml").write_text(
+        "name: t\nversion: '1'\nrulesets:\n  - a.yaml\n  - linked.yaml\n", encoding="utf-8"
+    )
+    with pytest.raises(RulesetError) as caught:
+        load_bundle(root)
+    (problem,) = caught.value.problems
+    assert problem.location.endswith("bundle.yaml:5:5")
+    assert problem.message == "'linked.yaml' links to a file outside the bundle folder"
+
+
 def test_a_file_listed_twice(tmp_path: Path) -> None:
     manifest = "name: t\nversion: '1'\nrulesets:\n  - a.yaml\n  - a.yaml\n"
     problem = only_problem(tmp_path, VALID, manifest=manifest)

@@ -121,3 +121,13 @@ def test_a_test_file_or_base_that_is_a_symlink_loop_is_invalid_input(bundle_copy
     assert "cannot read base file 'bases/taobao_rights_holder.yaml': a symlink loop" in (
         done.stderr
     )
+
+
+def test_a_tests_entry_that_is_a_file_is_invalid_input(bundle_copy: Path):
+    import shutil
+
+    shutil.rmtree(bundle_copy / "tests")
+    (bundle_copy / "tests").write_text("not a folder\n")
+    done = run_cli("test", bundle_copy.name, cwd=bundle_copy.parent)
+    assert done.returncode == 2
+    assert "'tests' must be a folder of test files" in done.stderr
