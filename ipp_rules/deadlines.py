@@ -67,7 +67,7 @@ from ipp_rules.policies.base import CalendarSpec, MarketplacePolicy
 from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.rulesets.format import IsoDate, Text
 from ipp_rules.rulesets.validation import validate_document, yaml_path
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
 
 __all__ = [
     "DEADLINE_KINDS",
@@ -843,7 +843,7 @@ def load_deadline_policy(path: str | os.PathLike[str]) -> DeadlinePolicy:
     file = Path(path)
     if file.is_dir():
         file = file / POLICY_FILE
-    doc = load_yaml_file(file, display_name=_display(file), error=RulesetError)
+    doc = load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
     policy, problems = validate_document(DeadlinePolicy, doc)
     if policy is None:
         raise RulesetError(_located(doc, problems))
@@ -920,10 +920,3 @@ def _unwrap(annotation: Any) -> Any:
             annotation = members[0]
         else:
             return annotation
-
-
-def _display(file: Path) -> str:
-    try:
-        return str(file.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
-        return str(file)

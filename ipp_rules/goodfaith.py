@@ -60,7 +60,7 @@ from ipp_rules.models.marketplace import Platform
 from ipp_rules.policies.registry import get_policy
 from ipp_rules.rulesets.format import Code, IsoDate, Name, Text
 from ipp_rules.rulesets.validation import validate_document, yaml_path
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
 from ipp_rules.scalars import PlainFloat, PlainInt, source_text
 
 __all__ = [
@@ -739,7 +739,7 @@ def load_good_faith_policy(path: str | os.PathLike[str]) -> GoodFaithPolicy:
     file = Path(path)
     if file.is_dir():
         file = file / POLICY_FILE
-    doc = load_yaml_file(file, display_name=_display(file), error=RulesetError)
+    doc = load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
     deferred: list[tuple[tuple[str | int, ...], bool, str]] = []
     token = _DEFERRED.set(deferred)
     try:
@@ -769,13 +769,6 @@ def _better_unknown_keys(doc: YamlDocument, problems: list[Problem]) -> list[Pro
             for p in problems
         ]
     return problems  # pragma: no cover - validate_document failed, so validation fails again
-
-
-def _display(file: Path) -> str:
-    try:
-        return str(file.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
-        return str(file)
 
 
 # ---------------------------------------------------------------------------------------------

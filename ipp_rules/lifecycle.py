@@ -30,6 +30,7 @@ only marked ``overdue``.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
@@ -63,16 +64,7 @@ EventKind = Literal[
     "platform_decided",
     "withdrawn",
 ]
-EVENT_KINDS: tuple[str, ...] = (
-    "submitted",
-    "rejected",
-    "taken_down",
-    "counter_notified",
-    "rights_holder_accepted",
-    "rights_holder_disputed",
-    "platform_decided",
-    "withdrawn",
-)
+EVENT_KINDS: tuple[str, ...] = typing.get_args(EventKind)
 
 State = Literal[
     "submitted",

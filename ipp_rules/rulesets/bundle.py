@@ -22,7 +22,7 @@ from ipp_rules.rulesets.compiler import (
     compile_bundle,
 )
 from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
 
 MANIFEST = "bundle.yaml"
 
@@ -68,13 +68,13 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         raise RulesetError(
             [
                 Problem(
-                    _display(root, "."),
+                    _shown(root, "."),
                     f"not a bundle: no {MANIFEST} in this folder",
                     "no_manifest",
                 )
             ]
         )
-    manifest_doc = load_yaml_file(manifest_path, display_name=_display(root, MANIFEST))
+    manifest_doc = load_yaml_file(manifest_path, display_name=_shown(root, MANIFEST))
     manifest, problems = validate_document(fmt.Manifest, manifest_doc)
     if manifest is None:
         raise RulesetError(problems)
@@ -100,7 +100,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             problems.append(Problem(where, missing, "missing_file"))
             continue
         try:
-            doc = load_yaml_file(file_path, display_name=_display(root, name))
+            doc = load_yaml_file(file_path, display_name=_shown(root, name))
         except RulesetError as exc:
             problems.extend(exc.problems)
             continue
@@ -236,10 +236,5 @@ def _category_tables(
     return found, problems
 
 
-def _display(root: Path, name: str) -> str:
-    """A file name as errors show it: relative to the working directory when it can be."""
-    full = root / name
-    try:
-        return str(full.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
-        return str(full)
+def _shown(root: Path, name: str) -> str:
+    return str(shown_path(root / name))

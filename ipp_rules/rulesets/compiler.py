@@ -94,7 +94,7 @@ def _suggest(word: str, options: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _fact_names(condition: fmt.Condition) -> Iterator[str]:
+def fact_names(condition: fmt.Condition) -> Iterator[str]:
     """Every fact path a condition names, operands included, in the order written."""
     for name, tests in condition.tests.items():
         yield name
@@ -105,9 +105,9 @@ def _fact_names(condition: fmt.Condition) -> Iterator[str]:
             if isinstance(value, fmt.TableRefSpec) and value.key is not None:
                 yield value.key.fact
     for child in (*(condition.all or ()), *(condition.any or ())):
-        yield from _fact_names(child)
+        yield from fact_names(child)
     if condition.not_ is not None:
-        yield from _fact_names(condition.not_)
+        yield from fact_names(condition.not_)
 
 
 def compile_bundle(
@@ -149,7 +149,7 @@ def compile_bundle(
         read = ir.facts_read(condition)
         # The scope follows the facts as written: a condition folded to a constant (or one
         # naming an unknown fact) keeps the scope its writer meant.
-        written = set(_fact_names(item.rule.when)) | read
+        written = set(fact_names(item.rule.when)) | read
         scope: ir.Scope = (
             "listing"
             if any(facts[n].scope == "listing" for n in written if n in facts)
@@ -231,7 +231,7 @@ def _derived_facts(sourced: Sequence[SourcedRule], problems: _Problems) -> dict[
             if name in listing:
                 continue
             for item in items:
-                reads = set(_fact_names(item.rule.when))
+                reads = set(fact_names(item.rule.when))
                 if any(
                     (FACTS[r].scope == "listing") if r in FACTS else r in listing for r in reads
                 ):
@@ -276,7 +276,7 @@ def _strata(
         visiting.append(rid)
         depth = 0
         conditions = [item.rule.when, *(when for when, _ in waived_by.get(rid, ()))]
-        for name in (n for condition in conditions for n in _fact_names(condition)):
+        for name in (n for condition in conditions for n in fact_names(condition)):
             for dep in derivers.get(name, ()):
                 depth = max(depth, visit(dep) + 1)
         visiting.pop()
@@ -304,7 +304,7 @@ def _rule_info(item: SourcedRule, index: int, checker: _Checker, scope: ir.Scope
     if path_fact is not None:
         checker.scoped_fact(path_fact, (*item.path, "path"), scope)
     else:
-        path_fact = next(iter(_fact_names(rule.when)), None)
+        path_fact = next(iter(fact_names(rule.when)), None)
     return RuleInfo(
         id=rule.id,
         index=index,

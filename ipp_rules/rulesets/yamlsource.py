@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import pathlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -623,6 +624,15 @@ def load_yaml(
     except Exception as exc:  # the contract: nothing but the typed error escapes
         collected.append((_ROOT_MARK, f"cannot read YAML: {type(exc).__name__}: {exc}", "yaml"))
     _fail(error, filename, collected)
+
+
+def shown_path(path: str | os.PathLike[str]) -> pathlib.Path:
+    """A file as problems show it: relative to the working directory when it is below it."""
+    path = pathlib.Path(path)
+    try:
+        return path.resolve().relative_to(pathlib.Path.cwd().resolve())
+    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
+        return path
 
 
 def load_yaml_file(

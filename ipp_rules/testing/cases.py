@@ -18,7 +18,7 @@ from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ComplaintError, Problem, RulesetError
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,7 @@ def run_bundle_tests(engine: Engine) -> BundleTestRun:
     load is reported with its problems and the other files still run."""
     run = BundleTestRun()
     for path in bundle_test_files(engine.bundle.root):
-        shown = _shown(path)
+        shown = shown_path(path)
         run.files.append(shown)
         try:
             loaded = load_test_file(shown)
@@ -226,11 +226,3 @@ def run_bundle_tests(engine: Engine) -> BundleTestRun:
         for index, case in loaded.cases():
             run.results.append(run_case(engine, loaded, index, case))
     return run
-
-
-def _shown(path: Path) -> Path:
-    """The path relative to the working directory when it can be, as problems show it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
-        return path

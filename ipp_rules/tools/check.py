@@ -25,7 +25,8 @@ from ipp_rules.errors import Problem, RulesetError
 from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST, Bundle, load_bundle, resolve_bundle_root
-from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle
+from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
+from ipp_rules.rulesets.yamlsource import shown_path
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
 from ipp_rules.tools.conditions import Analysis, FactKind, Literal
 from ipp_rules.tools.sources import BundleSources, read_sources
@@ -233,7 +234,7 @@ def _test_file_problems(root: Path) -> list[CheckProblem]:
     problems: list[CheckProblem] = []
     for path in bundle_test_files(root):
         try:
-            load_test_file(_relative(path))
+            load_test_file(shown_path(path))
         except RulesetError as exc:
             problems.extend(_test_problem(p) for p in exc.problems)
     return problems
@@ -241,13 +242,6 @@ def _test_file_problems(root: Path) -> list[CheckProblem]:
 
 def _test_problem(problem: Problem) -> CheckProblem:
     return CheckProblem(problem.location, "E-TESTS", problem.message)
-
-
-def _relative(path: Path) -> Path:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
-        return path
 
 
 def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> list[CheckProblem]:
@@ -516,9 +510,9 @@ class _Analyser:
     def _unused_derived(self) -> list[CheckProblem]:
         read: set[str] = set()
         for item in self.sources.rules:
-            read.update(_fact_names(item.rule.when))
+            read.update(fact_names(item.rule.when))
         for waiver in self.sources.waivers:
-            read.update(_fact_names(waiver.waiver.when))
+            read.update(fact_names(waiver.waiver.when))
         for info in self.compiled.info.values():
             read.update(info.message.fields if info.message else ())
             read.update([info.path_fact] if info.path_fact else [])
@@ -646,21 +640,6 @@ def _step(data: Any, step: str | int) -> Any:
     if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
         return data[step]
     return None
-
-
-def _fact_names(condition: fmt.Condition) -> Iterator[str]:
-    for name, tests in condition.tests.items():
-        yield name
-        for op in tests.model_fields_set:
-            value = getattr(tests, op)
-            if isinstance(value, fmt.FactRefSpec):
-                yield value.fact
-            if isinstance(value, fmt.TableRefSpec) and value.key is not None:
-                yield value.key.fact
-    for child in (*(condition.all or ()), *(condition.any or ())):
-        yield from _fact_names(child)
-    if condition.not_ is not None:
-        yield from _fact_names(condition.not_)
 
 
 def _fact_key_location(item: SourcedRule, fact: str) -> str | None:

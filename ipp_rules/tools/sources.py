@@ -19,7 +19,7 @@ from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST, resolve_bundle_root
 from ipp_rules.rulesets.compiler import SourcedRule, SourcedWaiver, YamlPath
 from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file
+from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
 
 TableSource = tuple[Any, YamlDocument, YamlPath]
 
@@ -60,11 +60,7 @@ class BundleSources:
 def display_name(root: Path, name: str) -> str:
     """A bundle file as problems show it: relative to the working directory when it can be
     (the loader's own convention, so both point at the same text)."""
-    full = root / name
-    try:
-        return str(full.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # not below it; a symlink loop
-        return str(full)
+    return str(shown_path(root / name))
 
 
 def read_sources(path: str | os.PathLike[str]) -> BundleSources:
