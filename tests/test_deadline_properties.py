@@ -184,10 +184,16 @@ def test_agrees_with_holidays_get_nth_working_day(
     assert deadline.last_day == expected
 
 
-@pytest.mark.parametrize("make_up", sorted(calendar("taobao", None).make_up_workdays))
+@pytest.mark.parametrize(
+    "make_up",
+    # Every make-up working day in the policy's years (2018-) up to the calendar's horizon.
+    [
+        d
+        for d in sorted(calendar("taobao", None).make_up_workdays)
+        if date(2018, 1, 2) <= d and d.year <= 2026
+    ],
+)
 def test_make_up_days_are_counted(make_up: date) -> None:
-    if make_up < date(2018, 1, 2) or make_up.year > 2026:
-        pytest.skip("outside the policy's years")
     zone = ZoneInfo("Asia/Shanghai")
     eve = datetime.combine(make_up - timedelta(days=1), time(20), zone)
     deadline = compute_deadline(policy(1), "taobao", KIND, eve)
