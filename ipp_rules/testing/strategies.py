@@ -300,9 +300,8 @@ def _admissible_right(
         right["filed_on"] = _iso(day - timedelta(days=draw(st.integers(30, 3000))))
         if kind == "patent":
             right["patent_kind"] = draw(_values(PatentKind))
-        if right["jurisdiction"] == "CN" and (
-            kind == "design" or right["patent_kind"] != "invention"
-        ):
+        registered_in_china = right["jurisdiction"] == "CN" or "CN" in right.get("designations", ())
+        if registered_in_china and (kind == "design" or right["patent_kind"] != "invention"):
             documents.append({"kind": "patent_evaluation_report", "conclusion": "positive"})
     if "valid_from" in right and right["valid_from"] > right.get("valid_until", "9999"):
         right["valid_from"] = _iso(day - _MARGIN)
@@ -355,7 +354,8 @@ _REASONS = {
 def _admissible_evidence(draw: st.DrawFn, document: dict[str, Any]) -> list[dict[str, Any]]:
     reason = document["reason"]
     evidence: list[dict[str, Any]] = []
-    if reason == "counterfeit" or draw(st.booleans()):
+    # Every complaint supports its allegation; a test buy may rest on its report alone.
+    if reason != "test_buy" or draw(st.booleans()):
         evidence.append(
             {
                 "kind": "description",
@@ -658,9 +658,10 @@ def _breakers(area: str, document: dict[str, Any]) -> list[Breaker]:
     platform = document["platform"]
     registered = right["type"] != "copyright"
     if area == "account":
+        # Only an IPP account has a verified identity and authenticated rights to lose.
+        account_state = [_break_identity, _break_status]
         return [
-            _break_identity,
-            _break_status,
+            *(account_state if document["channel"] == "ipp_account" else []),
             _break_right_expired,
             _break_right_not_yet_valid,
             _break_agent_without_authorization,

@@ -51,6 +51,7 @@ WRONG_RULES = """
     title: An unverified agent
     source: test
     when:
+      channel: {eq: ipp_account}
       complainant.identity_verified: {eq: false}
       complainant.role: {eq: authorized_agent}
     outcome: reject
