@@ -7,11 +7,9 @@ A store front is ``shop<code>.1688.com`` or a name of its own (``yiwutoys.1688.c
 from __future__ import annotations
 
 from ipp_rules.policies.base import (
-    CHINA_CALENDAR,
-    CHINA_TIMEZONE,
     DIGITS_ID,
     LABEL_ID,
-    MarketplacePolicy,
+    ChinaMarketplacePolicy,
     UrlForm,
 )
 
@@ -59,13 +57,11 @@ ALIBABA_1688_RESERVED_SUBDOMAINS = frozenset(
 """Service subdomains of 1688.com that are not store names."""
 
 
-class Alibaba1688Policy(MarketplacePolicy):
+class Alibaba1688Policy(ChinaMarketplacePolicy):
     id = "1688"
     name = "1688.com"
     group = "1688"
     category_table = "categories_1688"
-    home_timezone = CHINA_TIMEZONE
-    home_calendar = CHINA_CALENDAR
     url_forms = (
         UrlForm(
             "listing",

@@ -7,11 +7,9 @@ the id, so the same product named twice is the same listing.
 from __future__ import annotations
 
 from ipp_rules.policies.base import (
-    CHINA_CALENDAR,
-    CHINA_TIMEZONE,
     DIGITS_ID,
     LABEL_ID,
-    MarketplacePolicy,
+    ChinaMarketplacePolicy,
     UrlForm,
 )
 
@@ -23,13 +21,11 @@ STORE_PATH = (
 """A supplier store's home, profile or product-list page."""
 
 
-class AlibabaComPolicy(MarketplacePolicy):
+class AlibabaComPolicy(ChinaMarketplacePolicy):
     id = "alibaba_com"
     name = "Alibaba.com"
     group = "alibaba_com"
     category_table = "categories_alibaba_com"
-    home_timezone = CHINA_TIMEZONE
-    home_calendar = CHINA_CALENDAR
     url_forms = (
         UrlForm(
             "listing",

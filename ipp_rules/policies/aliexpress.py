@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from ipp_rules.policies.base import (
-    CHINA_CALENDAR,
-    CHINA_TIMEZONE,
     DIGITS_ID,
-    MarketplacePolicy,
+    ChinaMarketplacePolicy,
     UrlForm,
 )
 
@@ -27,13 +25,11 @@ ALIEXPRESS_HOSTS = (
 )
 
 
-class AliExpressPolicy(MarketplacePolicy):
+class AliExpressPolicy(ChinaMarketplacePolicy):
     id = "aliexpress"
     name = "AliExpress"
     group = "aliexpress"
     category_table = "categories_aliexpress"
-    home_timezone = CHINA_TIMEZONE
-    home_calendar = CHINA_CALENDAR
     url_forms = (
         UrlForm(
             "listing",

@@ -407,3 +407,10 @@ def _timezone_problems(where: str, name: object) -> list[str]:
     except (ZoneInfoNotFoundError, ValueError):
         return [f"{where}: {name!r} is not an IANA timezone"]
     return []
+
+
+class ChinaMarketplacePolicy(MarketplacePolicy):
+    """A marketplace run from mainland China: China's timezone and business-day calendar."""
+
+    home_timezone = CHINA_TIMEZONE
+    home_calendar = CHINA_CALENDAR

@@ -8,10 +8,8 @@ they are listed in ``reserved`` and never read as a store.
 from __future__ import annotations
 
 from ipp_rules.policies.base import (
-    CHINA_CALENDAR,
-    CHINA_TIMEZONE,
     LABEL_ID,
-    MarketplacePolicy,
+    ChinaMarketplacePolicy,
     UrlForm,
 )
 
@@ -88,13 +86,11 @@ TMALL_RESERVED_SUBDOMAINS = frozenset(
 """Service subdomains of tmall.com and tmall.hk that are not store names."""
 
 
-class TaobaoPolicy(MarketplacePolicy):
+class TaobaoPolicy(ChinaMarketplacePolicy):
     id = "taobao"
     name = "Taobao"
     group = "tao"
     category_table = "categories_tao"
-    home_timezone = CHINA_TIMEZONE
-    home_calendar = CHINA_CALENDAR
     url_forms = (
         UrlForm(
             "listing",
@@ -132,13 +128,11 @@ class TaobaoPolicy(MarketplacePolicy):
     )
 
 
-class TmallPolicy(MarketplacePolicy):
+class TmallPolicy(ChinaMarketplacePolicy):
     id = "tmall"
     name = "Tmall"
     group = "tao"
     category_table = "categories_tao"
-    home_timezone = CHINA_TIMEZONE
-    home_calendar = CHINA_CALENDAR
     url_forms = (
         UrlForm(
             "listing",
@@ -158,13 +152,11 @@ class TmallPolicy(MarketplacePolicy):
     )
 
 
-class TmallGlobalPolicy(MarketplacePolicy):
+class TmallGlobalPolicy(ChinaMarketplacePolicy):
     id = "tmall_global"
     name = "Tmall Global"
     group = "tao"
     category_table = "categories_tao"
-    home_timezone = CHINA_TIMEZONE
-    home_calendar = CHINA_CALENDAR
     url_forms = (
         UrlForm(
             "listing",
