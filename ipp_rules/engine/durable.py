@@ -15,6 +15,9 @@ wrapper does about each measured quirk and crash mode of durable_rules 2.0.28 (s
 - Positive tests are false on an absent key; ``Not(atom)`` is compiled as ``$or`` of
   ``$nex`` of each fact read and the complementary test. A ``$m`` reference to an absent key
   makes every comparison *true* in durable, so every fact reference is guarded by ``$ex``.
+- The inner condition of ``$iany``/``$iall`` never ends in an ``$or``: durable type-checks
+  the last node of that condition and reads, for an ``$or``, a forward node's uninitialised
+  memory, refusing the ruleset when the heap held 0x09 there (see ``_each``).
 - The rules of a group are split into chunks, one durable ruleset each. A model of the
   alpha network durable builds (node sharing, ``$or`` forward nodes) bounds, per chunk, the
   distinct tests, the children of a node, the depth of durable's 64-entry evaluation stack
@@ -334,7 +337,7 @@ class _Compiler:
                 return empty
             values = list(dict.fromkeys(self.literal(slot, v, element=True) for v in atom.values))
             inner = _any_of([{"$i": v} for v in values])
-            return {"$or": [empty, {"$iall": {slot.key: inner}}]}
+            return {"$or": [empty, _each("$iall", slot.key, inner)]}
         slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
         assert slot.length_key is not None
         return {slot.length_key: 0}
@@ -364,7 +367,7 @@ class _Compiler:
                 return {"$neq": {slot.length_key: 0}}
             values = list(dict.fromkeys(self.literal(slot, v, element=True) for v in atom.values))
             inner = _all_of([{"$neq": {"$i": v}} for v in values])
-            return {"$iany": {slot.key: inner}}
+            return _each("$iany", slot.key, inner)
         slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
         assert slot.length_key is not None
         return {"$neq": {slot.length_key: 0}}
@@ -421,7 +424,7 @@ class _Compiler:
         if not negated:
             options: list[dict[str, Any]] = []
             if literals:
-                options.append({"$iany": {slot.key: _any_of([{"$i": v} for v in literals])}})
+                options.append(_each("$iany", slot.key, _any_of([{"$i": v} for v in literals])))
             for key in refs:
                 found = {"$iany": {slot.key: {"$i": {"$m": key}}}}
                 options.append({"$and": [{"$ex": {key: 1}}, found]})
@@ -430,7 +433,7 @@ class _Compiler:
         # wants nothing.
         parts: list[dict[str, Any]] = []
         if literals:
-            parts.append({"$iall": {slot.key: _all_of([{"$neq": {"$i": v}} for v in literals])}})
+            parts.append(_each("$iall", slot.key, _all_of([{"$neq": {"$i": v}} for v in literals])))
         for key in refs:
             differs = {"$iall": {slot.key: {"$neq": {"$i": {"$m": key}}}}}
             parts.append({"$or": [{"$nex": {key: 1}}, differs]})
@@ -445,6 +448,33 @@ _ORDERING = frozenset({"lt", "le", "gt", "ge"})
 def _test(operator: str, key: str, right: object) -> dict[str, Any]:
     """One comparison; equality in durable's short form, so equal tests share a node."""
     return {key: right} if operator == "$eq" else {operator: {key: right}}
+
+
+_EVERY_ELEMENT: dict[str, Any] = {"$ex": {"$i": 1}}
+"""A test every element of a list passes (durable gives each element the property ``$i``)."""
+
+
+def _each(operator: str, key: str, inner: dict[str, Any]) -> dict[str, Any]:
+    """``{operator: {key: inner}}`` for ``$iany``/``$iall``, never ending in a forward node.
+
+    After compiling the inner condition of an array operator, ``createAlpha`` (rete.c:1313)
+    refuses the ruleset (ERR_UNEXPECTED_TYPE) when the right side of the inner condition's
+    last node is a fact reference. An inner ``$or`` ends in a forward node, whose right side
+    ``createForwardAlpha`` never initialises: durable read heap garbage there and refused
+    such rulesets at random (valgrind: "conditional jump depends on uninitialised value").
+    An inner condition that would end in a forward node is closed by an always-true test.
+    """
+    if _ends_in_forward(inner):
+        inner = {"$and": [inner, _EVERY_ELEMENT]}
+    return {operator: {key: inner}}
+
+
+def _ends_in_forward(cond: dict[str, Any]) -> bool:
+    """Whether the last alpha node durable builds for ``cond`` is an ``$or``'s forward node."""
+    (key, value), *_ = cond.items()
+    if key == "$or":
+        return True
+    return key == "$and" and _ends_in_forward(value[-1])
 
 
 def _any_of(tests: list[dict[str, Any]]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -479,21 +480,105 @@ def _documents(n: int) -> Iterator[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("n", [14, 200])
-def test_a_bundle_with_big_keyed_tables_runs_on_durable(tmp_path: Path, n: int) -> None:
+def test_a_bundle_with_big_keyed_tables_runs_on_durable(
+    tmp_path: Path, n: int, caplog: pytest.LogCaptureFixture
+) -> None:
     root = _write_bundle(tmp_path, n)
     with (
+        caplog.at_level(logging.DEBUG, logger="ipp_rules.engine"),
         Engine.from_path(root, backend="durable") as durable,
         Engine.from_path(root, backend="reference") as reference,
     ):
         groups = list(durable._program.groups.values())
         assert all(isinstance(g, DurableGroup) for g in groups)
-        assert all(g.reference_rule_ids == () for g in groups if isinstance(g, DurableGroup))
+        on_reference = [
+            r for g in groups if isinstance(g, DurableGroup) for r in g.reference_rule_ids
+        ]
+        assert on_reference == [], caplog.text
         fired: set[str] = set()
         for document in _documents(n):
             expected = reference.evaluate(document, trace=True)
             assert durable.evaluate(document, trace=True) == expected
             fired.update(t.rule_id for t in expected.trace or ())
         assert fired == {"big.r0", "big.r1", "big.r2", "big.r3"}
+
+
+_GARBAGE_HEAP = """
+import json, sys
+from pathlib import Path
+import durable_rules_engine as d
+from ipp_rules import Engine
+from ipp_rules.engine import durable
+
+junk = [bytearray(n) for n in range(100, 20000, 37)]
+del junk[::2]
+raw = {"$or": [{"$i": 1}, {"$i": 2}]}
+refused = 0
+for i in range(20):
+    spec = {"s": {"all": [{"m": {"$s": 1}}]}, "r": {"all": [{"m": {"$iany": {"x": raw}}}]}}
+    try:
+        d.delete_ruleset(d.create_ruleset(f"garbage_{i}", json.dumps(spec)))
+    except Exception:
+        refused += 1
+on_reference = []
+for engine in (Engine.from_path(Path(sys.argv[1]), backend="durable"), Engine.default()):
+    for group in engine._program.groups.values():
+        on_reference += list(getattr(group, "reference_rule_ids", ["not a DurableGroup"]))
+    engine.close()
+print(json.dumps({"raw_refused": refused, "on_reference": on_reference}))
+"""
+
+
+def test_lists_tests_compile_whatever_the_heap_holds(tmp_path: Path) -> None:
+    """durable reads the uninitialised right side of an ``$or``'s forward node when that
+    ``$or`` is the inner condition of ``$iany``/``$iall`` (rete.c:1313) and refuses the
+    ruleset when the garbage is 0x09. ``MALLOC_PERTURB_=246`` fills fresh heap memory with
+    0x09, which makes the random CI failure certain; the compiler closes such an ``$or`` with
+    an always-true element test, so every rule still runs on durable."""
+    root = _write_bundle(tmp_path, 14)
+    done = subprocess.run(
+        [sys.executable, "-c", _GARBAGE_HEAP, str(root)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "MALLOC_PERTURB_": "246"},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["raw_refused"] > 0  # the heap really held the garbage durable trips on
+    assert result["on_reference"] == []
+
+
+def test_no_list_test_ends_in_a_forward_node() -> None:
+    engine = Engine.default(backend="durable")
+    with engine:
+        specs = [
+            json.loads(chunk.spec)
+            for group in engine._program.groups.values()
+            if isinstance(group, DurableGroup)
+            for chunk in group._chunks
+        ]
+    inners: list[dict[str, Any]] = []
+
+    def walk(cond: Any) -> None:
+        if isinstance(cond, list):
+            for item in cond:
+                walk(item)
+        elif isinstance(cond, dict):
+            for key, value in cond.items():
+                if key in ("$iany", "$iall"):
+                    inners.extend(value.values())
+                walk(value)
+
+    walk(specs)
+    assert inners  # the shipped bundle has list tests
+    assert not [i for i in inners if durable_module._ends_in_forward(i)]
+    assert durable_module._ends_in_forward({"$and": [{"f0": 1}, {"$or": [{"f0": 2}]}]})
+    closed = durable_module._each("$iany", "f0", {"$or": [{"$i": 1}, {"$i": 2}]})
+    assert closed == {
+        "$iany": {"f0": {"$and": [{"$or": [{"$i": 1}, {"$i": 2}]}, {"$ex": {"$i": 1}}]}}
+    }
 
 
 def test_the_cli_keeps_stderr_clean_on_a_bundle_with_a_big_keyed_table(tmp_path: Path) -> None:
