@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,19 @@ from ipp_rules import Engine
 REPO = Path(__file__).resolve().parents[1]
 BUNDLE = REPO / "rulesets"
 
+# "ci" (the default) is derandomized: the same examples on every run, so a red run is a
+# change's fault and never the draw's. "explore" and "thorough" draw fresh examples each run
+# and are how new counterexamples are looked for: HYPOTHESIS_PROFILE=thorough python -m pytest
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("explore", max_examples=60, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
-settings.load_profile("ci")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture

@@ -76,8 +76,9 @@ def _chain(n: int) -> dict[str, Any]:
 
 
 def _in_array(n: int) -> dict[str, Any]:
-    pairs = [{"$and": [{"$neq": {"$i": j}}, {"$neq": {"$i": j + 100}}]} for j in range(n - 2)]
-    return {"$and": [{"mk": 1}, {"$iany": {"f0": {"$or": pairs}}}]}
+    # n operators: n - 3 pairs, their $or, the $and that closes it (see _each), the outer $and
+    pairs = [{"$and": [{"$neq": {"$i": j}}, {"$neq": {"$i": j + 100}}]} for j in range(n - 3)]
+    return {"$and": [{"mk": 1}, durable_module._each("$iany", "f0", {"$or": pairs})]}
 
 
 def _references(n: int) -> dict[str, Any]:
