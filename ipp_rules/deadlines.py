@@ -396,6 +396,10 @@ class CalendarDays(_Strict):
     (``2026-12-31: Office closure notice 2026-12``)."""
     working_days: dict[IsoDate, Reason] = Field(default_factory=dict)
     """Dates it works although the data says it is closed or a weekend day."""
+    horizon: IsoDate | None = None
+    """The last day answered without estimating, in place of the last day of official data
+    in ``holidays``: set it after entering a newly published official notice (its closures
+    and make-up working days) above, before ``holidays`` ships it."""
 
     @model_validator(mode="after")
     def _not_both(self) -> CalendarDays:
@@ -435,6 +439,13 @@ class CalendarSettings(_Strict):
     def _years_in_order(self) -> CalendarSettings:
         if self.first_year > self.last_year:
             raise ValueError(f"first_year {self.first_year} is after last_year {self.last_year}")
+        for name, days in self.overrides.items():
+            horizon = days.horizon
+            if horizon is not None and not self.first_year <= horizon.year <= self.last_year:
+                raise ValueError(
+                    f"overrides.{name}.horizon {horizon.isoformat()} is outside the years the "
+                    f"calendars are built for ({self.first_year} to {self.last_year})"
+                )
         return self
 
 
@@ -533,6 +544,7 @@ class DeadlinePolicy(_Strict):
             last_year=settings.last_year,
             overrides=None if days is None else days.overrides(),
             allow_estimates=settings.allow_estimates,
+            horizon=None if days is None else days.horizon,
         )
 
     def _plan(self, platform: str, kind: str, country: str | None) -> _Plan:
@@ -736,7 +748,9 @@ def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonErr
     """The calendar's error, worded for the deadline that asked (the fix is in the policy)."""
     detail = exc.detail.replace(
         "build the calendar with allow_estimates=True to accept estimates",
-        f"set allow_estimates: true under calendars in {POLICY_FILE} to accept estimates",
+        f"set allow_estimates: true under calendars in {POLICY_FILE} to accept estimates, "
+        f"or enter the year's official notice under calendars: overrides: "
+        f"{exc.calendar.rstrip('*').split('+')[0]} and set its horizon",
     )
     where = plan.platform + (f" {plan.country}" if plan.country else "")
     return CalendarHorizonError(

@@ -466,6 +466,60 @@ def test_estimates_when_the_policy_allows_them() -> None:
         compute_deadline(policy, "taobao", "merchant_counter_notification", cn("2027-12-30"))
 
 
+def test_a_horizon_set_with_the_overrides_answers_past_the_published_one() -> None:
+    """Staff who entered the year's official notice extend the horizon without estimates."""
+    data = minimal()
+    data["calendars"]["overrides"] = {
+        "CN": {
+            "horizon": "2027-12-31",
+            "closures": {"2027-01-04": "2027 notice: New Year holiday moved"},
+            "working_days": {"2027-01-09": "2027 notice: make-up working Saturday"},
+        }
+    }
+    policy = policy_from(data)
+    deadline = compute_deadline(
+        policy, "taobao", "merchant_counter_notification", cn("2026-12-30T10:00:00")
+    )
+    # Thu Dec 31; Fri Jan 1 (New Year); Mon Jan 4 closed by the notice; Tue 5, Wed 6.
+    assert deadline.last_day == date(2027, 1, 6)
+    assert deadline.estimate is False
+    assert deadline.calendar == "CN*"
+    # The notice's make-up Saturday is a business day.
+    saturday = compute_deadline(
+        policy, "taobao", "merchant_counter_notification", cn("2027-01-07T10:00:00")
+    )
+    assert saturday.last_day == date(2027, 1, 11)  # Fri 8, Sat 9, Mon 11
+    # Other calendars keep the published horizon.
+    with pytest.raises(CalendarHorizonError) as caught:
+        compute_deadline(
+            policy,
+            "lazada",
+            "merchant_counter_notification",
+            cn("2026-12-30T10:00:00"),
+            country="SG",
+        )
+    assert caught.value.horizon == date(2026, 12, 31)
+    assert "set its horizon" in str(caught.value)
+    # A horizon alone (the notice matched the data) marks the calendar too.
+    data["calendars"]["overrides"] = {"CN": {"horizon": "2027-06-30"}}
+    alone = compute_deadline(
+        policy_from(data), "taobao", "merchant_counter_notification", cn("2026-12-30T10:00:00")
+    )
+    assert (alone.calendar, alone.last_day, alone.estimate) == ("CN*", date(2027, 1, 5), False)
+
+
+def test_a_horizon_outside_the_built_years_is_refused(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "  overrides: {}\n",
+        "  overrides:\n    CN:\n      horizon: 2029-12-31\n",
+    )
+    (found,) = problems(tmp_path, text)
+    assert found == (
+        "deadlines.yaml:5:3: overrides.CN.horizon 2029-12-31 is outside the years the "
+        "calendars are built for (2024 to 2027)"
+    )
+
+
 def test_before_the_first_year_is_an_error(shipped: DeadlinePolicy) -> None:
     with pytest.raises(CalendarHorizonError, match="before 2018-01-01"):
         compute_deadline(shipped, "taobao", "merchant_counter_notification", cn("2017-12-31"))

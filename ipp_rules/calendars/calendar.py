@@ -219,13 +219,15 @@ class BusinessCalendar:
 
     spec: CalendarSpec
     name: str
-    """``CN``, ``MY-14``, ``ID+government``...; with ``*`` when overrides apply."""
+    """``CN``, ``MY-14``, ``ID+government``...; with ``*`` when overrides apply or the horizon
+    was set in place of the published one."""
     first_day: date
     """1 January of the first year built."""
     last_day: date
     """31 December of the last year built: the end of the tables."""
     horizon: date
-    """The last date answered from published data; later dates raise unless estimates are
+    """The last date answered from published data (:func:`~ipp_rules.calendars.horizon_for`,
+    or the ``horizon`` the calendar was built with); later dates raise unless estimates are
     allowed."""
     allow_estimates: bool
     overrides: CalendarOverrides
@@ -263,10 +265,12 @@ class BusinessCalendar:
             overrides = NO_OVERRIDES
         elif not isinstance(overrides, CalendarOverrides):
             raise CalendarConfigError(f"calendar {name}: overrides must be CalendarOverrides")
+        published = horizon_for(spec)
         if horizon is None:
-            horizon = horizon_for(spec)
+            horizon = published
         elif isinstance(horizon, datetime) or not isinstance(horizon, date):
             raise CalendarConfigError(f"calendar {name}: horizon must be a date")
+        changed = bool(overrides) or horizon != published
         first_day = date(first_year, 1, 1)
         last_day = date(last_year, 12, 31)
         horizon = min(horizon, last_day)
@@ -327,7 +331,7 @@ class BusinessCalendar:
         limit = size - 1 if allow_estimates else horizon.toordinal() - first_ord
         values = {
             "spec": spec,
-            "name": name + ("*" if overrides else ""),
+            "name": name + ("*" if changed else ""),
             "first_day": first_day,
             "last_day": last_day,
             "horizon": horizon,

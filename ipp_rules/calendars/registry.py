@@ -10,6 +10,7 @@ calendar and year range).
 from __future__ import annotations
 
 import threading
+from datetime import date
 from typing import TYPE_CHECKING
 
 from ipp_rules.calendars.calendar import NO_OVERRIDES, BusinessCalendar, CalendarOverrides
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = ["clear_calendar_cache", "get_calendar"]
 
-_CacheKey = tuple["CalendarSpec", int, int, CalendarOverrides, bool]
+_CacheKey = tuple["CalendarSpec", int, int, CalendarOverrides, bool, date | None]
 
 _lock = threading.Lock()
 _calendars: dict[_CacheKey, BusinessCalendar] = {}
@@ -32,13 +33,15 @@ def get_calendar(
     last_year: int,
     overrides: CalendarOverrides | None = None,
     allow_estimates: bool = False,
+    horizon: date | None = None,
 ) -> BusinessCalendar:
     """The business-day calendar of ``spec`` over ``first_year..last_year``, built once.
 
-    Its horizon is :func:`~ipp_rules.calendars.horizon_for` ``(spec)`` (or 31 December of
-    ``last_year`` if earlier). With ``allow_estimates`` it also answers for the days between
-    the horizon and the end of ``last_year`` from ``holidays``' rule-based guess, and says
-    so. ``overrides`` adds closures and working days on top of the data.
+    Its horizon is ``horizon``, by default :func:`~ipp_rules.calendars.horizon_for`
+    ``(spec)`` (or 31 December of ``last_year`` if earlier). With ``allow_estimates`` it also
+    answers for the days between the horizon and the end of ``last_year`` from ``holidays``'
+    rule-based guess, and says so. ``overrides`` adds closures and working days on top of the
+    data.
     """
     key: _CacheKey = (
         spec,
@@ -46,6 +49,7 @@ def get_calendar(
         last_year,
         NO_OVERRIDES if overrides is None else overrides,
         bool(allow_estimates),
+        horizon,
     )
     found = _calendars.get(key)
     if found is not None:
@@ -59,6 +63,7 @@ def get_calendar(
                 last_year=last_year,
                 overrides=key[3],
                 allow_estimates=key[4],
+                horizon=horizon,
             )
             _calendars[key] = found
         return found
