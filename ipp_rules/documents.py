@@ -306,6 +306,7 @@ _PATTERNS = {
     r"^[A-Z]{2}$": "a two-letter upper-case country code (ISO 3166-1 alpha-2, or WO)",
     r"^[a-z]{2}$": "a two-letter lower-case language code (ISO 639-1)",
     r"^[0-9]{4}$": "a four-digit similar-goods group such as '0304'",
+    r"\S": "text that is not blank",
 }
 
 _OWN_CODES = frozenset(

@@ -536,6 +536,19 @@ def _catalog() -> tuple[FactSpec, ...]:
             ),
         ),
         FactSpec(
+            "evidence.test_buy_orders",
+            "int",
+            "How many different orders the test-buy reports supplied are for.",
+            "evidence",
+            get=lambda c: len(
+                {
+                    str(_value(e.order_number)).strip()
+                    for e in c.evidence
+                    if _value(e.kind) == "test_buy_report"
+                }
+            ),
+        ),
+        FactSpec(
             "evidence.decision_authorities",
             "list_str",
             "Who issued the court or administrative decisions supplied.",
@@ -559,6 +572,14 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}]",
             scope="listing",
             get=lambda v: v.index,
+        ),
+        FactSpec(
+            "listing.number",
+            "int",
+            "The listing's position in the complaint as people count, from 1 (for messages).",
+            "listings[{i}]",
+            scope="listing",
+            get=lambda v: v.index + 1,
         ),
         FactSpec(
             "listing.url",
@@ -636,6 +657,14 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             get=lambda v: v.first_index,
+        ),
+        FactSpec(
+            "listing.duplicate_of_number",
+            "int",
+            "The earlier listing with the same canonical URL, counted from 1 (for messages).",
+            "listings[{i}].url",
+            scope="listing",
+            get=lambda v: None if v.first_index is None else v.first_index + 1,
         ),
         FactSpec(
             "listing.nice_class",

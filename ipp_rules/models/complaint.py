@@ -69,6 +69,7 @@ __all__ = [
     "Right",
     "RightDocument",
     "RightStatus",
+    "SellerAdmissionEvidence",
     "SourceText",
     "TerritorialExtensionCertificate",
     "TestBuyReportEvidence",
@@ -87,16 +88,28 @@ _T = TypeVar("_T")
 SourceText: TypeAlias = Annotated[_T, BeforeValidator(source_text)]
 """A text (or text enum) field: a plain YAML number arrives as the text it was written as."""
 
-Code: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=64)]]
+_NOT_BLANK = r"\S"
+"""Text fields hold at least one character that is not white space: a blank order number or
+description would otherwise count as given."""
+
+Code: TypeAlias = SourceText[
+    Annotated[StrictStr, Field(min_length=1, max_length=64, pattern=_NOT_BLANK)]
+]
 """An id, code, registration number or order number."""
 
-Url: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=2048)]]
+Url: TypeAlias = SourceText[
+    Annotated[StrictStr, Field(min_length=1, max_length=2048, pattern=_NOT_BLANK)]
+]
 """A URL or a reference to a file; never parsed here (spoofed URLs are findings, not errors)."""
 
-Label: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=256)]]
+Label: TypeAlias = SourceText[
+    Annotated[StrictStr, Field(min_length=1, max_length=256, pattern=_NOT_BLANK)]
+]
 """A short name, such as a marketplace category."""
 
-FreeText: TypeAlias = SourceText[Annotated[StrictStr, Field(min_length=1, max_length=10_000)]]
+FreeText: TypeAlias = SourceText[
+    Annotated[StrictStr, Field(min_length=1, max_length=10_000, pattern=_NOT_BLANK)]
+]
 
 CountryCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]]
 """ISO 3166-1 alpha-2, upper case; ``WO`` is WIPO (an international registration)."""
@@ -471,6 +484,13 @@ class ClaimChartEvidence(_Model):
     reference: Url | None = None
 
 
+class SellerAdmissionEvidence(_Model):
+    """The seller's own admission, such as a Trade Manager (Aliwangwang) chat record."""
+
+    kind: Literal["seller_admission"]
+    reference: Url | None = None
+
+
 class DecisionEvidence(_Model):
     """A judicial or administrative decision."""
 
@@ -484,6 +504,7 @@ Evidence: TypeAlias = Annotated[
     | ComparisonImageEvidence
     | TestBuyReportEvidence
     | ClaimChartEvidence
+    | SellerAdmissionEvidence
     | DecisionEvidence,
     Field(discriminator="kind"),
 ]

@@ -151,6 +151,7 @@ _EVIDENCE = st.one_of(
     st.just({"kind": "comparison_image", "reference": "cmp.png"}),
     st.sampled_from(["A-1", "B-2"]).map(lambda n: {"kind": "test_buy_report", "order_number": n}),
     st.just({"kind": "claim_chart"}),
+    st.just({"kind": "seller_admission", "reference": "chat.png"}),
     st.sampled_from(["court", "administrative"]).map(
         lambda a: {"kind": "decision", "authority": a}
     ),
@@ -371,9 +372,21 @@ def _admissible_evidence(draw: st.DrawFn, document: dict[str, Any]) -> list[dict
                 "order_number": draw(st.sampled_from(("TB-1001", "TB-2002"))),
             }
         )
+    decision = {"kind": "decision", "authority": draw(st.sampled_from(("court", "administrative")))}
     if document.get("mark_use") == "similar":
+        evidence.append(decision)
+    elif reason == "trademark_misuse":
+        # Proof of the misuse: a test buy, the seller's admission or a decision.
         evidence.append(
-            {"kind": "decision", "authority": draw(st.sampled_from(("court", "administrative")))}
+            draw(
+                st.sampled_from(
+                    (
+                        {"kind": "test_buy_report", "order_number": "TB-3003"},
+                        {"kind": "seller_admission", "reference": "chat-1.png"},
+                        decision,
+                    )
+                )
+            )
         )
     if document["right"]["type"] == "patent":
         evidence.append({"kind": "claim_chart", "reference": "claims.pdf"})
@@ -636,6 +649,20 @@ def _break_decision(draw: st.DrawFn, document: dict[str, Any]) -> None:
     _without_evidence(document, "decision")
 
 
+def _break_misuse_proof(draw: st.DrawFn, document: dict[str, Any]) -> None:
+    for kind in ("test_buy_report", "seller_admission", "decision"):
+        _without_evidence(document, kind)
+
+
+def _break_test_buy_orders(draw: st.DrawFn, document: dict[str, Any]) -> None:
+    document["evidence"].append({"kind": "test_buy_report", "order_number": "TB-9009"})
+
+
+def _break_certificate(draw: st.DrawFn, document: dict[str, Any]) -> None:
+    right = document["right"]
+    right["documents"] = [d for d in right["documents"] if d["kind"] != "registration_certificate"]
+
+
 def _break_claim_chart(draw: st.DrawFn, document: dict[str, Any]) -> None:
     _without_evidence(document, "claim_chart")
 
@@ -699,9 +726,14 @@ def _breakers(area: str, document: dict[str, Any]) -> list[Breaker]:
         if document["reason"] == "counterfeit":
             found.append(_break_description)
         if document["reason"] == "test_buy":
-            found.append(_break_test_buy_report)
+            found += [_break_test_buy_report, _break_test_buy_orders]
         if document.get("mark_use") == "similar":
             found.append(_break_decision)
+        elif document["reason"] == "trademark_misuse":
+            found.append(_break_misuse_proof)
+        unregistered_work = right["type"] == "copyright" and right.get("registered") is False
+        if document["channel"] != "ipp_account" and not unregistered_work:
+            found.append(_break_certificate)
         if right["type"] == "patent":
             found.append(_break_claim_chart)
         if any(d["kind"] == "patent_evaluation_report" for d in right["documents"]):

@@ -47,6 +47,31 @@ def test_findings_carry_rule_code_category_severity_path_and_source(
     assert finding.source.startswith("IPR Protection Handbook")
 
 
+def test_findings_point_at_the_field_to_fix(engine: Engine, taobao_document: dict[str, Any]):
+    taobao_document["complainant"]["identity_verified"] = False
+    taobao_document["right"]["status"] = "authentication_failed"
+    paths = {f.code: f.path for f in engine.evaluate(taobao_document).findings}
+    assert paths == {
+        "IDENTITY_NOT_VERIFIED": "complainant.identity_verified",
+        "RIGHT_NOT_AUTHENTICATED": "right.status",
+    }
+
+
+def test_listing_messages_count_from_one(engine: Engine, taobao_document: dict[str, Any]):
+    url = taobao_document["listings"][0]["url"]
+    taobao_document["listings"] = [
+        {**taobao_document["listings"][0], "url": url},
+        {**taobao_document["listings"][0], "url": "https://detail.tmall.com/item.htm?id=5550001"},
+        {**taobao_document["listings"][0], "url": url + "&spm=a1z10"},
+    ]
+    findings = {f.code: f for f in engine.evaluate(taobao_document).findings}
+    assert findings["LISTING_WRONG_MARKETPLACE"].message.startswith("Listing 2 is on tmall")
+    assert findings["LISTING_WRONG_MARKETPLACE"].path == "listings[1].url"
+    assert findings["LISTING_DUPLICATE"].message.startswith(
+        "Listing 3 is the same page as listing 1 "
+    )
+
+
 def test_same_input_same_bundle_gives_byte_identical_json(taobao_document: dict[str, Any]):
     taobao_document["complainant"].update(identity_verified=False, role="authorized_agent")
     taobao_document["right"]["status"] = "under_authentication"

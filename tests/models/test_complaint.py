@@ -312,6 +312,31 @@ def test_unknown_enum_value_lists_the_allowed_values(lazada_th_trademark: dict[s
     assert problem.message == "expected one of ipp_account, online_form, email, got 'fax'"
 
 
+@pytest.mark.parametrize(
+    ("field", "item"),
+    [
+        ("text", {"kind": "description", "text": " \t\n "}),
+        ("order_number", {"kind": "test_buy_report", "order_number": "   "}),
+        ("reference", {"kind": "seller_admission", "reference": "  "}),
+    ],
+)
+def test_blank_text_is_not_evidence(
+    lazada_th_trademark: dict[str, Any], field: str, item: dict[str, Any]
+) -> None:
+    lazada_th_trademark["evidence"] = [{"kind": "description", "text": "Label differs."}, item]
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == (f"evidence[1].{field}", "string_pattern_mismatch")
+    assert problem.message.startswith("expected text that is not blank, got ")
+
+
+def test_text_with_surrounding_blanks_is_kept(lazada_th_trademark: dict[str, Any]) -> None:
+    lazada_th_trademark["evidence"] = [{"kind": "description", "text": "  Label differs. "}]
+
+    assert load_complaint(lazada_th_trademark).evidence[0].text == "  Label differs. "  # type: ignore[union-attr]
+
+
 def test_lazada_needs_a_country(lazada_th_trademark: dict[str, Any]) -> None:
     del lazada_th_trademark["country"]
 
