@@ -137,10 +137,13 @@ def _parse_json(source: str | bytes, filename: str) -> Any:
         try:
             text = source.decode("utf-8")
         except UnicodeDecodeError as exc:
+            before = source[: exc.start].decode("utf-8").removeprefix("\ufeff")
+            line = before.count("\n") + 1
+            column = len(before) - (before.rfind("\n") + 1) + 1
             message = (
-                f"expected UTF-8 text, got byte 0x{source[exc.start]:02x} at offset {exc.start}"
+                f"expected UTF-8 text, got byte 0x{source[exc.start]:02x} (byte offset {exc.start})"
             )
-            raise _json_failure(filename, message, "json_invalid") from None
+            raise _json_failure(f"{filename}:{line}:{column}", message, "json_invalid") from None
     else:
         text = source
     try:

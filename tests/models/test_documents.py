@@ -236,8 +236,16 @@ def test_json_syntax_error_names_line_and_column() -> None:
 def test_json_must_be_utf8() -> None:
     problem = only(b'{"platform": "\xff"}', "complaint.json")
 
-    assert (problem.location, problem.code) == ("complaint.json", "json_invalid")
-    assert problem.message == "expected UTF-8 text, got byte 0xff at offset 14"
+    assert (problem.location, problem.code) == ("complaint.json:1:15", "json_invalid")
+    assert problem.message == "expected UTF-8 text, got byte 0xff (byte offset 14)"
+
+
+def test_a_bad_byte_is_located_by_line_and_character() -> None:
+    document = '\ufeff{\n  "platform": "taobao",\n  "reason": "caf\u00e9 '.encode() + b'\xc3("}'
+    problem = only(document, "complaint.json")
+
+    assert problem.location == "complaint.json:3:19"
+    assert problem.message.startswith("expected UTF-8 text, got byte 0xc3 ")
 
 
 def test_json_number_with_thousands_of_digits_is_refused() -> None:
