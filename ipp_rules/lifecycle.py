@@ -30,6 +30,7 @@ only marked ``overdue``.
 
 from __future__ import annotations
 
+import difflib
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
@@ -403,7 +404,16 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
                 for step in error["loc"]
             )
             message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "literal_error" and where == "kind":
+            if error["type"] == "missing":
+                message = "required, and missing"
+            elif error["type"] == "extra_forbidden":
+                fields = tuple(CaseEvent.model_fields)
+                close = difflib.get_close_matches(where, fields, n=1, cutoff=0.5)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                message = f"not a field of an event ({hint}the fields are {', '.join(fields)})"
+            elif error["type"] == "literal_error" and where == "outcome":
+                message = f"expected upheld or reinstated (got {error['input']!r})"
+            elif error["type"] == "literal_error" and where == "kind":
                 message = f"expected one of {', '.join(EVENT_KINDS)} (got {error['input']!r})"
             elif error["type"].startswith("timezone_aware") or error["type"].startswith("datetime"):
                 message = (

@@ -455,7 +455,18 @@ def test_a_naive_now(policy: DeadlinePolicy) -> None:
             {"kind": "taken_down", "at": TAKEN_DOWN, "outcome": "upheld"},
             "only platform_decided has an outcome",
         ),
-        ({"kind": "taken_down", "at": TAKEN_DOWN, "by": "x"}, "by: Extra inputs"),
+        (
+            {"kind": "taken_down", "at": TAKEN_DOWN, "by": "x"},
+            "by: not a field of an event (the fields are kind, at, outcome)",
+        ),
+        (
+            {"kind": "taken_down", "att": TAKEN_DOWN},
+            "at: required, and missing; att: not a field of an event (did you mean 'at'? ",
+        ),
+        (
+            {"kind": "platform_decided", "at": TAKEN_DOWN, "outcome": "kept"},
+            "outcome: expected upheld or reinstated (got 'kept')",
+        ),
         ("taken_down", "expected an event like {kind: submitted"),
     ],
 )
