@@ -431,28 +431,66 @@ class _Nfa:
         return frozenset(seen)
 
 
-def _dfa_size(tree: _Node, symbols: list[int], limit: int) -> int:
+@dataclass(frozen=True)
+class _Dfa:
+    """The deterministic automaton of a pattern: the reference evaluator's matcher.
+
+    Matching walks the text once, one table lookup per character, so no pattern of the
+    subset can take more than linear time, whatever backtracking ``re`` would do (chained
+    repeats such as ``[a-z]*[a-z]*...!`` are exponential-ish for ``re``)."""
+
+    symbol: tuple[int, ...]
+    """Class index of each code point 0-127; index 128 is every non-ASCII character."""
+    delta: tuple[tuple[int, ...], ...]
+    """Next state per state and class index; -1 is the dead state."""
+    accepting: frozenset[int]
+
+    def fullmatch(self, text: str) -> bool:
+        symbol = self.symbol
+        delta = self.delta
+        state = 0
+        for char in text:
+            code = ord(char)
+            state = delta[state][symbol[code if code < 128 else 128]]
+            if state < 0:
+                return False
+        return state in self.accepting
+
+
+def _dfa(tree: _Node, classes: list[frozenset[int]], limit: int) -> _Dfa | None:
+    """The automaton of ``tree`` over ``classes``, or ``None`` past ``limit`` states."""
     nfa = _Nfa()
     start = nfa.state()
-    nfa.build(tree, start)
+    end = nfa.build(tree, start)
+    symbols = [min(c) for c in classes]
     first = nfa.closure(frozenset({start}))
-    seen = {first}
+    number = {first: 0}
+    rows: list[list[int]] = []
     todo = [first]
     while todo:
-        current = todo.pop()
+        current = todo.pop(0)
+        row = []
         for symbol in symbols:
             step = frozenset(
                 nxt for s in current for members, nxt in nfa.edges[s] if symbol in members
             )
             if not step:
+                row.append(-1)
                 continue
             target = nfa.closure(step)
-            if target not in seen:
-                seen.add(target)
-                if len(seen) > limit:
-                    return len(seen)
+            if target not in number:
+                if len(number) >= limit:
+                    return None
+                number[target] = len(number)
                 todo.append(target)
-    return len(seen)
+            row.append(number[target])
+        rows.append(row)
+    index = {code: i for i, cls in enumerate(classes) for code in cls}
+    return _Dfa(
+        symbol=tuple(index[code] for code in range(129)),
+        delta=tuple(tuple(row) for row in rows),
+        accepting=frozenset(n for states, n in number.items() if end in states),
+    )
 
 
 # --- the compiled forms ------------------------------------------------------------------
@@ -593,7 +631,7 @@ def _expand(node: _Node) -> list[_Node] | None:
 
 
 @lru_cache(maxsize=1024)
-def _compile(pattern: str) -> tuple[_Node, DurablePattern, re.Pattern[str]]:
+def _compile(pattern: str) -> tuple[_Node, DurablePattern, _Dfa]:
     if not isinstance(pattern, str):
         raise PatternError("a pattern must be a string", 0)
     if not pattern:
@@ -606,7 +644,8 @@ def _compile(pattern: str) -> tuple[_Node, DurablePattern, re.Pattern[str]]:
             f"pattern too large once repetitions are unrolled (over {MAX_POSITIONS} positions)", 0
         )
     classes = _partition(tree)
-    if _dfa_size(tree, [min(c) for c in classes], MAX_DFA_STATES) > MAX_DFA_STATES:
+    matcher = _dfa(tree, classes, MAX_DFA_STATES)
+    if matcher is None:
         raise PatternError("pattern too complex: its automaton has too many states", 0)
     reps = _assign(classes, 0)
     table = {code: reps[cls] for cls in classes for code in cls if code < 128}
@@ -614,8 +653,7 @@ def _compile(pattern: str) -> tuple[_Node, DurablePattern, re.Pattern[str]]:
     durable = _emit(tree, reps, top=True)
     expanded = _expand(tree)
     branches = None if expanded is None else tuple(_emit(b, reps, top=True) for b in expanded)
-    compiled = re.compile(pattern, re.ASCII)
-    return tree, DurablePattern(pattern, durable, table, other, branches), compiled
+    return tree, DurablePattern(pattern, durable, table, other, branches), matcher
 
 
 def validate(pattern: str) -> None:
@@ -624,8 +662,9 @@ def validate(pattern: str) -> None:
 
 
 def fullmatch(pattern: str, text: str) -> bool:
-    """The reference semantics: Python ``re`` with ``re.ASCII``, matching the whole text."""
-    return _compile(pattern)[2].fullmatch(text) is not None
+    """The reference semantics: Python ``re`` with ``re.ASCII``, matching the whole text
+    (computed by the pattern's automaton, in time linear in the text)."""
+    return _compile(pattern)[2].fullmatch(text)
 
 
 def compile_durable(pattern: str) -> DurablePattern:

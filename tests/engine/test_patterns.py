@@ -3,6 +3,10 @@ Python's ``re`` and durable_rules' ``$mt`` through a DurableGroup."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -201,3 +205,44 @@ def test_durable_alternation_bugs_are_avoided(pattern: str, text: str) -> None:
         assert group.fired({"s": text}) == frozenset()
     finally:
         group.close()
+
+
+# --- the reference matcher: Python re's answers, in linear time -----------------------------
+
+_SLOW_FOR_RE = [
+    ("[a-z]*" * 10 + "!x", "a" * 63 + "!"),
+    (".*" * 12 + "=", "x" * 80),
+    ("(a|b)*" * 6 + "c", "ab" * 40),
+]
+
+
+@pytest.mark.parametrize(("pattern", "text"), _SLOW_FOR_RE)
+def test_patterns_that_make_re_backtrack_are_matched_in_linear_time(
+    pattern: str, text: str
+) -> None:
+    """``re`` needs minutes for these; the automaton answers at once. Run in a subprocess so
+    a regression fails on its timeout instead of hanging the run."""
+    code = (
+        "from ipp_rules.engine import patterns; import sys; "
+        "print(patterns.fullmatch(sys.argv[1], sys.argv[2] * 100))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, pattern, text], capture_output=True, text=True, timeout=20
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "False\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=_valid_pattern(),
+    texts=st.lists(st.text(alphabet=_TEXT_CHARS, max_size=10), max_size=10),
+)
+def test_the_automaton_answers_as_python_re(case: tuple[str, str], texts: list[str]) -> None:
+    pattern, sample = case
+    compiled = re.compile(pattern, re.ASCII)
+    for text in [*texts, sample, sample + "a", sample[:-1]]:
+        assert patterns.fullmatch(pattern, text) is (compiled.fullmatch(text) is not None), (
+            pattern,
+            text,
+        )
