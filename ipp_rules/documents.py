@@ -317,6 +317,7 @@ _OWN_CODES = frozenset(
         "country_required",
         "country_not_allowed",
         "date_order",
+        "datetime_out_of_range",
         "designations_without_wo",
         "duplicate_item",
     }

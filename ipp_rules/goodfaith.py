@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -55,6 +54,7 @@ from ipp_rules.errors import (
     RulesetError,
     _ProblemsError,
 )
+from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
 from ipp_rules.models.marketplace import Platform
 from ipp_rules.policies.registry import get_policy
@@ -314,7 +314,7 @@ class HistoryRecord(_Model):
     share one ``tzinfo`` are several times faster, and the window is compared per record).
     """
 
-    submitted_at: AwareDatetime
+    submitted_at: AwareTimestamp
     platform: Annotated[Platform, BeforeValidator(source_text)]
     reason: str
     """The complaint reason code the request was filed under (``counterfeit``, ``test_buy``...)."""

@@ -40,6 +40,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, mode
 
 from ipp_rules.deadlines import Deadline, DeadlineKind
 from ipp_rules.errors import CalendarHorizonError, LifecycleError
+from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
 
 __all__ = [
@@ -118,8 +119,9 @@ class CaseEvent(_Frozen):
     appealed), ``rights_holder_accepted`` / ``rights_holder_disputed`` (the answer to the
     counter-notification), ``platform_decided`` (the platform's decision on a dispute, with
     ``outcome``), ``withdrawn`` (the rights holder withdrew the complaint)."""
-    at: AwareDatetime
-    """When it happened, with a UTC offset."""
+    at: AwareTimestamp
+    """When it happened, with a UTC offset (ISO-8601 text or a datetime, never a Unix
+    timestamp)."""
     outcome: Literal["upheld", "reinstated"] | None = None
     """For ``platform_decided`` only: ``upheld`` (the takedown stands) or ``reinstated``."""
 
@@ -415,6 +417,8 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
                 message = f"expected upheld or reinstated (got {error['input']!r})"
             elif error["type"] == "literal_error" and where == "kind":
                 message = f"expected one of {', '.join(EVENT_KINDS)} (got {error['input']!r})"
+            elif error["type"] == "datetime_out_of_range":
+                pass  # already in plain words
             elif error["type"].startswith("timezone_aware") or error["type"].startswith("datetime"):
                 message = (
                     "expected an ISO-8601 time with an offset, like 2026-09-18T10:00:00+08:00 "

@@ -802,7 +802,19 @@ def test_a_time_at_the_edge_of_the_datetime_range_is_a_located_problem():
         history_records([{**good, "submitted_at": "0001-01-01T00:00:00+14:00"}])
     [problem] = caught.value.problems
     assert problem.location == "history[0].submitted_at"
-    assert "out of range" in problem.message
+    assert problem.message == (
+        "expected a time in the years 1900 to 2999, got 0001-01-01T00:00:00+14:00"
+    )
+
+
+@pytest.mark.parametrize("timestamp", [1789000000, "1789000000", 1789000000.5])
+def test_a_unix_timestamp_is_not_a_submission_time(timestamp: object) -> None:
+    good = {"platform": "taobao", "reason": "counterfeit", "outcome": "taken_down"}
+    with pytest.raises(HistoryError) as caught:
+        history_records([{**good, "submitted_at": timestamp}])
+    [problem] = caught.value.problems
+    assert problem.location == "history[0].submitted_at"
+    assert problem.message.startswith("expected an ISO-8601 date and time with a UTC offset")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ YAML number as the text it was written as (``platform: 1688``, ``similar_groups:
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias, TypeVar
 
@@ -169,16 +169,43 @@ def _datetime_input(value: Any) -> Any:
     if isinstance(value, str):
         if _ISO_DATETIME.fullmatch(value):
             return value
-        raise PydanticCustomError(
-            "datetime_parsing", "Input should be an ISO-8601 date and time with a UTC offset"
-        )
+        code = "datetime_parsing"
+    else:
+        code = "datetime_type"
+    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
     raise PydanticCustomError(
-        "datetime_type", "Input should be an ISO-8601 date and time with a UTC offset"
+        code,
+        "expected an ISO-8601 date and time with a UTC offset, such as "
+        "2026-03-02T10:15:00+08:00, got {given}",
+        {"given": shown},
     )
 
 
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _in_range(value: datetime) -> datetime:
+    """An instant every marketplace timezone can hold: near year 1 or 9999 converting it to
+    a local date would overflow."""
+    try:
+        inside = _EARLIEST <= value < _LATEST
+    except OverflowError:  # its UTC offset takes it past year 1 or 9999
+        inside = False
+    if not inside:
+        raise PydanticCustomError(
+            "datetime_out_of_range",
+            "expected a time in the years 1900 to 2999, got {given}",
+            {"given": value.isoformat()},
+        )
+    return value
+
+
 IsoDate: TypeAlias = Annotated[date, BeforeValidator(_date_input)]
-AwareTimestamp: TypeAlias = Annotated[AwareDatetime, BeforeValidator(_datetime_input)]
+AwareTimestamp: TypeAlias = Annotated[
+    AwareDatetime, BeforeValidator(_datetime_input), AfterValidator(_in_range)
+]
+"""An instant: ISO-8601 text (or a datetime) with a UTC offset, in the years 1900 to 2999."""
 
 _H = TypeVar("_H", str, int)
 

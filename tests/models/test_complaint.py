@@ -337,6 +337,21 @@ def test_text_with_surrounding_blanks_is_kept(lazada_th_trademark: dict[str, Any
     assert load_complaint(lazada_th_trademark).evidence[0].text == "  Label differs. "  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "moment",
+    ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00", "1899-12-31T23:59:59Z"],
+)
+def test_a_submission_time_far_from_today_is_refused(
+    lazada_th_trademark: dict[str, Any], moment: str
+) -> None:
+    lazada_th_trademark["submitted_at"] = moment
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == ("submitted_at", "datetime_out_of_range")
+    assert problem.message.startswith("expected a time in the years 1900 to 2999, got ")
+
+
 def test_lazada_needs_a_country(lazada_th_trademark: dict[str, Any]) -> None:
     del lazada_th_trademark["country"]
 
