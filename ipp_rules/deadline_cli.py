@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from ipp_rules._files import open_regular
 from ipp_rules.calendars import BusinessCalendar
 from ipp_rules.deadlines import (
     DEADLINE_KINDS,
@@ -157,7 +158,7 @@ def load_events(name: str) -> tuple[list[Any], YamlDocument]:
         data = sys.stdin.buffer.read(MAX_EVENTS_BYTES + 1)
         label = "<stdin>"
     else:
-        with open(name, "rb") as handle:
+        with open_regular(name) as handle:
             data = handle.read(MAX_EVENTS_BYTES + 1)
         label = name
     doc = load_yaml(data, label, limits=_LIMITS, error=EventsFileError)

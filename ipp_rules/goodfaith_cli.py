@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from ipp_rules._files import bounded_lines, open_regular
 from ipp_rules.documents import _JsonRefused, _unique_keys
 from ipp_rules.errors import IppRulesError, Problem, RulesetError
 from ipp_rules.goodfaith import (
@@ -349,19 +350,7 @@ def _open(name: str) -> tuple[BinaryIO, str]:
     """The file's bytes (decoded line by line, so a bad byte is reported on its line)."""
     if name == "-":
         return sys.stdin.buffer, "<stdin>"
-    return open(name, "rb"), name
-
-
-def _bounded_lines(stream: BinaryIO) -> Iterator[bytes]:
-    """The stream's lines, none read past :data:`MAX_LINE_BYTES` + 1 bytes: a longer line is
-    yielded cut there (the reader reports it) and ends the lines."""
-    while True:
-        line = stream.readline(MAX_LINE_BYTES + 1)
-        if not line:
-            return
-        yield line
-        if len(line) > MAX_LINE_BYTES:
-            return
+    return open_regular(name), name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -464,7 +453,7 @@ def evaluate_file(
     located problem of one :class:`HistoryError`."""
     stream, label = _open(name)
     try:
-        reader = HistoryReader(_bounded_lines(stream), label, history_format)
+        reader = HistoryReader(bounded_lines(stream, MAX_LINE_BYTES), label, history_format)
         eligibility = evaluate_good_faith_records(
             policy, reader, as_of, platform, tuple(membership)
         )

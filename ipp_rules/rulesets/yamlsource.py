@@ -41,6 +41,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from ipp_rules._files import open_regular
 from ipp_rules.errors import Problem, RulesetError, _ProblemsError
 from ipp_rules.scalars import PlainFloat, PlainInt
 
@@ -645,11 +646,10 @@ def load_yaml_file(
     """Load a YAML file, checking its size before reading it; see :func:`load_yaml`."""
     name = str(path) if display_name is None else display_name
     try:
-        size = os.stat(path).st_size
-        if size > limits.max_bytes:
-            _fail(error, name, [(_ROOT_MARK, _too_large(limits), "too_large")])
-        with open(path, "rb") as handle:
-            # Read one byte past the limit: a file may grow, or report no size (pipes, /proc).
+        with open_regular(path) as handle:
+            if os.fstat(handle.fileno()).st_size > limits.max_bytes:
+                _fail(error, name, [(_ROOT_MARK, _too_large(limits), "too_large")])
+            # Read one byte past the limit: a file may grow, or report no size (/proc).
             data = handle.read(limits.max_bytes + 1)
     except (OSError, ValueError) as exc:  # ValueError: a path with a NUL in it
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

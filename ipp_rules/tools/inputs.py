@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
+
+from ipp_rules._files import open_regular
 
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 """The largest document a command reads, in bytes."""
@@ -16,10 +18,9 @@ def read_input(name: str) -> tuple[bytes, str]:
         data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
         label = "<stdin>"
     else:
-        path = Path(name)
-        if path.stat().st_size > MAX_INPUT_BYTES:
-            raise OSError(f"{name}: larger than {MAX_INPUT_BYTES} bytes")
-        with path.open("rb") as handle:
+        with open_regular(name) as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_INPUT_BYTES:
+                raise OSError(f"{name}: larger than {MAX_INPUT_BYTES} bytes")
             data = handle.read(MAX_INPUT_BYTES + 1)
         label = name
     if len(data) > MAX_INPUT_BYTES:

@@ -1,0 +1,89 @@
+"""Files named from outside are regular files: a FIFO or a device is refused at once, never
+read (a FIFO with no writer blocks forever; /dev/zero never ends), and a corpus line too long
+to hold is reported without stopping the rest of the file."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ipp_rules._files import bounded_lines, open_regular
+from ipp_rules.documents import MAX_DOCUMENT_BYTES
+from ipp_rules.tools.corpus import read_corpus
+from tests.conftest import BUNDLE, REPO
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "input.fifo"
+    os.mkfifo(path)
+    return path
+
+
+def test_a_fifo_and_a_folder_are_refused_without_blocking(fifo: Path, tmp_path: Path) -> None:
+    with pytest.raises(OSError) as caught:
+        open_regular(fifo)
+    assert caught.value.strerror == "not a regular file (a pipe, device or socket is not read)"
+    assert caught.value.filename == str(fifo)
+    with pytest.raises(IsADirectoryError, match="is a folder, not a file"):
+        open_regular(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        open_regular(tmp_path / "missing.yaml")
+
+
+def test_a_regular_file_reads_normally(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"one\ntwo\n")
+    with open_regular(path) as handle:
+        assert handle.read() == b"one\ntwo\n"
+
+
+def test_bounded_lines_stop_at_a_line_too_long() -> None:
+    lines = list(bounded_lines(io.BytesIO(b"ab\n" + b"x" * 50 + b"\nnext\n"), 10))
+    assert lines == [b"ab\n", b"x" * 11]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["evaluate", "{input}"],
+        ["explain", "{input}"],
+        ["lifecycle", "{input}", "--platform", "taobao"],
+        ["good-faith", "{input}"],
+        ["diff", str(BUNDLE), str(BUNDLE), "--corpus", "{input}"],
+    ],
+    ids=lambda c: c[0],
+)
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_every_command_refuses_a_fifo_or_a_device(
+    fifo: Path, command: list[str], kind: str
+) -> None:
+    target = str(fifo) if kind == "fifo" else "/dev/zero"
+    args = [a.replace("{input}", target) for a in command]
+    done = subprocess.run(
+        [sys.executable, "-m", "ipp_rules.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "not a regular file" in done.stderr
+    assert target in done.stderr
+
+
+def test_a_corpus_line_too_long_is_reported_and_the_next_lines_still_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(b'{"a": 1}\n' + b"x" * (MAX_DOCUMENT_BYTES + 10) + b'\n{"b": 2}\n')
+    lines, problems = read_corpus(corpus)
+    assert [(line.number, line.text) for line in lines] == [(1, '{"a": 1}\n'), (3, '{"b": 2}\n')]
+    assert [(p.location, p.message) for p in problems] == [
+        (f"{corpus}:2", f"longer than {MAX_DOCUMENT_BYTES} bytes")
+    ]
