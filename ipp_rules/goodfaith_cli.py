@@ -158,7 +158,9 @@ class HistoryReader:
         self.label = label
         self.problems: list[Problem] = []
         self.bad_rows = 0
-        self._valid: set[tuple[str, str, str, str, bool]] = set()
+        self._valid: set[tuple[tuple[type, Any], ...]] = set()
+        """Value combinations already found valid, each value with its type: 1 == True and
+        0 == False in Python, but only true and false are booleans here."""
         head, rest = _peek(self._decoded(iter(lines)))
         if kind == "auto":
             kind = _sniff(label, head)
@@ -217,8 +219,9 @@ class HistoryReader:
                 false_information.strip().lower(), false_information
             )
         key = (values["platform"], values["reason"], values["outcome"], counter, false_information)
+        typed = tuple((type(value), value) for value in key)
         try:
-            known = key in self._valid
+            known = typed in self._valid
         except TypeError:  # a JSON list or object where a value belongs
             known = False
         if not known:
@@ -226,7 +229,7 @@ class HistoryReader:
             if found:
                 messages = [f"{field}: {message}" for field, message in found]
             else:
-                self._valid.add(key)
+                self._valid.add(typed)
         seconds = _seconds(submitted)
         if isinstance(seconds, str):
             messages.insert(0, f"submitted_at: {seconds}")
@@ -244,6 +247,7 @@ class HistoryReader:
             self._bad(reader.line_num, [f"not valid CSV: {exc}"])
             return
         if header is None:
+            self._bad(1, [f"the file is empty: expected a header row ({', '.join(REQUIRED)}...)"])
             return
         columns = self._header(header)
         if columns is None:

@@ -155,6 +155,38 @@ def test_bad_json_lines_are_located(tmp_path: Path):
     assert f"{history}:6: platform: expected one of" in err
 
 
+def test_one_and_zero_are_not_booleans_even_after_true_and_false(tmp_path: Path):
+    """1 == True in Python: a row with 1 must not pass because a row with true did."""
+    row = (
+        '{{"submitted_at": "2026-04-0{day}T10:00:00+08:00", "platform": "taobao", '
+        '"reason": "counterfeit", "outcome": "taken_down", "false_information": {value}}}\n'
+    )
+    history = tmp_path / "history.jsonl"
+    history.write_text(
+        row.format(day=1, value="true")
+        + row.format(day=2, value="1")
+        + row.format(day=3, value="false")
+        + row.format(day=4, value="0")
+    )
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    assert f"{history}:2: false_information: expected true or false (got 1)" in err
+    assert f"{history}:4: false_information: expected true or false (got 0)" in err
+    assert f"{history}:1:" not in err and f"{history}:3:" not in err
+
+
+def test_an_empty_csv_file_is_not_an_empty_history(tmp_path: Path):
+    history = tmp_path / "history.csv"
+    history.write_bytes(b"")
+    status, _, err = call(str(history))
+    assert status == 2
+    assert f"{history}:1: the file is empty: expected a header row (submitted_at, " in err
+    history.write_text(HEADER)  # a header and no rows: an empty history, not an error
+    status, out, _ = call(str(history))
+    assert status == 1
+    assert "not eligible" in out.lower()
+
+
 def test_a_file_that_is_not_utf8_is_invalid(tmp_path: Path):
     history = tmp_path / "history.csv"
     history.write_bytes(HEADER.encode() + b"2026-04-01T10:00:00+08:00,taobao,\xff,pending,,\n")
