@@ -754,7 +754,11 @@ def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonErr
     )
     where = plan.platform + (f" {plan.country}" if plan.country else "")
     return CalendarHorizonError(
-        exc.calendar, exc.asked, exc.horizon, f"{plan.kind} on {where}: {detail}"
+        exc.calendar,
+        exc.asked,
+        exc.horizon,
+        f"{plan.kind} on {where}: {detail}",
+        past_horizon=exc.past_horizon,
     )
 
 

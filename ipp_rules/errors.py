@@ -109,25 +109,37 @@ class CalendarHorizonError(IppRulesError):
     """A business-day question a calendar cannot answer from published holiday data.
 
     ``asked`` lies past ``horizon``, the last date the calendar ``calendar`` is published for
-    (and the calendar was not built to accept rule-based estimates), or outside the years the
-    calendar was built for at all; ``detail`` says which. The message names all three.
+    (and the calendar was not built to accept rule-based estimates): ``past_horizon`` is true.
+    Or it lies outside the years the calendar was built for at all: ``past_horizon`` is false,
+    and the message does not blame the horizon. ``detail`` says which.
     """
 
-    def __init__(self, calendar: str, asked: date, horizon: date, detail: str = "") -> None:
+    def __init__(
+        self,
+        calendar: str,
+        asked: date,
+        horizon: date,
+        detail: str = "",
+        *,
+        past_horizon: bool = True,
+    ) -> None:
         self.calendar = calendar
         self.asked = asked
         self.horizon = horizon
         self.detail = detail
-        message = (
-            f"calendar {calendar}: cannot answer for {asked.isoformat()}, "
-            f"its horizon is {horizon.isoformat()}"
-        )
+        self.past_horizon = past_horizon
+        message = f"calendar {calendar}: cannot answer for {asked.isoformat()}"
+        if past_horizon:
+            message += f", its horizon is {horizon.isoformat()}"
         if detail:
             message += f" ({detail})"
         super().__init__(message)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (CalendarHorizonError, (self.calendar, self.asked, self.horizon, self.detail))
+        return (
+            _rebuild_horizon_error,
+            (self.calendar, self.asked, self.horizon, self.detail, self.past_horizon),
+        )
 
 
 class DeadlineError(_ProblemsError):
@@ -153,3 +165,9 @@ class LifecycleError(IppRulesError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (LifecycleError, (self.index, self.message))
+
+
+def _rebuild_horizon_error(
+    calendar: str, asked: date, horizon: date, detail: str, past_horizon: bool
+) -> CalendarHorizonError:
+    return CalendarHorizonError(calendar, asked, horizon, detail, past_horizon=past_horizon)

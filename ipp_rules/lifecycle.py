@@ -431,7 +431,11 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
 def _at_event(exc: CalendarHorizonError, index: int) -> CalendarHorizonError:
     """A deadline's horizon error, naming the event whose period it is."""
     return CalendarHorizonError(
-        exc.calendar, exc.asked, exc.horizon, f"event {index}: {exc.detail}"
+        exc.calendar,
+        exc.asked,
+        exc.horizon,
+        f"event {index}: {exc.detail}",
+        past_horizon=exc.past_horizon,
     )
 
 

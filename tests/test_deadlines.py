@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import copy
 import io
+import pickle
 import subprocess
 import sys
 import threading
@@ -521,8 +522,23 @@ def test_a_horizon_outside_the_built_years_is_refused(tmp_path: Path) -> None:
 
 
 def test_before_the_first_year_is_an_error(shipped: DeadlinePolicy) -> None:
-    with pytest.raises(CalendarHorizonError, match="before 2018-01-01"):
+    with pytest.raises(CalendarHorizonError, match="before 2018-01-01") as caught:
         compute_deadline(shipped, "taobao", "merchant_counter_notification", cn("2017-12-31"))
+    assert caught.value.past_horizon is False
+    assert str(caught.value) == (
+        "calendar CN: cannot answer for 2017-12-31 (merchant_counter_notification on taobao: "
+        "before 2018-01-01, the first day this calendar was built for)"
+    )
+
+
+def test_after_the_last_year_the_horizon_is_not_blamed(shipped: DeadlinePolicy) -> None:
+    with pytest.raises(CalendarHorizonError) as caught:
+        compute_deadline(shipped, "taobao", "merchant_counter_notification", cn("2099-01-01"))
+    assert caught.value.past_horizon is False
+    assert "horizon" not in str(caught.value)
+    assert "after 2028-12-31, the last day this calendar was built for" in str(caught.value)
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert (copy.past_horizon, str(copy)) == (False, str(caught.value))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -797,7 +813,7 @@ def test_period_shapes(tmp_path: Path) -> None:
     zero = MINIMAL.replace("{business_hours: 24}", "{business_days: 0}")
     (found,) = problems(tmp_path, zero)
     assert found.startswith("deadlines.yaml:25:30:")
-    assert "greater than or equal to 1" in found
+    assert found.endswith("expected a number of at least 1 (got 0)")
 
 
 def test_years_values_and_file_shape(tmp_path: Path) -> None:

@@ -438,6 +438,7 @@ class BusinessCalendar:
                 self.horizon,
                 f"no business day between {self.first_day.isoformat()}, the first day this "
                 "calendar was built for, and it",
+                past_horizon=False,
             )
         return date.fromordinal(self._first_ord + self._positions[before - 1])
 
@@ -521,10 +522,12 @@ class BusinessCalendar:
                 "past the horizon, holidays only guesses by rule; build the calendar with "
                 "allow_estimates=True to accept estimates"
             )
-        raise CalendarHorizonError(self.name, d, self.horizon, detail)
+        past = self.first_day <= d <= self.last_day
+        raise CalendarHorizonError(self.name, d, self.horizon, detail, past_horizon=past)
 
     def _beyond(self, d: date, n: int) -> NoReturn:
-        if self.allow_estimates or self.horizon == self.last_day:
+        past = not (self.allow_estimates or self.horizon == self.last_day)
+        if not past:
             end = f"after {self.last_day.isoformat()}, the last day this calendar was built for"
         else:
             end = (
@@ -535,7 +538,7 @@ class BusinessCalendar:
             what = "the next business day from it falls"
         else:
             what = f"{n} business {'day' if n == 1 else 'days'} after it fall"
-        raise CalendarHorizonError(self.name, d, self.horizon, f"{what} {end}")
+        raise CalendarHorizonError(self.name, d, self.horizon, f"{what} {end}", past_horizon=past)
 
 
 def _weekday_in(weekend: frozenset[int], day: date) -> bool:

@@ -171,11 +171,38 @@ def validation_problems(
                     close = difflib.get_close_matches(name, ["all", "any", "not"], n=1, cutoff=0.6)
                     if close:
                         message += f"; '{name}' is read as a fact name: did you mean '{close[0]}'?"
-            elif kind == "literal_error" and isinstance(given, str):
-                allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-                close = difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
+            elif kind == "literal_error":
+                expected = str(ctx.get("expected", ""))
+                allowed = re.findall(r"'([^']*)'", expected) or re.split(r",? or |, ", expected)
+                close = (
+                    difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
+                    if isinstance(given, str)
+                    else []
+                )
                 hint = f"; did you mean '{close[0]}'?" if close else ""
-                message = f"expected one of {', '.join(allowed)}{hint}"
+                if isinstance(given, str) and given in allowed:  # '1' for the number 1
+                    hint = "; write it without quotes"
+                if len(allowed) == 1:
+                    message = f"expected {allowed[0]}{hint}"
+                else:
+                    message = f"expected one of {', '.join(allowed)}{hint}"
+            elif kind == "too_short":
+                least = ctx.get("min_length")
+                message = f"expected at least {least} item{'s' if least != 1 else ''}, got none"
+                if ctx.get("actual_length"):
+                    message = message.replace("got none", f"got {ctx['actual_length']}")
+            elif kind == "string_too_short":
+                message = "expected text, got an empty string"
+            elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+                words = {
+                    "less_than_equal": ("at most", "le"),
+                    "greater_than_equal": ("at least", "ge"),
+                    "less_than": ("less than", "lt"),
+                    "greater_than": ("more than", "gt"),
+                }[kind]
+                message = (
+                    f"expected a number of {words[0]} {ctx.get(words[1])} (got {_short(given)})"
+                )
             elif kind.startswith("date_") or kind.startswith("datetime_"):
                 message = "expected a date written YYYY-MM-DD, like 2026-03-02"
             elif kind in _TYPE_WORDS:

@@ -47,11 +47,13 @@ def test_china_past_the_horizon_raises_with_the_horizon_in_the_message(
     assert (error.calendar, error.asked, error.horizon) == ("CN", date(2027, 1, 4), china.horizon)
     assert "2026-12-31" in str(error) and "2027-01-04" in str(error) and "CN" in str(error)
     assert "allow_estimates" in str(error)
+    assert error.past_horizon is True
     copy = pickle.loads(pickle.dumps(error))
-    assert (copy.calendar, copy.asked, copy.horizon, str(copy)) == (
+    assert (copy.calendar, copy.asked, copy.horizon, copy.past_horizon, str(copy)) == (
         error.calendar,
         error.asked,
         error.horizon,
+        True,
         str(error),
     )
 

@@ -1192,3 +1192,28 @@ def test_the_rule_file_schema_is_generated(tmp_path: Path) -> None:
     tests = schema["$defs"]["FactTests"]["properties"]
     assert "in" in tests and "in_" not in tests
     assert "$ref" not in json.dumps(tests["eq"])
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("'1'", "expected 1; write it without quotes (got '1')"),
+        ("2", "expected 1 (got 2)"),
+    ],
+)
+def test_a_wrong_format_number_says_which_one_is_expected(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    manifest = f"name: test-bundle\nversion: '1.0'\nformat: {value}\nrulesets: [a.yaml]\n"
+    found = only_problem(
+        tmp_path, {"a.yaml": rule_file("right.type: {eq: trademark}")}, manifest=manifest
+    )
+    assert (str(found.location), found.message) == ("b/bundle.yaml:3:9", message)
+
+
+def test_an_empty_any_says_an_item_is_needed(tmp_path: Path) -> None:
+    found = only_problem(tmp_path, {"a.yaml": rule_file("any: []")})
+    assert (str(found.location), found.message) == (
+        "b/a.yaml:8:12",
+        "expected at least 1 item, got none",
+    )
