@@ -114,7 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except OSError as exc:
         print(
-            f"ipp-rules: {exc.strerror + ': ' + str(exc.filename) if exc.strerror else exc}",
+            f"ipp-rules: {exc.strerror}: {exc.filename}"
+            if exc.strerror and exc.filename
+            else f"ipp-rules: {exc.strerror or exc}",
             file=sys.stderr,
         )
         return EXIT_INVALID

@@ -225,7 +225,19 @@ def validation_problems(
         if (location, message) not in seen:
             seen.add((location, message))
             problems.append(Problem(location, message, kind))
-    return problems
+    return _one_branch(problems)
+
+
+def _one_branch(problems: list[Problem]) -> list[Problem]:
+    """Where a value may take several forms (a mapping or a file name), pydantic reports
+    every form it failed. A value of the right type for one form is judged by that form
+    alone: the other forms' type errors at the same place are dropped."""
+    judged = {p.location for p in problems if not _is_type_error(p.code)}
+    return [p for p in problems if not (_is_type_error(p.code) and p.location in judged)]
+
+
+def _is_type_error(code: str | None) -> bool:
+    return code is not None and (code.endswith("_type") or code == "model_attributes_type")
 
 
 def _short(value: Any) -> str:

@@ -123,7 +123,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules schema`` with parsed ``args``."""
     text = schema_text(args.kind)
     if args.output and args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:  # a write error (a full disk) names no file: name it here
+            err.write(f"ipp-rules schema: {exc.strerror or exc}: {args.output}\n")
+            return 2
     else:
         out.write(text)
     return 0

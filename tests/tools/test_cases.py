@@ -108,6 +108,23 @@ def test_a_test_file_that_does_not_load_is_invalid_input_and_the_others_still_ru
     assert re.search(r": [0-9]+ cases in 6 files: [0-9]+ passed, 0 failed$", done.stdout, re.M)
 
 
+def test_a_base_outside_the_tests_folder_gets_one_problem_in_the_words_of_a_file_name(
+    bundle_copy: Path,
+):
+    edit(
+        bundle_copy / "tests" / "test_evidence.yaml",
+        "base: bases/taobao_rights_holder.yaml",
+        "base: ../../../../etc/passwd",
+    )
+    done = run_cli("test", bundle_copy.name, cwd=bundle_copy.parent)
+    assert done.returncode == 2
+    problems = [line for line in done.stderr.splitlines() if line.startswith("  ")]
+    assert problems == [
+        "  my-bundle/tests/test_evidence.yaml:5:7: expected a file name ending in .yaml, inside "
+        "the tests folder (got '../../../../etc/passwd')"
+    ]
+
+
 def test_a_test_file_or_base_that_is_a_symlink_loop_is_invalid_input(bundle_copy: Path):
     # Path.resolve() raised RuntimeError("Symlink loop"): a traceback and exit status 1.
     base = bundle_copy / "tests" / "bases" / "taobao_rights_holder.yaml"

@@ -160,6 +160,13 @@ def test_the_command_prints_and_writes_the_schema(tmp_path: Path):
     assert unknown.returncode == 2 and "invalid choice: 'rules'" in unknown.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_write_error_names_the_output_file():
+    done = run_cli("schema", "good-faith", "--output", "/dev/full")
+    assert done.returncode == 2
+    assert done.stderr == "ipp-rules schema: No space left on device: /dev/full\n"
+
+
 def test_every_bundled_file_names_its_schema_on_its_first_line():
     files = list(bundled_files())
     assert {kind for _, kind in files} == set(SCHEMAS)
