@@ -186,6 +186,8 @@ def validation_problems(
                     message = f"expected {allowed[0]}{hint}"
                 else:
                     message = f"expected one of {', '.join(allowed)}{hint}"
+            elif kind == "too_short" and given == "":
+                message = "expected text, got an empty string"
             elif kind == "too_short":
                 least = ctx.get("min_length")
                 message = f"expected at least {least} item{'s' if least != 1 else ''}, got none"

@@ -148,3 +148,20 @@ def test_a_tests_entry_that_is_a_file_is_invalid_input(bundle_copy: Path):
     done = run_cli("test", bundle_copy.name, cwd=bundle_copy.parent)
     assert done.returncode == 2
     assert "'tests' must be a folder of test files" in done.stderr
+
+
+def test_an_empty_case_name_and_an_empty_case_list_are_said_in_words(bundle_copy: Path):
+    path = bundle_copy / "tests" / "test_evidence.yaml"
+    text = path.read_text()
+    first = text.index("  - name: ")
+    end = text.index("\n", first)
+    path.write_text(text[:first] + '  - name: ""' + text[end:])
+    edit(bundle_copy / "tests" / "test_account.yaml", "\ncases:\n", "\ncases: []\nx_cases:\n")
+    done = run_cli("test", bundle_copy.name, cwd=bundle_copy.parent)
+    assert done.returncode == 2
+    assert re.search(
+        r"test_evidence\.yaml:\d+:\d+: expected text, got an empty string$", done.stderr, re.M
+    )
+    assert re.search(
+        r"test_account\.yaml:\d+:\d+: expected at least 1 item, got none$", done.stderr, re.M
+    )
