@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from ipp_rules.engine.ir import CompiledRule, Encoded, EncodedType, evaluate
+from ipp_rules.engine.ir import CompiledRule, Encoded, EncodedType, compile_predicate
 
 
 class RuleGroup(Protocol):
@@ -21,13 +21,14 @@ class RuleGroup(Protocol):
 
 
 class ReferenceGroup:
-    """The reference evaluator: interprets the compiled conditions in Python."""
+    """The reference evaluator: runs the compiled conditions as Python functions
+    (:func:`~ipp_rules.engine.ir.compile_predicate`)."""
 
     def __init__(self, rules: Sequence[CompiledRule], fact_types: Mapping[str, EncodedType]):
-        self._rules = tuple(rules)
+        self._checks = tuple((r.id, compile_predicate(r.condition)) for r in rules)
 
     def fired(self, facts: Mapping[str, Encoded]) -> frozenset[str]:
-        return frozenset(r.id for r in self._rules if evaluate(r.condition, facts))
+        return frozenset(rule_id for rule_id, holds in self._checks if holds(facts))
 
     def close(self) -> None:
         return None

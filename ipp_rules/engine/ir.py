@@ -17,9 +17,10 @@ Semantics, which both backends must agree on (a hypothesis test checks it):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 Encoded: TypeAlias = bool | int | str | tuple[str, ...] | tuple[int, ...]
 """A fact value as the engine sees it."""
@@ -284,3 +285,104 @@ def _evaluate_atom(atom: Atom, facts: Mapping[str, Encoded]) -> bool:
     if right is _MISSING:
         return False
     return _compare(atom.op, value, right)
+
+
+Predicate: TypeAlias = Callable[[Mapping[str, Encoded]], bool]
+"""A compiled condition: encoded facts in, whether the condition holds out."""
+
+_ORDER_FUNCTIONS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+def compile_predicate(node: Node) -> Predicate:
+    """``node`` as a Python function with the semantics of :func:`evaluate`.
+
+    The dispatch on node types happens once, here, instead of on every evaluation: the
+    reference backend runs these functions. A property test checks they answer as
+    :func:`evaluate` does.
+    """
+    if isinstance(node, Const):
+        value = node.value
+        return lambda facts: value
+    if isinstance(node, And):
+        parts = tuple(compile_predicate(c) for c in node.children)
+
+        def all_hold(facts: Mapping[str, Encoded]) -> bool:
+            for part in parts:  # noqa: SIM110 - a plain loop: no generator per evaluation
+                if not part(facts):
+                    return False
+            return True
+
+        return all_hold
+    if isinstance(node, Or):
+        options = tuple(compile_predicate(c) for c in node.children)
+
+        def any_holds(facts: Mapping[str, Encoded]) -> bool:
+            for option in options:  # noqa: SIM110 - a plain loop: no generator per evaluation
+                if option(facts):
+                    return True
+            return False
+
+        return any_holds
+    if isinstance(node, Not):
+        inner = compile_predicate(node.atom)
+        return lambda facts: not inner(facts)
+    return _compile_atom(node)
+
+
+def _compile_atom(atom: Atom) -> Predicate:
+    name = atom.fact
+    missing = _MISSING
+    if isinstance(atom, Exists):
+        return lambda facts: name in facts
+    if isinstance(atom, Empty):
+        return lambda facts: not facts.get(name, ())
+    if isinstance(atom, AllIn):
+        allowed = frozenset(atom.values)
+        return lambda facts: allowed.issuperset(facts.get(name, ()))  # type: ignore[arg-type]
+    if isinstance(atom, SomeIn):
+        if not any(isinstance(v, FactRef) for v in atom.values):
+            wanted = frozenset(atom.values)
+            return lambda facts: not wanted.isdisjoint(facts.get(name, ()))  # type: ignore[arg-type]
+        return lambda facts: _evaluate_atom(atom, facts)
+    if isinstance(atom, OneOf):
+        values = frozenset(atom.values)
+
+        def one_of(facts: Mapping[str, Encoded]) -> bool:
+            value = facts.get(name, missing)
+            return value is not missing and value in values
+
+        return one_of
+    if isinstance(atom, Matches):
+        from ipp_rules.engine.patterns import fullmatch
+
+        pattern = atom.pattern
+
+        def matches(facts: Mapping[str, Encoded]) -> bool:
+            value = facts.get(name, missing)
+            return value is not missing and fullmatch(pattern, value)  # type: ignore[arg-type]
+
+        return matches
+    test = _ORDER_FUNCTIONS[atom.op]
+    operand = atom.operand
+    if isinstance(operand, FactRef):
+        other = operand.name
+
+        def compare_facts(facts: Mapping[str, Encoded]) -> bool:
+            left = facts.get(name, missing)
+            right = facts.get(other, missing)
+            return left is not missing and right is not missing and test(left, right)
+
+        return compare_facts
+
+    def compare(facts: Mapping[str, Encoded]) -> bool:
+        value = facts.get(name, missing)
+        return value is not missing and test(value, operand)
+
+    return compare

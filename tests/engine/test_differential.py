@@ -25,6 +25,8 @@ from ipp_rules.engine.ir import (
     OneOf,
     Or,
     SomeIn,
+    compile_predicate,
+    evaluate,
 )
 
 KINDS: tuple[EncodedType, ...] = ("bool", "int", "str", "list_str", "list_int")
@@ -144,3 +146,16 @@ def test_durable_agrees_with_reference(
             assert durable.fired(mapping) == reference.fired(mapping), (rules, mapping)
     finally:
         durable.close()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_compiled_predicates_answer_as_the_interpreter(
+    scenario: tuple[dict[str, EncodedType], list[CompiledRule], list[dict[str, Encoded]]],
+) -> None:
+    """The reference backend runs compiled predicates; ir.evaluate is the semantics."""
+    _, rules, facts = scenario
+    for rule in rules:
+        holds = compile_predicate(rule.condition)
+        for mapping in facts:
+            assert holds(mapping) is evaluate(rule.condition, mapping), (rule, mapping)
