@@ -24,7 +24,7 @@ from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ipp_rules.errors import ComplaintError, Problem
-from ipp_rules.models.complaint import Complaint
+from ipp_rules.models.complaint import SIMILAR_GROUP_PATTERN, Complaint
 from ipp_rules.rulesets.yamlsource import YamlDocument, YamlLimits, load_yaml
 from ipp_rules.scalars import PlainFloat, PlainInt
 
@@ -308,13 +308,16 @@ _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
 _PATTERNS = {
     r"^[A-Z]{2}$": "a two-letter upper-case country code (ISO 3166-1 alpha-2, or WO)",
     r"^[a-z]{2}$": "a two-letter lower-case language code (ISO 639-1)",
-    r"^[0-9]{4}$": "a four-digit similar-goods group such as '0304'",
+    SIMILAR_GROUP_PATTERN: "a four-digit similar-goods group such as '0304' (its class 01-45, "
+    "then the group)",
     r"\S": "text that is not blank",
 }
 
 _OWN_CODES = frozenset(
     {
         "country_required",
+        "country_unknown",
+        "group_outside_classes",
         "country_not_allowed",
         "date_order",
         "datetime_out_of_range",

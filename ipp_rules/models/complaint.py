@@ -36,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ipp_rules.models.countries import JURISDICTION_CODES
 from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.scalars import source_text
 
@@ -111,14 +112,37 @@ FreeText: TypeAlias = SourceText[
     Annotated[StrictStr, Field(min_length=1, max_length=10_000, pattern=_NOT_BLANK)]
 ]
 
-CountryCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$")]]
-"""ISO 3166-1 alpha-2, upper case; ``WO`` is WIPO (an international registration)."""
+
+def _known_code(value: str) -> str:
+    if value not in JURISDICTION_CODES:
+        raise PydanticCustomError(
+            "country_unknown",
+            "expected an ISO 3166-1 country code, or the WIPO code of an office such as WO "
+            "(international registrations) or EM (the EUIPO); {given} is neither",
+            {"given": repr(value)},
+        )
+    return value
+
+
+CountryCode: TypeAlias = SourceText[
+    Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_code)]
+]
+"""ISO 3166-1 alpha-2, upper case, or a WIPO ST.3 office code: ``WO`` is WIPO (an
+international registration), ``EM`` the EUIPO (see :mod:`ipp_rules.models.countries`)."""
 
 LanguageCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[a-z]{2}$")]]
 """ISO 639-1, lower case."""
 
-SimilarGroup: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[0-9]{4}$")]]
-"""A group of China's similar-goods table (区分表), four digits such as ``"0304"``."""
+SIMILAR_GROUP_PATTERN = r"^(0[1-9]|[1-3][0-9]|4[0-5])[0-9]{2}$"
+
+SimilarGroup: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=SIMILAR_GROUP_PATTERN)]]
+"""A group of China's similar-goods table (区分表), four digits such as ``"0304"``: its Nice
+class (01 to 45), then the group within the class."""
+
+
+def _group_class(group: str) -> int:
+    return int(group[:2])
+
 
 NiceClass: TypeAlias = Annotated[StrictInt, Field(ge=1, le=45)]
 
@@ -447,7 +471,23 @@ class TrademarkRight(_RightBase):
     similar_groups: Annotated[tuple[SimilarGroup, ...], AfterValidator(_unique)] = Field(
         default=(), max_length=1000, json_schema_extra=_UNIQUE_ITEMS
     )
-    """China's similar-goods groups the mark covers, when known."""
+    """China's similar-goods groups the mark covers, when known; each in one of its classes."""
+
+    @field_validator("similar_groups")
+    @classmethod
+    def _groups_in_classes(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        classes = info.data.get("nice_classes")
+        if classes is None:
+            return value
+        outside = [g for g in value if _group_class(g) not in classes]
+        if outside:
+            raise PydanticCustomError(
+                "group_outside_classes",
+                "expected groups in the mark's classes {classes}, got {groups}: a group's "
+                "first two digits are its class",
+                {"classes": list(classes), "groups": ", ".join(outside)},
+            )
+        return value
 
 
 class CopyrightRight(_RightBase):
@@ -483,7 +523,21 @@ class Listing(_Model):
     url: Url
     nice_class: NiceClass | None = None
     similar_group: SimilarGroup | None = None
+    """Its similar-goods group; with a ``nice_class``, a group of that class."""
     category: Label | None = None
+
+    @field_validator("similar_group")
+    @classmethod
+    def _group_in_class(cls, value: str | None, info: ValidationInfo) -> str | None:
+        nice_class = info.data.get("nice_class")
+        if value is not None and nice_class is not None and _group_class(value) != nice_class:
+            raise PydanticCustomError(
+                "group_outside_classes",
+                "expected a group of the listing's class {nice_class}, got {group} (class "
+                "{group_class}): a group's first two digits are its class",
+                {"nice_class": nice_class, "group": value, "group_class": _group_class(value)},
+            )
+        return value
 
 
 class DescriptionEvidence(_Model):

@@ -123,8 +123,12 @@ def _right(draw: st.DrawFn) -> dict[str, Any]:
         right["nice_classes"] = draw(
             st.lists(st.sampled_from([9, 18, 25, 28]), min_size=1, max_size=3, unique=True)
         )
-        right["similar_groups"] = draw(
-            st.lists(st.sampled_from(SIMILAR_GROUPS), unique=True, max_size=2)
+        # A group belongs to the class its first two digits name.
+        in_classes = [g for g in SIMILAR_GROUPS if int(g[:2]) in right["nice_classes"]]
+        right["similar_groups"] = (
+            draw(st.lists(st.sampled_from(in_classes), unique=True, max_size=2))
+            if in_classes
+            else []
         )
     elif kind == "copyright":
         right["registered"] = draw(st.booleans())
@@ -136,10 +140,16 @@ def _right(draw: st.DrawFn) -> dict[str, Any]:
     return _drop_none(right)
 
 
-_LISTING = st.builds(
-    lambda url, nice, group, category: _drop_none(
+def _listing(url: str, nice: int | None, group: str | None, category: str | None) -> dict[str, Any]:
+    if nice is not None and group is not None and int(group[:2]) != nice:
+        group = None  # a group belongs to the class its first two digits name
+    return _drop_none(
         {"url": url, "nice_class": nice, "similar_group": group, "category": category}
-    ),
+    )
+
+
+_LISTING = st.builds(
+    _listing,
     st.sampled_from(URLS),
     _optional(st.sampled_from([18, 25, 28])),
     _optional(st.sampled_from(SIMILAR_GROUPS)),
@@ -301,8 +311,16 @@ def _admissible_right(
         right["filed_on"] = _iso(day - timedelta(days=draw(st.integers(30, 3000))))
         if kind == "patent":
             right["patent_kind"] = draw(_values(PatentKind))
-        registered_in_china = right["jurisdiction"] == "CN" or "CN" in right.get("designations", ())
-        if registered_in_china and (kind == "design" or right["patent_kind"] != "invention"):
+            if right["jurisdiction"] == "WO":  # WIPO registers designs, never patents
+                right["patent_kind"] = "design"
+        designations = right.get("designations", ())
+        relies_on_china = right["jurisdiction"] == "CN" or (
+            "CN" in designations
+            and (platform in PRC_MARKETPLACES or tuple(designations) == ("CN",))
+        )
+        if platform == "lazada":
+            relies_on_china = False
+        if relies_on_china and (kind == "design" or right["patent_kind"] != "invention"):
             documents.append({"kind": "patent_evaluation_report", "conclusion": "positive"})
     if "valid_from" in right and right["valid_from"] > right.get("valid_until", "9999"):
         right["valid_from"] = _iso(day - _MARGIN)

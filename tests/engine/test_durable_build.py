@@ -435,8 +435,17 @@ def test_a_group_closed_during_an_evaluation_answers_quietly(
     assert not [r for r in caplog.records if r.levelno >= logging.INFO]
 
 
+def _listing_group(i: int) -> str:
+    """A distinct similar-goods group per i < 225: class i % 45 + 1, group i // 45 + 1."""
+    return f"{i % 45 + 1:02d}{i // 45 + 1:02d}"
+
+
+def _right_group(i: int) -> str:
+    return f"{i % 45 + 1:02d}{i // 45 + 50:02d}"
+
+
 def _write_bundle(root: Path, n: int) -> Path:
-    notes = {f"{5000 + i}": [f"{6000 + i}", f"{6000 + (i + 1) % n}"] for i in range(n)}
+    notes = {_listing_group(i): [_right_group(i), _right_group((i + 1) % n)] for i in range(n)}
     classes = {f"c{i}": [i % 45 + 1] for i in range(n)}
     noted = {"intersects": {"table": "notes", "key": {"fact": "listing.similar_group"}}}
     in_class = {"in": {"table": "classes", "key": {"fact": "listing.category"}}}
@@ -468,13 +477,15 @@ def _write_bundle(root: Path, n: int) -> Path:
 def _documents(n: int) -> Iterator[dict[str, Any]]:
     base = yaml.safe_load((REPO / "rulesets/tests/bases/taobao_rights_holder.yaml").read_text())
     listing = base["listings"][0]
+    by_group = {k: v for k, v in listing.items() if k != "nice_class"}
     for i in range(0, n, max(1, n // 40)):
-        for groups in ([f"{6000 + i}"], ["7777"]):
+        for groups in ([_right_group(i)], ["2599"]):
             for category, nice in ((f"c{i}", i % 45 + 1), (f"c{i}", (i + 1) % 45 + 1), ("-", 1)):
                 document = json.loads(json.dumps(base))
                 document["right"]["similar_groups"] = groups
+                document["right"]["nice_classes"] = sorted({25, *(int(g[:2]) for g in groups)})
                 document["listings"] = [
-                    {**listing, "similar_group": f"{5000 + i}", "nice_class": nice},
+                    {**by_group, "similar_group": _listing_group(i)},
                     {**listing, "category": category, "nice_class": nice},
                 ]
                 yield document

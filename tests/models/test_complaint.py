@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -352,6 +353,91 @@ def test_a_submission_time_far_from_today_is_refused(
     assert problem.message.startswith("expected a time in the years 1900 to 2999, got ")
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "location"),
+    [
+        ("jurisdiction", "ZZ", "right.jurisdiction"),
+        ("designations", ["TH", "XX"], "right.designations[1]"),
+    ],
+)
+def test_a_code_no_country_or_office_has_is_refused(
+    lazada_th_trademark: dict[str, Any], field: str, value: Any, location: str
+) -> None:
+    if field == "designations":
+        lazada_th_trademark["right"]["jurisdiction"] = "WO"
+    lazada_th_trademark["right"][field] = value
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == (location, "country_unknown")
+    assert problem.message.startswith("expected an ISO 3166-1 country code, or the WIPO code")
+
+
+@pytest.mark.parametrize("code", ["WO", "EM", "EU", "EP", "GB", "HK", "TW", "MO"])
+def test_offices_and_territories_are_known_codes(
+    lazada_th_trademark: dict[str, Any], code: str
+) -> None:
+    lazada_th_trademark["right"]["jurisdiction"] = code
+    lazada_th_trademark["right"]["designations"] = ["TH"] if code == "WO" else []
+
+    assert load_complaint(lazada_th_trademark).right.jurisdiction == code
+
+
+def test_the_codes_are_iso_3166_as_the_time_zone_database_lists_them() -> None:
+    from ipp_rules.models.countries import ISO_COUNTRIES
+
+    listed = Path("/usr/share/zoneinfo/iso3166.tab")
+    assert len(ISO_COUNTRIES) == 249
+    assert {"CN", "TH", "MY", "ID", "PH", "SG", "VN", "US", "HK", "TW", "MO"} <= ISO_COUNTRIES
+    if listed.exists():  # the system copy, where there is one, says the same
+        codes = {
+            line.split("\t")[0]
+            for line in listed.read_text().splitlines()
+            if line and not line.startswith("#")
+        }
+        assert codes == ISO_COUNTRIES
+
+
+@pytest.mark.parametrize("group", ["9999", "4601", "0001", "25071"])
+def test_a_group_names_a_class_from_01_to_45(
+    lazada_th_trademark: dict[str, Any], group: str
+) -> None:
+    lazada_th_trademark["listings"][0]["similar_group"] = group
+    lazada_th_trademark["listings"][0].pop("nice_class", None)
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == (
+        "listings[0].similar_group",
+        "string_pattern_mismatch",
+    )
+
+
+def test_a_listing_group_belongs_to_its_class(lazada_th_trademark: dict[str, Any]) -> None:
+    lazada_th_trademark["listings"][0].update(nice_class=18, similar_group="2507")
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == (
+        "listings[0].similar_group",
+        "group_outside_classes",
+    )
+    assert problem.message == (
+        "expected a group of the listing's class 18, got 2507 (class 25): a group's first two "
+        "digits are its class"
+    )
+
+
+def test_a_marks_groups_belong_to_its_classes(lazada_th_trademark: dict[str, Any]) -> None:
+    lazada_th_trademark["right"]["nice_classes"] = [25]
+    lazada_th_trademark["right"]["similar_groups"] = ["2507", "1802"]
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == ("right.similar_groups", "group_outside_classes")
+    assert "got 1802" in problem.message
+
+
 def test_lazada_needs_a_country(lazada_th_trademark: dict[str, Any]) -> None:
     del lazada_th_trademark["country"]
 
@@ -529,7 +615,9 @@ def test_plain_yaml_numbers_are_text_where_text_is_expected(
     del data["country"]
     data["right"]["id"] = PlainInt("0042")
     data["right"]["registration_number"] = PlainInt("00181100123")
+    data["right"]["nice_classes"] = [3, 25]
     data["right"]["similar_groups"] = [PlainInt("0304"), PlainInt("2507")]
+    data["listings"][0]["nice_class"] = 3
     data["listings"][0]["similar_group"] = PlainInt("0304")
     data["listings"][1]["category"] = PlainFloat("3.10")
 
