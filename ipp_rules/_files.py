@@ -18,7 +18,8 @@ __all__ = ["bounded_lines", "open_regular"]
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """``path`` opened for reading in binary; ``OSError`` (with ``strerror`` and
     ``filename``) if it cannot be opened or is a directory, pipe, device or socket."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX; elsewhere FIFOs cannot be named
+    fd = os.open(path, os.O_RDONLY | nonblocking)
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
@@ -29,7 +30,7 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
                 "not a regular file (a pipe, device or socket is not read)",
                 os.fspath(path),
             )
-        if hasattr(os, "set_blocking"):
+        if nonblocking:
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:

@@ -33,6 +33,7 @@ from ipp_rules.goodfaith import (
     load_good_faith_policy,
     record_problems,
 )
+from ipp_rules.models.complaint import ISO_DATETIME, in_range
 
 __all__ = [
     "EXIT_ELIGIBLE",
@@ -210,7 +211,9 @@ class HistoryReader:
             self._bad(line, messages)
             return None
         submitted = values["submitted_at"]
-        counter = values.get("counter_notification") or "none"
+        counter = values.get("counter_notification")
+        if counter in (None, ""):
+            counter = "none"
         false_information: Any = values.get("false_information")
         if false_information in (None, ""):
             false_information = False
@@ -247,7 +250,10 @@ class HistoryReader:
             self._bad(reader.line_num, [f"not valid CSV: {exc}"])
             return
         if header is None:
-            self._bad(1, [f"the file is empty: expected a header row ({', '.join(REQUIRED)}...)"])
+            if not self.problems:  # not a first line already refused (not UTF-8, too long)
+                self._bad(
+                    1, [f"the file is empty: expected a header row ({', '.join(REQUIRED)}...)"]
+                )
             return
         columns = self._header(header)
         if columns is None:
@@ -323,16 +329,23 @@ def _suggest(name: str) -> str:
 
 
 def _seconds(value: Any) -> float | str:
-    """POSIX seconds of an ISO-8601 time with an offset, or what is wrong with it."""
+    """POSIX seconds of an ISO-8601 time with an offset, or what is wrong with it: the same
+    instants the history model accepts (no compact forms, years 1900 to 2999 in UTC)."""
     if not isinstance(value, str):
         return f"expected an ISO-8601 time as text (got {value!r})"
+    text = value.strip()
+    if not ISO_DATETIME.fullmatch(text):
+        return f"expected an ISO-8601 time like 2026-03-02T10:15:00+08:00 (got {value!r})"
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return f"expected an ISO-8601 time like 2026-03-02T10:15:00+08:00 (got {value!r})"
     if moment.tzinfo is None or moment.utcoffset() is None:
         return f"{value!r} has no offset: add one, like +08:00 or Z"
-    return moment.timestamp()
+    try:
+        return in_range(moment).timestamp()
+    except ValueError as exc:
+        return str(exc)
 
 
 def _peek(lines: Iterator[str]) -> tuple[list[str], Iterator[str]]:

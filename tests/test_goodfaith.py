@@ -803,7 +803,7 @@ def test_a_time_at_the_edge_of_the_datetime_range_is_a_located_problem():
     [problem] = caught.value.problems
     assert problem.location == "history[0].submitted_at"
     assert problem.message == (
-        "expected a time in the years 1900 to 2999, got 0001-01-01T00:00:00+14:00"
+        "expected a time from 1900-01-01 to 2999-12-31 in UTC, got 0001-01-01T00:00:00+14:00"
     )
 
 

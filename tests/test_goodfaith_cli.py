@@ -187,6 +187,30 @@ def test_an_empty_csv_file_is_not_an_empty_history(tmp_path: Path):
     assert "not eligible" in out.lower()
 
 
+def test_the_command_line_takes_the_same_instants_as_the_model(tmp_path: Path):
+    history = tmp_path / "history.csv"
+    history.write_text(
+        HEADER
+        + "0001-01-01T00:00:00+14:00,taobao,counterfeit,taken_down,,\n"
+        + "20260401T100000+0800,taobao,counterfeit,taken_down,,\n"
+        + "2026-04-01T10:00:00+08:00,taobao,counterfeit,taken_down,false,\n"
+    )
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    assert f"{history}:2: submitted_at: expected a time from 1900-01-01 to 2999-12-31 in UTC" in err
+    assert f"{history}:3: submitted_at: expected an ISO-8601 time like " in err
+    assert f"{history}:4: counter_notification: " in err  # 'false' is not 'none'
+
+
+def test_a_first_line_that_is_not_utf8_is_not_also_an_empty_file(tmp_path: Path):
+    history = tmp_path / "history.csv"
+    history.write_bytes(b"\xff\xfe,bad\n")
+    status, _, err = call(str(history))
+    assert status == 2
+    assert f"{history}:1: not valid UTF-8" in err
+    assert "the file is empty" not in err
+
+
 def test_a_file_that_is_not_utf8_is_invalid(tmp_path: Path):
     history = tmp_path / "history.csv"
     history.write_bytes(HEADER.encode() + b"2026-04-01T10:00:00+08:00,taobao,\xff,pending,,\n")

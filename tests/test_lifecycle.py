@@ -454,7 +454,8 @@ def test_a_naive_now(policy: DeadlinePolicy) -> None:
         ({"kind": "taken_down", "at": "1789000000"}, "at: expected an ISO-8601 time"),
         (
             {"kind": "taken_down", "at": "9999-12-31T23:00:00-12:00"},
-            "at: expected a time in the years 1900 to 2999, got 9999-12-31T23:00:00-12:00",
+            "at: expected a time from 1900-01-01 to 2999-12-31 in UTC, got "
+            "9999-12-31T23:00:00-12:00",
         ),
         ({"kind": "platform_decided", "at": TAKEN_DOWN}, "platform_decided needs an outcome"),
         (
@@ -632,7 +633,7 @@ def test_cli_an_event_in_year_1_or_9999_is_an_error_not_a_traceback(tmp_path: Pa
     err = io.StringIO()
     args = parse("lifecycle", str(file), "--platform", "taobao", "--now", SUBMITTED)
     assert run_lifecycle(args, io.StringIO(), err) == 2
-    assert "event 0: at: expected a time in the years 1900 to 2999, got 0001-01-01" in (
+    assert "event 0: at: expected a time from 1900-01-01 to 2999-12-31 in UTC, got 0001-01-01" in (
         err.getvalue()
     )
 

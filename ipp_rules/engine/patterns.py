@@ -364,7 +364,7 @@ def _char_sets(node: _Node) -> Iterator[frozenset[int]]:
         yield from _char_sets(node.item)
 
 
-# --- automaton (size check) --------------------------------------------------------------
+# --- automaton: the size bound and the reference matcher ---------------------------------
 
 
 def _positions(node: _Node) -> int:
@@ -379,7 +379,7 @@ def _positions(node: _Node) -> int:
 
 
 class _Nfa:
-    """Thompson automaton over class indices; used only to bound the size of the DFA."""
+    """Thompson automaton over class indices, from which the DFA (:class:`_Dfa`) is built."""
 
     def __init__(self) -> None:
         self.eps: list[list[int]] = []

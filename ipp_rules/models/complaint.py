@@ -172,7 +172,7 @@ MarketplaceId: TypeAlias = Annotated[
 """A marketplace id known to the policy registry (``taobao``, ``1688``, ``lazada``, ...)."""
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.{0,40}", re.DOTALL)
+ISO_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.{0,40}", re.DOTALL)
 
 
 def _date_input(value: Any) -> Any:
@@ -191,7 +191,7 @@ def _datetime_input(value: Any) -> Any:
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
-        if _ISO_DATETIME.fullmatch(value):
+        if ISO_DATETIME.fullmatch(value):
             return value
         code = "datetime_parsing"
     else:
@@ -209,20 +209,28 @@ _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 _LATEST = datetime(3000, 1, 1, tzinfo=UTC)
 
 
-def _in_range(value: datetime) -> datetime:
-    """An instant every marketplace timezone can hold: near year 1 or 9999 converting it to
-    a local date would overflow."""
+def in_range(value: datetime) -> datetime:
+    """``value`` if it is an instant every marketplace timezone can hold (1900-01-01 to
+    2999-12-31, in UTC), else ``ValueError``: near year 1 or 9999, converting it to a local
+    date would overflow."""
     try:
         inside = _EARLIEST <= value < _LATEST
     except OverflowError:  # its UTC offset takes it past year 1 or 9999
         inside = False
     if not inside:
-        raise PydanticCustomError(
-            "datetime_out_of_range",
-            "expected a time in the years 1900 to 2999, got {given}",
-            {"given": value.isoformat()},
+        raise ValueError(
+            f"expected a time from 1900-01-01 to 2999-12-31 in UTC, got {value.isoformat()}"
         )
     return value
+
+
+def _in_range(value: datetime) -> datetime:
+    try:
+        return in_range(value)
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "datetime_out_of_range", "{message}", {"message": str(exc)}
+        ) from None
 
 
 IsoDate: TypeAlias = Annotated[date, BeforeValidator(_date_input)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["ISO_COUNTRIES", "JURISDICTION_CODES", "OFFICE_CODES"]
+__all__ = ["ISO_COUNTRIES", "JURISDICTION_CODES", "OFFICE_CODES", "USER_ASSIGNED_COUNTRIES"]
 
 ISO_COUNTRIES: Final = frozenset(
     """
@@ -40,4 +40,8 @@ OFFICE_CODES: Final = frozenset(
     }
 )
 
-JURISDICTION_CODES: Final = ISO_COUNTRIES | OFFICE_CODES
+USER_ASSIGNED_COUNTRIES: Final = frozenset({"XK"})
+"""Codes outside ISO 3166-1 in common use for a country: ``XK``, Kosovo (as the European
+Commission and the Berne tables use it)."""
+
+JURISDICTION_CODES: Final = ISO_COUNTRIES | USER_ASSIGNED_COUNTRIES | OFFICE_CODES
