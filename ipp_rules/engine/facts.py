@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -198,6 +199,20 @@ def _item_models(model: type[BaseModel], field: str) -> tuple[type[BaseModel], .
     return _union_members(item)
 
 
+def _choice_fact(model: type[BaseModel], path: str, description: str) -> FactSpec:
+    """A text fact that is a complaint field with a closed set of values (an enum of
+    ``model``), named and located like the field."""
+    read = operator.attrgetter(path)
+    return FactSpec(
+        path,
+        "str",
+        description,
+        path,
+        choices=choices(model, path.rsplit(".", 1)[-1]),
+        get=lambda c: _value(read(c)),
+    )
+
+
 def _attr(obj: Any, *names: str) -> Any:
     for name in names:
         if obj is None:
@@ -271,62 +286,17 @@ def _catalog() -> tuple[FactSpec, ...]:
             "submitted_at",
             get=_submitted_on,
         ),
-        FactSpec(
-            "channel",
-            "str",
-            "How the complaint arrived.",
-            "channel",
-            choices=choices(cm.Complaint, "channel"),
-            get=lambda c: _value(c.channel),
-        ),
-        FactSpec(
-            "complaint_type",
-            "str",
-            "Product listing or store front.",
-            "complaint_type",
-            choices=choices(cm.Complaint, "complaint_type"),
-            get=lambda c: _value(c.complaint_type),
-        ),
-        FactSpec(
-            "reason",
-            "str",
-            "The reason chosen for the complaint.",
-            "reason",
-            choices=choices(cm.Complaint, "reason"),
-            get=lambda c: _value(c.reason),
-        ),
-        FactSpec(
+        _choice_fact(cm.Complaint, "channel", "How the complaint arrived."),
+        _choice_fact(cm.Complaint, "complaint_type", "Product listing or store front."),
+        _choice_fact(cm.Complaint, "reason", "The reason chosen for the complaint."),
+        _choice_fact(
+            cm.Complaint,
             "mark_use",
-            "str",
             "Trademark complaints: whether the listing uses the mark itself or a similar one.",
-            "mark_use",
-            choices=choices(cm.Complaint, "mark_use"),
-            get=lambda c: _value(c.mark_use),
         ),
-        FactSpec(
-            "complainant.kind",
-            "str",
-            "Individual or business.",
-            "complainant.kind",
-            choices=choices(cm.Complainant, "kind"),
-            get=lambda c: _value(c.complainant.kind),
-        ),
-        FactSpec(
-            "complainant.role",
-            "str",
-            "Rights holder or authorised agent.",
-            "complainant.role",
-            choices=choices(cm.Complainant, "role"),
-            get=lambda c: _value(c.complainant.role),
-        ),
-        FactSpec(
-            "complainant.location",
-            "str",
-            "Mainland China or elsewhere.",
-            "complainant.location",
-            choices=choices(cm.Complainant, "location"),
-            get=lambda c: _value(c.complainant.location),
-        ),
+        _choice_fact(cm.Complainant, "complainant.kind", "Individual or business."),
+        _choice_fact(cm.Complainant, "complainant.role", "Rights holder or authorised agent."),
+        _choice_fact(cm.Complainant, "complainant.location", "Mainland China or elsewhere."),
         FactSpec(
             "complainant.identity_verified",
             "bool",
