@@ -38,14 +38,18 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
         raise
 
 
-def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
-    """The stream's lines, none read past ``limit`` + 1 bytes: a longer line is yielded cut
-    there (the reader reports it) and ends the lines, so a stream with no newline cannot
-    fill memory."""
+def bounded_lines(stream: BinaryIO, limit: int, *, resume: bool = False) -> Iterator[bytes]:
+    """The stream's lines, none read past ``limit`` + 1 bytes, so a stream with no newline
+    cannot fill memory. A longer line is yielded cut there (the reader reports it); then the
+    lines end, or with ``resume`` (for a regular file, which ends) the rest of that line is
+    skipped and the next lines follow."""
     while True:
         line = stream.readline(limit + 1)
         if not line:
             return
         yield line
         if len(line) > limit:
-            return
+            if not resume:
+                return
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(limit + 1)

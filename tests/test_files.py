@@ -87,3 +87,8 @@ def test_a_corpus_line_too_long_is_reported_and_the_next_lines_still_read(tmp_pa
     assert [(p.location, p.message) for p in problems] == [
         (f"{corpus}:2", f"longer than {MAX_DOCUMENT_BYTES} bytes")
     ]
+
+
+def test_bounded_lines_can_resume_after_a_line_too_long() -> None:
+    stream = io.BytesIO(b"ab\n" + b"x" * 50 + b"\nnext\n")
+    assert list(bounded_lines(stream, 10, resume=True)) == [b"ab\n", b"x" * 11, b"next\n"]

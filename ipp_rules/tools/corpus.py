@@ -11,9 +11,9 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any
 
-from ipp_rules._files import open_regular
+from ipp_rules._files import bounded_lines, open_regular
 from ipp_rules.documents import (
     MAX_DOCUMENT_BYTES,
     _finite_float,
@@ -39,8 +39,9 @@ def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Pr
     lines: list[CorpusLine] = []
     problems: list[Problem] = []
     with open_regular(path) as handle:
-        for number, raw in enumerate(_lines(handle), start=1):
-            if raw is None:
+        raw_lines = bounded_lines(handle, MAX_DOCUMENT_BYTES, resume=True)
+        for number, raw in enumerate(raw_lines, start=1):
+            if len(raw) > MAX_DOCUMENT_BYTES:
                 problems.append(
                     Problem(f"{label}:{number}", f"longer than {MAX_DOCUMENT_BYTES} bytes")
                 )
@@ -61,21 +62,6 @@ def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Pr
             if text.strip():
                 lines.append(CorpusLine(number, text))
     return lines, problems
-
-
-def _lines(handle: BinaryIO) -> Iterator[bytes | None]:
-    """The file's lines; ``None`` for a line longer than :data:`MAX_DOCUMENT_BYTES`, which is
-    skipped without ever holding more than that much of it."""
-    while True:
-        raw = handle.readline(MAX_DOCUMENT_BYTES + 1)
-        if not raw:
-            return
-        if len(raw) <= MAX_DOCUMENT_BYTES:
-            yield raw
-            continue
-        while raw and not raw.endswith(b"\n"):
-            raw = handle.readline(MAX_DOCUMENT_BYTES + 1)
-        yield None
 
 
 def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
