@@ -60,6 +60,7 @@ from typing import Any, TypeAlias
 import durable_rules_engine as _d
 
 from ipp_rules.engine import patterns
+from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.ir import (
     AllIn,
     And,
@@ -79,7 +80,6 @@ from ipp_rules.engine.ir import (
     Or,
     Scalar,
     SomeIn,
-    evaluate,
     simplify,
 )
 from ipp_rules.errors import EngineError
@@ -1069,6 +1069,10 @@ class DurableGroup:
             self.close()
             raise
         self._python = [r for i, r in enumerate(self._rules) if i in self._fallback]
+        self._python_group = ReferenceGroup(self._python, fact_types)
+        """The rules durable cannot run, answered on every evaluation."""
+        self._whole = ReferenceGroup(self._rules, fact_types)
+        """Every rule: the answer when a message cannot go to durable, or durable failed."""
         self._direct: dict[str, str] = {}
         """Durable rule name -> rule id, for rules that fire when any of their parts fires."""
         self._combined: list[tuple[str, _Formula]] = []
@@ -1213,7 +1217,7 @@ class DurableGroup:
     # -- evaluation
 
     def _reference(self, facts: Mapping[str, Encoded]) -> frozenset[str]:
-        return frozenset(r.id for r in self._rules if evaluate(r.condition, facts))
+        return self._whole.fired(facts)
 
     def fired(self, facts: Mapping[str, Encoded]) -> frozenset[str]:
         if self._closed:
@@ -1227,7 +1231,7 @@ class DurableGroup:
             if payload is None:
                 return self._reference(facts)
             payloads.append(payload)
-        ids = {r.id for r in self._python if evaluate(r.condition, facts)}
+        ids = set(self._python_group.fired(facts))
         names: set[str] = set()
         for chunk, payload in zip(self._chunks, payloads, strict=True):
             try:
