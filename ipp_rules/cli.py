@@ -13,7 +13,7 @@ from typing import Any, Protocol, TextIO
 
 from ipp_rules import deadline_cli, goodfaith_cli
 from ipp_rules.errors import IppRulesError
-from ipp_rules.tools import cases, check, diff, explain, schema
+from ipp_rules.tools import calendars, cases, check, diff, explain, init, schema
 from ipp_rules.tools.inputs import read_input
 
 EXIT_ACCEPT = 0
@@ -70,6 +70,8 @@ _TOOLS: Mapping[str, _Tool] = {
     "diff": diff,
     "explain": explain,
     "schema": schema,
+    "calendars": calendars,
+    "init": init,
 }
 
 

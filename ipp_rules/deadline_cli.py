@@ -24,8 +24,10 @@ from ipp_rules.deadlines import (
     DEADLINE_KINDS,
     Deadline,
     DeadlinePolicy,
+    calendar_key,
     compute_deadline,
     deadline_function,
+    estimate_fix,
     load_deadline_policy,
 )
 from ipp_rules.errors import DeadlineError, IppRulesError, LifecycleError, Problem, _ProblemsError
@@ -292,7 +294,22 @@ def deadline_text(deadline: Deadline, calendar: BusinessCalendar, title: str = "
     )
     rows.append(("due", f"{due.isoformat()} (the end, exclusive: {end_note})"))
     if deadline.estimate:
-        rows.append(("estimate", f"yes: past the calendar's horizon {calendar.horizon}"))
+        rows.append(
+            (
+                "estimate",
+                f"yes: days after {calendar.horizon.isoformat()}, the calendar's horizon, were "
+                "counted on holidays' rule-based guess",
+            )
+        )
+        rows.extend(("", estimate.note) for estimate in deadline.estimates)
+        key = calendar_key(deadline.platform, deadline.country)
+        rows.append(
+            (
+                "",
+                f"to count {deadline.estimates[-1].year} exactly, "
+                f"{estimate_fix(key, deadline.estimates[-1].year)}",
+            )
+        )
     rows.append(("source", deadline.source))
     width = max(len(label) for label, _ in rows)
     lines = [deadline.kind + (f": {title}" if title else "")]
@@ -339,12 +356,17 @@ def case_text(state: CaseState) -> str:
         lines += _wrap(f"{party}: {step.action}", "next     ", "         ")
         if step.due is not None and step.last_day is not None:
             overdue = ", OVERDUE" if step.overdue else ""
+            estimated = ", an estimate" if step.estimate else ""
             lines.append(
                 f"due      {step.due.isoformat()} ({step.deadline_kind}, last day "
-                f"{_day(step.last_day)}){overdue}"
+                f"{_day(step.last_day)}{estimated}){overdue}"
             )
         else:
             lines.append("due      no published period")
+    if state.estimate:
+        lines.append("estimate yes: a deadline here was counted past its calendar's horizon")
+        for estimate in state.estimates:
+            lines += _wrap(estimate.note, "         ", "         ")
     if state.deemed:
         lines.append("deemed:")
         for finding in state.deemed:

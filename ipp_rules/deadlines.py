@@ -60,7 +60,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ipp_rules.calendars import BusinessCalendar, CalendarOverrides, get_calendar
+from ipp_rules.calendars import BusinessCalendar, CalendarOverrides, YearNotice, get_calendar
 from ipp_rules.calendars._source import calendar_name
 from ipp_rules.errors import CalendarHorizonError, DeadlineError, Problem, RulesetError
 from ipp_rules.policies.base import CalendarSpec, MarketplacePolicy
@@ -71,8 +71,10 @@ from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_pa
 
 __all__ = [
     "DEADLINE_KINDS",
+    "EDIT_A_BUNDLE",
     "POLICY_FILE",
     "CalendarDays",
+    "CalendarEstimate",
     "CalendarSettings",
     "CountryPeriod",
     "Deadline",
@@ -82,12 +84,15 @@ __all__ = [
     "DeadlineRules",
     "Due",
     "MarketplacePeriod",
+    "Notice",
     "Period",
     "PeriodSemantics",
     "Semantics",
+    "calendar_key",
     "compute_deadline",
     "compute_due",
     "deadline_function",
+    "estimate_fix",
     "load_deadline_policy",
 ]
 
@@ -244,7 +249,7 @@ class _Strict(BaseModel):
 class Semantics(_Strict):
     """What a ``business_days`` period means where the period itself does not say.
 
-    The defaults are those of ``DESIGN.md`` section 7: the trigger day is not counted, a
+    The defaults follow PRC Civil Code Arts. 201 and 203: the trigger day is not counted, a
     trigger on a non-business day is counted from the next day like any other, and the
     period ends at 24:00 local time of its last business day.
     """
@@ -388,18 +393,48 @@ class DeadlineRules(_Strict):
     """The platform's processing of a takedown request (counted from its submission)."""
 
 
+class Notice(_Strict):
+    """One year's official holiday notice, entered in full: the calendar builds that year from
+    it alone (the ``holidays`` data for the year is not read), and the calendar's horizon moves
+    to the end of the year once every year before it is published or entered."""
+
+    source: Citation
+    """The notice: its issuer, number and date, as published."""
+    days_off: dict[IsoDate, Reason]
+    """Every day off the notice sets, with its name; weekend days may be listed too."""
+    working_days: dict[IsoDate, Reason] = Field(default_factory=dict)
+    """The weekend days the notice makes working days (China's make-up working days)."""
+
+    @model_validator(mode="after")
+    def _not_both(self) -> Notice:
+        both = sorted(self.days_off.keys() & self.working_days.keys())
+        if both:
+            listed = ", ".join(d.isoformat() for d in both)
+            raise ValueError(f"{listed}: a date cannot be both a day off and a working day")
+        return self
+
+
+_YEARS = (1990, 2100)
+NoticeYear = Annotated[int, Field(ge=_YEARS[0], le=_YEARS[1])]
+"""A notice's year: a mapping key, so written as text in YAML and read as a number."""
+
+
 class CalendarDays(_Strict):
-    """Days a calendar gets wrong, with the reason for each."""
+    """Days a calendar gets wrong, with the reason for each, and years entered from their
+    official notices."""
 
     closures: dict[IsoDate, Reason] = Field(default_factory=dict)
     """Dates the marketplace is closed although the ``holidays`` data says it works
     (``2026-12-31: Office closure notice 2026-12``)."""
     working_days: dict[IsoDate, Reason] = Field(default_factory=dict)
     """Dates it works although the data says it is closed or a weekend day."""
+    notices: dict[NoticeYear, Notice] = Field(default_factory=dict)
+    """Years entered from their official notice, by year (``2027: {source: ..., days_off:
+    ..., working_days: ...}``): the way to answer a year ``holidays`` does not publish yet."""
     horizon: IsoDate | None = None
-    """The last day answered without estimating, in place of the last day of official data
-    in ``holidays``: set it after entering a newly published official notice (its closures
-    and make-up working days) above, before ``holidays`` ships it."""
+    """The last day answered without estimating, in place of the calendar's own (the data's,
+    moved on by ``notices``): a horizon set by hand, e.g. after entering a notice as closures
+    and working days above."""
 
     @model_validator(mode="after")
     def _not_both(self) -> CalendarDays:
@@ -407,13 +442,29 @@ class CalendarDays(_Strict):
         if both:
             listed = ", ".join(d.isoformat() for d in both)
             raise ValueError(f"{listed}: a date cannot be both a closure and a working day")
+        for year, notice in self.notices.items():
+            outside = sorted(d for d in (*notice.days_off, *notice.working_days) if d.year != year)
+            if outside:
+                raise ValueError(
+                    f"notices.{year}: {outside[0].isoformat()} is not in {year}; a notice "
+                    "lists the days of its own year"
+                )
         return self
 
     def overrides(self) -> CalendarOverrides:
-        return CalendarOverrides(closures=self.closures, working_days=self.working_days)
-
-
-_YEARS = (1990, 2100)
+        return CalendarOverrides(
+            closures=self.closures,
+            working_days=self.working_days,
+            notices=[
+                YearNotice(
+                    year=year,
+                    source=notice.source,
+                    days_off=tuple(notice.days_off.items()),
+                    working_days=tuple(notice.working_days.items()),
+                )
+                for year, notice in self.notices.items()
+            ],
+        )
 
 
 class CalendarSettings(_Strict):
@@ -422,12 +473,13 @@ class CalendarSettings(_Strict):
     first_year: Annotated[StrictInt, Field(ge=_YEARS[0], le=_YEARS[1])]
     """The first year the calendars cover; a trigger before 1 January of it is an error."""
     last_year: Annotated[StrictInt, Field(ge=_YEARS[0], le=_YEARS[1])]
-    """The last year they cover. Past a calendar's published horizon (the last year with
-    official holiday data, 2026 for every calendar with ``holidays`` 0.109) only estimates
-    exist; they are used only with ``allow_estimates``."""
-    allow_estimates: StrictBool = False
-    """Answer past the horizon from ``holidays``' rule-based guess (every answer then says
-    ``estimate: true``); false: such a question is a ``CalendarHorizonError``."""
+    """The last year they cover. Past a calendar's horizon (the last year of official holiday
+    data, read from ``holidays``; ``ipp-rules calendars`` lists them) only estimates exist."""
+    allow_estimates: StrictBool = True
+    """Answer past the horizon from ``holidays``' rule-based guess, marked as an estimate
+    (``estimate: true``, with the calendar, the years and why); false: such a question is a
+    ``CalendarHorizonError``. True by default: a deadline near the end of a year must not
+    stop answering on 1 January while the next year's notices are not in the data."""
     indonesia_collective_leave: StrictBool = False
     """Close Lazada Indonesia on the collective-leave days (cuti bersama, ``holidays``'
     ``government`` category) as well as on the national holidays."""
@@ -445,6 +497,12 @@ class CalendarSettings(_Strict):
                 raise ValueError(
                     f"overrides.{name}.horizon {horizon.isoformat()} is outside the years the "
                     f"calendars are built for ({self.first_year} to {self.last_year})"
+                )
+            outside = [y for y in days.notices if not self.first_year <= y <= self.last_year]
+            if outside:
+                raise ValueError(
+                    f"overrides.{name}.notices.{outside[0]} is outside the years the calendars "
+                    f"are built for ({self.first_year} to {self.last_year}); raise last_year"
                 )
         return self
 
@@ -563,6 +621,7 @@ class DeadlinePolicy(_Strict):
             zone=ZoneInfo(timezone),
             timezone=timezone,
             calendar=self._calendar(policy, checked),
+            calendar_key=calendar_key(policy.id, checked),
             period=period,
             semantics=self.semantics_of(period),
             source=source,
@@ -603,6 +662,21 @@ _HOURS_SEMANTICS = PeriodSemantics(
 )
 
 
+class CalendarEstimate(_Strict):
+    """One year of one calendar that an answer counted on although its holidays are not
+    published: the days were taken from ``holidays``' rule-based guess."""
+
+    calendar: str
+    """The calendar's name (``CN``; ``*`` marks overrides)."""
+    year: int
+    reason: str
+    """Why the year is not published, in words: ``the State Council notice with its days off
+    and make-up working days is not in the data (holidays 0.109)``."""
+    note: str
+    """The whole story in one line: ``2027 China calendar (CN): the State Council notice ...
+    is not in the data (holidays 0.109)``."""
+
+
 class Deadline(_Strict):
     """When a period that started at ``received_at`` ends, on which calendar, and why."""
 
@@ -629,8 +703,11 @@ class Deadline(_Strict):
     """The marketplace's IANA timezone, e.g. ``Asia/Shanghai``."""
     semantics: PeriodSemantics
     estimate: bool
-    """True when the period runs past the calendar's published horizon (answered from
-    ``holidays``' rule-based guess; only when the policy allows estimates)."""
+    """True when the period runs past the calendar's published horizon: the days past it were
+    counted on ``holidays``' rule-based guess (only when the policy allows estimates)."""
+    estimates: tuple[CalendarEstimate, ...] = ()
+    """Each year the period counted past the horizon, with why it is not published; empty
+    when ``estimate`` is false."""
     source: str
     """The policy citation of the period."""
 
@@ -648,10 +725,12 @@ class _Plan:
         "business_days",
         "business_hours",
         "calendar",
+        "calendar_key",
         "calendar_name",
         "country",
         "cutoff",
         "deemed",
+        "estimated_years",
         "horizon",
         "kind",
         "period",
@@ -673,11 +752,13 @@ class _Plan:
         zone: ZoneInfo,
         timezone: str,
         calendar: BusinessCalendar,
+        calendar_key: str,
         period: Period,
         semantics: PeriodSemantics,
         source: str,
     ) -> None:
         self.kind = kind
+        self.calendar_key = calendar_key
         self.title = title
         self.platform = platform
         self.country = country
@@ -693,6 +774,27 @@ class _Plan:
         self.business_hours = period.business_hours
         self.deemed = semantics.non_business_trigger == "deemed_received_next_business_day"
         self.cutoff = semantics.cutoff if semantics.ends == "cutoff" else None
+        self.estimated_years: dict[int, CalendarEstimate] = {}
+
+    def estimates(self, first: date, last: date) -> tuple[CalendarEstimate, ...]:
+        """The years between ``first`` and ``last`` that lie past the horizon, explained."""
+        start = max(first, self.horizon + _ONE_DAY).year
+        return tuple(self._estimate(year) for year in range(start, last.year + 1))
+
+    def _estimate(self, year: int) -> CalendarEstimate:
+        found = self.estimated_years.get(year)
+        if found is None:
+            calendar = self.calendar
+            reason = "; ".join(calendar.estimate_reasons(year))
+            found = CalendarEstimate(
+                calendar=self.calendar_name,
+                year=year,
+                reason=reason,
+                note=f"{year} {calendar.published.label} calendar ({self.calendar_name}): "
+                + reason,
+            )
+            self.estimated_years[year] = found
+        return found
 
     def due(self, received_at: datetime) -> tuple[datetime, datetime, date]:
         """(local trigger, due, last day) for an aware ``received_at``."""
@@ -744,21 +846,51 @@ def _naive(value: object) -> str:
     return f"expected an aware datetime, got {type(value).__name__} {value!r}"
 
 
-def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonError:
-    """The calendar's error, worded for the deadline that asked (the fix is in the policy)."""
-    detail = exc.detail.replace(
-        "build the calendar with allow_estimates=True to accept estimates",
-        f"set allow_estimates: true under calendars in {POLICY_FILE} to accept estimates, "
-        f"or enter the year's official notice under calendars: overrides: "
-        f"{exc.calendar.rstrip('*').split('+')[0]} and set its horizon",
+EDIT_A_BUNDLE = (
+    "`ipp-rules init FOLDER` copies the bundled rules into FOLDER to edit; then pass "
+    "--rules FOLDER to every command (Engine.from_path(FOLDER) in Python)"
+)
+"""How to change a policy setting when the bundled rules are in use, for messages."""
+
+
+def calendar_key(platform: str, country: str | None = None) -> str:
+    """The key of ``platform``'s calendar under ``calendars: overrides:`` (``CN``, ``MY-14``)."""
+    policy = get_policy(platform)
+    return calendar_name(policy.calendar(policy.check_country(country)))
+
+
+def estimate_fix(calendar_key: str, year: int) -> str:
+    """What to edit so that ``year`` of the calendar ``calendar_key`` is no estimate."""
+    return (
+        f"enter the {year} notice under calendars: overrides: {calendar_key}: notices: {year} "
+        f"in the bundle's {POLICY_FILE} (or upgrade holidays once a release carries it)"
     )
+
+
+def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonError:
+    """The calendar's error, worded for the deadline that asked, with what to edit."""
     where = plan.platform + (f" {plan.country}" if plan.country else "")
+    calendar = plan.calendar
+    if exc.past_horizon:
+        year = (calendar.horizon + _ONE_DAY).year
+        why = "; ".join(calendar.estimate_reasons(year))
+        detail = (
+            f"{plan.kind} on {where}: the period from {exc.asked.isoformat()} runs past the "
+            f"calendar's horizon, and the bundle refuses estimates (calendars: "
+            f"allow_estimates: false in its {POLICY_FILE}). {year} {calendar.published.label} "
+            f"calendar: {why}. To answer, set allow_estimates: true there (answers past the "
+            f"horizon are then marked estimate: true), or "
+            f"{estimate_fix(plan.calendar_key, year)}. {EDIT_A_BUNDLE}"
+        )
+    else:
+        bound = "first_year" if exc.asked < calendar.first_day else "last_year"
+        detail = (
+            f"{plan.kind} on {where}: {exc.detail}. The years the calendars are built for are "
+            f"calendars: first_year and last_year in the bundle's {POLICY_FILE}; change "
+            f"{bound} there. {EDIT_A_BUNDLE}"
+        )
     return CalendarHorizonError(
-        exc.calendar,
-        exc.asked,
-        exc.horizon,
-        f"{plan.kind} on {where}: {detail}",
-        past_horizon=exc.past_horizon,
+        exc.calendar, exc.asked, exc.horizon, detail, past_horizon=exc.past_horizon
     )
 
 
@@ -815,6 +947,7 @@ def compute_deadline(
         local, due, last = plan.due(received_at)
     except CalendarHorizonError as exc:
         raise _horizon_error(exc, plan) from None
+    estimate = last > plan.horizon
     # Validating a dict in pydantic-core is faster than model_construct's Python loop.
     return _validate_deadline(
         {
@@ -830,7 +963,8 @@ def compute_deadline(
             "calendar": plan.calendar_name,
             "timezone": plan.timezone,
             "semantics": plan.semantics,
-            "estimate": last > plan.horizon,
+            "estimate": estimate,
+            "estimates": plan.estimates(local.date(), last) if estimate else (),
             "source": plan.source,
         }
     )

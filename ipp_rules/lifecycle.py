@@ -38,7 +38,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, model_validator
 
-from ipp_rules.deadlines import Deadline, DeadlineKind
+from ipp_rules.deadlines import CalendarEstimate, Deadline, DeadlineKind
 from ipp_rules.errors import CalendarHorizonError, LifecycleError
 from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
@@ -146,6 +146,10 @@ class NextStep(_Frozen):
     last_day: date | None
     overdue: bool
     """``now`` is at or past ``due`` (only for deadlines that deem nothing when they pass)."""
+    estimate: bool = False
+    """``due`` was counted past the calendar's horizon, on ``holidays``' rule-based guess."""
+    estimates: tuple[CalendarEstimate, ...] = ()
+    """The calendar years it was estimated on, and why (see ``Deadline.estimates``)."""
 
 
 class CaseState(_Frozen):
@@ -164,6 +168,11 @@ class CaseState(_Frozen):
     """The events applied, in order."""
     as_of: AwareDatetime | None
     """``now`` as given; ``None``: the state as of the last event."""
+    estimate: bool = False
+    """Something here rests on a deadline counted past its calendar's horizon: a deemed
+    outcome (``deemed``, whose message then says so) or the next step's ``due``."""
+    estimates: tuple[CalendarEstimate, ...] = ()
+    """The calendar years those deadlines were estimated on, and why."""
 
 
 class _Window:
@@ -186,6 +195,7 @@ class _Case:
         self.closed_because = ""
         self.merchant_window_closed: str | None = None
         self.deemed: list[Finding] = []
+        self.estimates: dict[tuple[str, int], CalendarEstimate] = {}
 
     def lapse(self, until: datetime) -> None:
         """Let the clock run to ``until``: a window whose end is at or before it closes."""
@@ -195,6 +205,7 @@ class _Case:
         deadline = window.deadline
         due = deadline.due.isoformat()
         self.window = None
+        estimated = self.note_estimates(deadline)
         if self.state == "taken_down":
             self.state = "closed"
             self.closed_because = f"the merchant's counter-notification window closed at {due}"
@@ -208,7 +219,7 @@ class _Case:
                     message=(
                         f"No counter-notification by {due} ({_period(deadline)} after the "
                         f"takedown on {_local(deadline.local_received_at)}): the takedown "
-                        "stands."
+                        f"stands.{estimated}"
                     ),
                     path=f"events[{window.index}]",
                     source=deadline.source,
@@ -231,12 +242,21 @@ class _Case:
                         f"The rights holder did not respond to the counter-notification by "
                         f"{due} ({_period(deadline)} after it was received on "
                         f"{_local(deadline.local_received_at)}): it is deemed accepted, the "
-                        "complaint withdrawn and the listing reinstated."
+                        f"complaint withdrawn and the listing reinstated.{estimated}"
                     ),
                     path=f"events[{window.index}]",
                     source=COUNTER_NOTIFICATION_SOURCE,
                 )
             )
+
+    def note_estimates(self, deadline: Deadline) -> str:
+        """Keep ``deadline``'s estimates for the state; a sentence saying so, for a message."""
+        if not deadline.estimate:
+            return ""
+        for estimate in deadline.estimates:
+            self.estimates.setdefault((estimate.calendar, estimate.year), estimate)
+        notes = "; ".join(estimate.note for estimate in deadline.estimates)
+        return f" The deadline is an estimate: {notes}."
 
     def apply(self, index: int, event: CaseEvent) -> None:
         kind = event.kind
@@ -370,6 +390,8 @@ def _step(party: Party, action: str, deadline: Deadline, now: datetime | None) -
         due=deadline.due,
         last_day=deadline.last_day,
         overdue=now is not None and now >= deadline.due,
+        estimate=deadline.estimate,
+        estimates=deadline.estimates,
     )
 
 
@@ -501,6 +523,9 @@ def replay(
         next_step = case.next_step(now)
     except CalendarHorizonError as exc:  # only the processing of the submission (event 0)
         raise _at_event(exc, 0) from None
+    if next_step is not None:
+        for estimate in next_step.estimates:
+            case.estimates.setdefault((estimate.calendar, estimate.year), estimate)
     return CaseState(
         state=case.state,
         final=case.state in FINAL_STATES,
@@ -509,4 +534,6 @@ def replay(
         deemed=tuple(case.deemed),
         events=tuple(applied),
         as_of=now,
+        estimate=bool(case.estimates),
+        estimates=tuple(case.estimates[key] for key in sorted(case.estimates)),
     )

@@ -1,5 +1,5 @@
-"""Deadlines at the deadline level: the worked examples of reference/calendar-notes.md with exact
-``due`` instants, both non-business-trigger conventions, cut-off ends, business-hours periods,
+"""Deadlines at the deadline level: worked examples (State Council notices, PRC Civil Code)
+with exact ``due`` instants, both non-business-trigger conventions, cut-off ends, business-hours periods,
 every marketplace family and Lazada country in its own timezone, the horizon, overrides, typed
 errors, and YAML errors with their locations."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import copy
 import io
+import json
 import pickle
 import subprocess
 import sys
@@ -153,6 +154,7 @@ def test_the_design_example_in_full(shipped: DeadlinePolicy) -> None:
             "cutoff": None,
         },
         "estimate": False,
+        "estimates": [],
         "source": deadline.source,
     }
     assert deadline.source.startswith("IPR Protection Handbook, Section 1 A")
@@ -432,23 +434,123 @@ def test_overrides_add_closures_and_working_days() -> None:
 # The horizon and estimates
 
 
-def test_past_the_horizon_is_an_error(shipped: DeadlinePolicy) -> None:
+def test_a_china_deadline_into_the_next_year_answers_as_an_estimate(
+    shipped: DeadlinePolicy,
+) -> None:
+    """The bundled rules answer past the horizon, and say which calendar year is guessed."""
+    received = cn("2026-12-30T10:00:00")
+    deadline = compute_deadline(shipped, "taobao", "merchant_counter_notification", received)
+    # Thu Dec 31; Fri Jan 1 is New Year's Day (by holidays' rule); Mon Jan 4; Tue Jan 5.
+    assert deadline.due.isoformat() == "2027-01-06T00:00:00+08:00"
+    assert deadline.estimate is True
+    (estimate,) = deadline.estimates
+    assert (estimate.calendar, estimate.year) == ("CN", 2027)
+    assert estimate.reason.startswith(
+        "the State Council notice with its days off and make-up working days is not in the data"
+    )
+    assert estimate.note == f"2027 China calendar (CN): {estimate.reason}"
+    assert compute_due(shipped, "taobao", "merchant_counter_notification", received)[2] is True
+    # A period that ends before the horizon is no estimate.
+    inside = compute_deadline(shipped, "taobao", "merchant_counter_notification", cn("2026-12-25"))
+    assert (inside.last_day, inside.estimate, inside.estimates) == (date(2026, 12, 30), False, ())
+
+
+def test_every_calendar_past_its_horizon_says_why(shipped: DeadlinePolicy) -> None:
+    received = datetime(2027, 1, 5, 10, tzinfo=WIB)
+    thailand = compute_deadline(shipped, "lazada", "rights_holder_response", received, "TH")
+    assert thailand.due.isoformat() == "2027-01-09T00:00:00+07:00"
+    assert thailand.estimate is True
+    assert [e.year for e in thailand.estimates] == [2027]
+    assert "Cabinet" in thailand.estimates[0].reason
+    indonesia = compute_deadline(shipped, "lazada", "rights_holder_response", received, "ID")
+    assert "only estimates the dates of Eid al-Fitr" in indonesia.estimates[0].reason
+    # Malaysia's and Singapore's 2027 lists are published: no estimate in 2027.
+    for country in ("MY", "SG"):
+        published = compute_deadline(shipped, "lazada", "rights_holder_response", received, country)
+        assert (published.estimate, published.estimates) == (False, ())
+
+
+def test_a_period_across_two_estimated_years_names_both(shipped: DeadlinePolicy) -> None:
+    deadline = compute_deadline(
+        shipped, "taobao", "merchant_counter_notification", cn("2027-12-30T10:00:00")
+    )
+    assert deadline.estimate is True
+    assert [(e.calendar, e.year) for e in deadline.estimates] == [("CN", 2027), ("CN", 2028)]
+
+
+def test_the_strict_setting_refuses_past_the_horizon() -> None:
+    strict = policy_from(minimal())
+    assert strict.calendars.allow_estimates is False
     received = cn("2026-12-30T10:00:00")
     with pytest.raises(CalendarHorizonError) as caught:
-        compute_deadline(shipped, "taobao", "merchant_counter_notification", received)
+        compute_deadline(strict, "taobao", "merchant_counter_notification", received)
     error = caught.value
-    assert (error.calendar, error.asked, error.horizon) == (
+    assert (error.calendar, error.asked, error.horizon, error.past_horizon) == (
         "CN",
         date(2026, 12, 30),
         date(2026, 12, 31),
+        True,
     )
-    assert "merchant_counter_notification on taobao" in str(error)
-    assert "allow_estimates: true under calendars in deadlines.yaml" in str(error)
+    message = str(error)
+    assert "merchant_counter_notification on taobao" in message
+    assert "allow_estimates: false in its deadlines.yaml" in message
+    assert "2027 China calendar: the State Council notice" in message
+    assert "calendars: overrides: CN: notices: 2027" in message
+    assert "`ipp-rules init FOLDER`" in message and "--rules FOLDER" in message
     with pytest.raises(CalendarHorizonError):
-        compute_due(shipped, "taobao", "merchant_counter_notification", received)
-    # Within the horizon the last question still answers.
-    inside = compute_deadline(shipped, "taobao", "merchant_counter_notification", cn("2026-12-25"))
+        compute_due(strict, "taobao", "merchant_counter_notification", received)
+    inside = compute_deadline(strict, "taobao", "merchant_counter_notification", cn("2026-12-25"))
     assert inside.last_day == date(2026, 12, 30)
+
+
+def test_the_model_answers_with_estimates_when_the_file_does_not_say() -> None:
+    data = minimal()
+    del data["calendars"]["allow_estimates"]
+    policy = policy_from(data)
+    assert policy.calendars.allow_estimates is True
+    deadline = compute_deadline(
+        policy, "taobao", "merchant_counter_notification", cn("2026-12-30T10:00:00")
+    )
+    assert deadline.estimate is True
+
+
+NOTICE_2027 = {
+    "source": "notice entered for the test",
+    "days_off": {
+        "2027-01-01": "New Year's Day",
+        "2027-01-04": "New Year holiday (moved)",
+    },
+    "working_days": {"2027-01-09": "make-up working day"},
+}
+
+
+def test_an_override_that_enters_a_notice_moves_the_horizon_and_removes_the_estimate() -> None:
+    data = minimal()
+    data["calendars"]["allow_estimates"] = True
+    data["calendars"]["overrides"] = {"CN": {"notices": {2027: NOTICE_2027}}}
+    policy = policy_from(data)
+    received = cn("2026-12-30T10:00:00")
+    deadline = compute_deadline(policy, "taobao", "merchant_counter_notification", received)
+    # Thu Dec 31; Fri Jan 1 and Mon Jan 4 are days off by the notice; Tue 5, Wed 6.
+    assert deadline.last_day == date(2027, 1, 6)
+    assert (deadline.estimate, deadline.estimates, deadline.calendar) == (False, (), "CN*")
+    assert policy.calendar_for("taobao").horizon == date(2027, 12, 31)
+    # The notice's make-up Saturday is a business day.
+    saturday = compute_deadline(
+        policy, "taobao", "merchant_counter_notification", cn("2027-01-07T10:00:00")
+    )
+    assert saturday.last_day == date(2027, 1, 11)  # Fri 8, Sat 9, Mon 11
+    # With the strict setting the entered year answers too.
+    data["calendars"]["allow_estimates"] = False
+    strict = compute_deadline(
+        policy_from(data), "taobao", "merchant_counter_notification", received
+    )
+    assert strict.last_day == date(2027, 1, 6)
+    # Other calendars keep their own horizon.
+    other = compute_deadline(
+        policy, "lazada", "merchant_counter_notification", received, country="TH"
+    )
+    assert other.estimate is True
 
 
 def test_estimates_when_the_policy_allows_them() -> None:
@@ -497,10 +599,10 @@ def test_a_horizon_set_with_the_overrides_answers_past_the_published_one() -> No
             "lazada",
             "merchant_counter_notification",
             cn("2026-12-30T10:00:00"),
-            country="SG",
+            country="TH",
         )
     assert caught.value.horizon == date(2026, 12, 31)
-    assert "set its horizon" in str(caught.value)
+    assert "calendars: overrides: TH: notices: 2027" in str(caught.value)
     # A horizon alone (the notice matched the data) marks the calendar too.
     data["calendars"]["overrides"] = {"CN": {"horizon": "2027-06-30"}}
     alone = compute_deadline(
@@ -527,7 +629,11 @@ def test_before_the_first_year_is_an_error(shipped: DeadlinePolicy) -> None:
     assert caught.value.past_horizon is False
     assert str(caught.value) == (
         "calendar CN: cannot answer for 2017-12-31 (merchant_counter_notification on taobao: "
-        "before 2018-01-01, the first day this calendar was built for)"
+        "before 2018-01-01, the first day this calendar was built for. The years the calendars "
+        "are built for are calendars: first_year and last_year in the bundle's deadlines.yaml; "
+        "change first_year there. `ipp-rules init FOLDER` copies the bundled rules into FOLDER "
+        "to edit; then pass --rules FOLDER to every command (Engine.from_path(FOLDER) in "
+        "Python))"
     )
 
 
@@ -625,7 +731,7 @@ def test_deadline_function_for_one_marketplace(shipped: DeadlinePolicy) -> None:
 
 def test_the_shipped_policy(shipped: DeadlinePolicy) -> None:
     assert load_deadline_policy(REPO / "rulesets" / "deadlines.yaml") == shipped
-    assert shipped.calendars.allow_estimates is False
+    assert shipped.calendars.allow_estimates is True
     assert shipped.calendars.indonesia_collective_leave is False
     assert shipped.semantics.non_business_trigger == "count_from_next_day"
     assert shipped.semantics.ends == "end_of_day"
@@ -927,7 +1033,7 @@ def test_cli_json_with_a_loaded_policy(shipped: DeadlinePolicy) -> None:
         (["taobao", "merchant_counter_notification", "18/09/2026"], "expected an ISO-8601 time"),
         (["taobao", "merchant_window", "2026-09-18T10:00Z"], "unknown deadline kind"),
         (["lazada", "takedown_processing", "2026-09-18T10:00Z"], "needs a country"),
-        (["taobao", "takedown_processing", "2026-12-31T10:00Z"], "its horizon is 2026-12-31"),
+        (["taobao", "takedown_processing", "2099-12-31T10:00Z"], "after 2028-12-31, the last day"),
         (
             ["taobao", "takedown_processing", "2026-09-18T10:00Z", "--rules", "/no/such"],
             "cannot read file",
@@ -967,3 +1073,50 @@ def test_a_moment_at_the_edge_of_the_datetime_range_is_a_horizon_error(
     assert done.stderr.startswith(
         f"ipp-rules deadline: calendar CN: cannot answer for {received_at[:10]}"
     )
+
+
+def test_cli_text_says_why_a_deadline_is_an_estimate() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    args = parse("deadline", "taobao", "merchant_counter_notification", "2026-12-30T10:00:00+08:00")
+    assert run_deadline(args, out, err) == 0, err.getvalue()
+    text = out.getvalue()
+    assert (
+        "  estimate     yes: days after 2026-12-31, the calendar's horizon, were counted on "
+        "holidays'\n               rule-based guess\n"
+        "               2027 China calendar (CN): the State Council notice with its days off "
+        "and\n"
+    ) in text
+    assert "to count 2027 exactly, enter the 2027 notice under calendars: overrides: CN:" in text
+    out = io.StringIO()
+    args = parse("deadline", "lazada", "rights_holder_response", "2027-01-05T10:00:00+07:00")
+    args.country, args.format = "TH", "json"
+    assert run_deadline(args, out, err) == 0, err.getvalue()
+    document = json.loads(out.getvalue())
+    assert document["estimate"] is True
+    assert [e["year"] for e in document["estimates"]] == [2027]
+    assert document["estimates"][0]["note"].startswith("2027 Thailand calendar (TH): the Cabinet")
+
+
+@pytest.mark.parametrize(
+    ("notices", "message"),
+    [
+        (
+            "        2027:\n          source: x\n          days_off:\n            2026-12-31: y\n",
+            "deadlines.yaml:10:7: notices.2027: 2026-12-31 is not in 2027; a notice lists the "
+            "days of its own year",
+        ),
+        (
+            "        2030:\n          source: x\n          days_off: {}\n",
+            "deadlines.yaml:5:3: overrides.CN.notices.2030 is outside the years the calendars are "
+            "built for (2024 to 2027); raise last_year",
+        ),
+        (
+            "        2027:\n          days_off: {}\n",
+            "deadlines.yaml:12:11: missing required key 'source'",
+        ),
+    ],
+)
+def test_a_bad_notice_is_located(tmp_path: Path, notices: str, message: str) -> None:
+    text = MINIMAL.replace("  overrides: {}\n", "  overrides:\n    CN:\n      notices:\n" + notices)
+    found = problems(tmp_path, text)
+    assert any(message in problem for problem in found), found

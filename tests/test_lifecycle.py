@@ -646,3 +646,81 @@ def test_cli_a_control_character_in_a_key_is_shown_escaped(tmp_path: Path) -> No
     assert run_lifecycle(args, io.StringIO(), err) == 2
     assert "event 0: '\\x00': " in err.getvalue()
     assert "\x00" not in err.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# Estimates past a calendar's horizon
+
+
+def test_a_state_deemed_on_an_estimated_deadline_says_so(policy: DeadlinePolicy) -> None:
+    events = (
+        ev("submitted", "2026-12-20T09:00:00+08:00"),
+        ev("taken_down", "2026-12-28T09:00:00+08:00"),
+        ev("counter_notified", "2026-12-30T09:00:00+08:00"),
+    )
+    waiting = run(policy, *events, now="2026-12-30T10:00:00+08:00")
+    assert waiting.next is not None
+    assert waiting.next.due == at("2027-01-06T00:00:00+08:00")
+    assert waiting.next.estimate is True
+    assert [(e.calendar, e.year) for e in waiting.next.estimates] == [("CN", 2027)]
+    assert waiting.estimate is True and waiting.estimates == waiting.next.estimates
+
+    deemed = run(policy, *events, now="2027-01-10T00:00:00+08:00")
+    assert deemed.state == "reinstated"
+    (finding,) = deemed.deemed
+    assert finding.code == "COUNTER_NOTIFICATION_DEEMED_ACCEPTED"
+    assert finding.message.endswith(
+        f"listing reinstated. The deadline is an estimate: {deemed.estimates[0].note}."
+    )
+    assert "2027 China calendar (CN): the State Council notice" in finding.message
+    assert deemed.estimate is True
+    assert [(e.calendar, e.year) for e in deemed.estimates] == [("CN", 2027)]
+
+
+def test_a_state_on_published_deadlines_is_no_estimate(policy: DeadlinePolicy) -> None:
+    state = run(
+        policy,
+        ev("submitted", "2026-09-14T09:00:00+08:00"),
+        ev("taken_down", "2026-09-15T09:00:00+08:00"),
+        now="2026-10-30T00:00:00+08:00",
+    )
+    assert state.state == "closed"
+    assert (state.estimate, state.estimates) == (False, ())
+    assert "estimate" not in state.deemed[0].message
+
+
+def test_cli_lifecycle_shows_the_estimate(tmp_path: Path) -> None:
+    file = tmp_path / "events.json"
+    file.write_text(
+        json.dumps(
+            [
+                ev("submitted", "2026-12-20T09:00:00+08:00"),
+                ev("taken_down", "2026-12-28T09:00:00+08:00"),
+                ev("counter_notified", "2026-12-30T09:00:00+08:00"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    args = parse("lifecycle", str(file), "--platform", "taobao", "--now", "2026-12-31T09:00Z")
+    assert run_lifecycle(args, out, io.StringIO()) == 0
+    text = out.getvalue()
+    assert "(rights_holder_response, last day Tue 2027-01-05, an estimate)" in text
+    assert "estimate yes: a deadline here was counted past its calendar's horizon" in text
+    assert "2027 China calendar (CN): the State Council notice" in text
+    out = io.StringIO()
+    args = parse(
+        "lifecycle",
+        str(file),
+        "--platform",
+        "taobao",
+        "--now",
+        "2026-12-31T09:00Z",
+        "--format",
+        "json",
+    )
+    assert run_lifecycle(args, out, io.StringIO()) == 0
+    document = json.loads(out.getvalue())
+    assert document["estimate"] is True
+    assert document["next"]["estimate"] is True
+    assert document["estimates"][0]["year"] == 2027

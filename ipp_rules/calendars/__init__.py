@@ -19,25 +19,37 @@ from ipp_rules.calendars.calendar import (
     CalendarOverrides,
     DayInfo,
     DayKind,
+    HorizonSource,
     NthBusinessDay,
+    YearNotice,
 )
-from ipp_rules.calendars.horizon import DEFAULT_HORIZON_YEAR, MAKE_UP_NOTICE_COUNTRIES, horizon_for
+from ipp_rules.calendars.horizon import (
+    HOLIDAYS_VERSION,
+    YEARLY_NOTICES,
+    Published,
+    YearlyNotice,
+    country_name,
+)
 from ipp_rules.calendars.registry import clear_calendar_cache, get_calendar
 from ipp_rules.errors import CalendarHorizonError
 
 __all__ = [
-    "DEFAULT_HORIZON_YEAR",
-    "MAKE_UP_NOTICE_COUNTRIES",
+    "HOLIDAYS_VERSION",
     "NON_CLOSING_CATEGORIES",
     "NO_OVERRIDES",
+    "YEARLY_NOTICES",
     "BusinessCalendar",
     "CalendarConfigError",
     "CalendarHorizonError",
     "CalendarOverrides",
     "DayInfo",
     "DayKind",
+    "HorizonSource",
     "NthBusinessDay",
+    "Published",
+    "YearNotice",
+    "YearlyNotice",
     "clear_calendar_cache",
+    "country_name",
     "get_calendar",
-    "horizon_for",
 ]

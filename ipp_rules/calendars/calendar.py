@@ -23,18 +23,22 @@ The tables: ``rank[i]`` is the number of business days in ``[first_day, first_da
 and ``positions[k]`` the offset of the (k+1)-th business day, so adding and counting
 business days are index arithmetic, O(1).
 
+A year whose official notice is entered in the overrides (``CalendarOverrides.notices``)
+is built from the notice alone: its days off close, the weekend days it names are worked, and
+``holidays``' data for that year is not read.
+
 Past the calendar's ``horizon`` (the last date with published data, see
 :mod:`ipp_rules.calendars.horizon`) every question raises
 :class:`~ipp_rules.errors.CalendarHorizonError`, unless the calendar was built with
 ``allow_estimates=True``: then days up to ``last_day`` are answered from ``holidays``'
-rule-based guess, and :meth:`BusinessCalendar.nth_business_day`, :meth:`describe` and
-:meth:`is_estimate` say so.
+rule-based guess, and :meth:`BusinessCalendar.nth_business_day`, :meth:`describe`,
+:meth:`is_estimate` and :meth:`estimate_reasons` say so.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -48,7 +52,7 @@ from ipp_rules.calendars._source import (
     load_holidays,
     marker_categories,
 )
-from ipp_rules.calendars.horizon import horizon_for
+from ipp_rules.calendars.horizon import Published, published
 from ipp_rules.errors import CalendarHorizonError
 
 if TYPE_CHECKING:
@@ -59,7 +63,9 @@ __all__ = [
     "CalendarOverrides",
     "DayInfo",
     "DayKind",
+    "HorizonSource",
     "NthBusinessDay",
+    "YearNotice",
 ]
 
 DayKind = Literal[
@@ -79,6 +85,10 @@ closing category on a weekday; ``make_up_workday`` a weekend day worked by offic
 special working day); ``closure`` an override closure; ``working_override`` an override
 working day."""
 
+HorizonSource = Literal["data", "notices", "set"]
+"""Where a calendar's horizon comes from: the ``holidays`` data, notices entered in the
+overrides, or a horizon set by hand."""
+
 _EMPTY: Mapping[date, str] = MappingProxyType({})
 
 
@@ -97,26 +107,66 @@ def _check_dates(what: str, days: Mapping[date, str] | None) -> Mapping[date, st
     return MappingProxyType(dict(sorted(checked.items())))
 
 
+@dataclass(frozen=True, slots=True)
+class YearNotice:
+    """One year's official holiday notice, entered by hand: the days off it sets and the
+    weekend days it makes working days. A calendar builds that year from it alone."""
+
+    year: int
+    source: str
+    """The notice's citation (issuer, number, date)."""
+    days_off: tuple[tuple[date, str], ...]
+    """``(date, name)`` of every day off the notice sets, in date order."""
+    working_days: tuple[tuple[date, str], ...] = ()
+    """``(date, reason)`` of every weekend day the notice makes a working day."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.year, bool) or not isinstance(self.year, int):
+            raise CalendarConfigError(f"notice year must be a year, not {self.year!r}")
+        if not isinstance(self.source, str) or not self.source.strip():
+            raise CalendarConfigError(f"notice {self.year}: the source must be text")
+        off = _check_dates(f"notice {self.year} days_off", dict(self.days_off))
+        working = _check_dates(f"notice {self.year} working_days", dict(self.working_days))
+        outside = sorted(d for d in (*off, *working) if d.year != self.year)
+        if outside:
+            raise CalendarConfigError(
+                f"notice {self.year}: {outside[0].isoformat()} is not in {self.year}"
+            )
+        both = sorted(off.keys() & working.keys())
+        if both:
+            listed = ", ".join(day.isoformat() for day in both)
+            raise CalendarConfigError(
+                f"notice {self.year}: both a day off and a working day: {listed}"
+            )
+        object.__setattr__(self, "days_off", tuple(off.items()))
+        object.__setattr__(self, "working_days", tuple(working.items()))
+
+
 class CalendarOverrides:
-    """Extra closures and extra working days laid over the ``holidays`` data, with reasons.
+    """Extra closures and extra working days laid over the ``holidays`` data, with reasons,
+    and whole years entered from their official notices.
 
     Immutable and hashable (calendars are cached per overrides). A date may not be both a
     closure and a working day. Dates outside a calendar's years do not affect it.
     """
 
-    __slots__ = ("_key", "closures", "working_days")
+    __slots__ = ("_key", "closures", "notices", "working_days")
 
-    _key: tuple[tuple[tuple[date, str], ...], tuple[tuple[date, str], ...]]
+    _key: tuple[tuple[tuple[date, str], ...], tuple[tuple[date, str], ...], tuple[YearNotice, ...]]
 
     closures: Mapping[date, str]
     """Dates on which the marketplace is closed although the data says it works."""
     working_days: Mapping[date, str]
     """Dates on which it works although the data says it is closed (or a weekend)."""
+    notices: Mapping[int, YearNotice]
+    """Years built from their official notice instead of the ``holidays`` data, by year
+    (closures and working days above still apply on top)."""
 
     def __init__(
         self,
         closures: Mapping[date, str] | None = None,
         working_days: Mapping[date, str] | None = None,
+        notices: Iterable[YearNotice] = (),
     ) -> None:
         closed = _check_dates("closures", closures)
         working = _check_dates("working_days", working_days)
@@ -124,9 +174,22 @@ class CalendarOverrides:
         if both:
             listed = ", ".join(day.isoformat() for day in both)
             raise CalendarConfigError(f"both a closure and a working day: {listed}")
+        by_year: dict[int, YearNotice] = {}
+        for notice in notices:
+            if not isinstance(notice, YearNotice):
+                raise CalendarConfigError("notices must be YearNotice objects")
+            if notice.year in by_year:
+                raise CalendarConfigError(f"two notices for {notice.year}")
+            by_year[notice.year] = notice
+        ordered = dict(sorted(by_year.items()))
         object.__setattr__(self, "closures", closed)
         object.__setattr__(self, "working_days", working)
-        object.__setattr__(self, "_key", (tuple(closed.items()), tuple(working.items())))
+        object.__setattr__(self, "notices", MappingProxyType(ordered))
+        object.__setattr__(
+            self,
+            "_key",
+            (tuple(closed.items()), tuple(working.items()), tuple(ordered.values())),
+        )
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError(f"{type(self).__name__} is immutable")
@@ -143,16 +206,20 @@ class CalendarOverrides:
         return hash(self._key)
 
     def __bool__(self) -> bool:
-        return bool(self.closures or self.working_days)
+        return bool(self.closures or self.working_days or self.notices)
 
     def __repr__(self) -> str:
         return (
             f"CalendarOverrides(closures={dict(self.closures)!r}, "
-            f"working_days={dict(self.working_days)!r})"
+            f"working_days={dict(self.working_days)!r}, "
+            f"notices={tuple(self.notices.values())!r})"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (CalendarOverrides, (dict(self.closures), dict(self.working_days)))
+        return (
+            CalendarOverrides,
+            (dict(self.closures), dict(self.working_days), tuple(self.notices.values())),
+        )
 
 
 NO_OVERRIDES = CalendarOverrides()
@@ -191,8 +258,9 @@ class BusinessCalendar:
 
         BusinessCalendar(CalendarSpec("CN"), first_year=2000, last_year=2027)
 
-    ``horizon`` defaults to :func:`~ipp_rules.calendars.horizon_for` the spec; the calendar's
-    :attr:`horizon` is that, or ``last_day`` if earlier. Every query takes a
+    ``horizon`` defaults to the data's own (:mod:`ipp_rules.calendars.horizon`), moved on
+    through the years whose notices ``overrides`` enters; the calendar's :attr:`horizon` is
+    that, or ``last_day`` if earlier. Every query takes a
     :class:`~datetime.date` in the marketplace's own timezone; a ``datetime`` is refused
     (``holidays`` would silently cut an aware datetime to *its* date, not the local one).
     """
@@ -211,9 +279,11 @@ class BusinessCalendar:
         "allow_estimates",
         "first_day",
         "horizon",
+        "horizon_source",
         "last_day",
         "name",
         "overrides",
+        "published",
         "spec",
     )
 
@@ -226,9 +296,16 @@ class BusinessCalendar:
     last_day: date
     """31 December of the last year built: the end of the tables."""
     horizon: date
-    """The last date answered from published data (:func:`~ipp_rules.calendars.horizon_for`,
-    or the ``horizon`` the calendar was built with); later dates raise unless estimates are
-    allowed."""
+    """The last date answered from published data: the data's own horizon
+    (:attr:`published`), moved on by the years whose notices the overrides enter, or the
+    ``horizon`` the calendar was built with; never after :attr:`last_day`. Later dates raise
+    unless estimates are allowed."""
+    horizon_source: HorizonSource
+    """Where :attr:`horizon` comes from: ``data`` (the ``holidays`` release), ``notices``
+    (notices entered in the overrides), ``set`` (the ``horizon`` argument)."""
+    published: Published
+    """What the ``holidays`` data publishes for the years built, and why later years are
+    estimates."""
     allow_estimates: bool
     overrides: CalendarOverrides
 
@@ -265,20 +342,42 @@ class BusinessCalendar:
             overrides = NO_OVERRIDES
         elif not isinstance(overrides, CalendarOverrides):
             raise CalendarConfigError(f"calendar {name}: overrides must be CalendarOverrides")
-        published = horizon_for(spec)
-        if horizon is None:
-            horizon = published
-        elif isinstance(horizon, datetime) or not isinstance(horizon, date):
+        if horizon is not None and (isinstance(horizon, datetime) or not isinstance(horizon, date)):
             raise CalendarConfigError(f"calendar {name}: horizon must be a date")
-        changed = bool(overrides) or horizon != published
         first_day = date(first_year, 1, 1)
         last_day = date(last_year, 12, 31)
-        horizon = min(horizon, last_day)
 
         years = range(first_year, last_year + 1)
         source = load_holidays(spec, years, closing_categories(spec))
-        closures = {d: str(label) for d, label in source.items() if first_day <= d <= last_day}
-        make_up = frozenset(d for d in source.weekend_workdays if first_day <= d <= last_day)
+        data = published(spec, source, first_year, last_year)
+        entered = {y: n for y, n in overrides.notices.items() if first_year <= y <= last_year}
+        last_published = data.last_published_year
+        while last_published + 1 in entered:
+            last_published += 1
+        natural = date(last_published, 12, 31)
+        source_of_horizon: HorizonSource
+        if horizon is None:
+            horizon = natural
+            source_of_horizon = "notices" if natural > data.horizon else "data"
+        else:
+            source_of_horizon = "set"
+        changed = bool(overrides) or horizon != natural
+        horizon = min(horizon, last_day)
+
+        closures = {
+            d: str(label)
+            for d, label in source.items()
+            if first_day <= d <= last_day and d.year not in entered
+        }
+        make_up_days = {
+            d
+            for d in source.weekend_workdays
+            if first_day <= d <= last_day and d.year not in entered
+        }
+        for notice in entered.values():
+            closures.update(notice.days_off)
+            make_up_days.update(day for day, _ in notice.working_days)
+        make_up = frozenset(make_up_days)
         observances: dict[date, str] = {}
         markers = marker_categories(spec)
         if markers:
@@ -335,6 +434,8 @@ class BusinessCalendar:
             "first_day": first_day,
             "last_day": last_day,
             "horizon": horizon,
+            "horizon_source": source_of_horizon,
+            "published": data,
             "allow_estimates": bool(allow_estimates),
             "overrides": overrides,
             "_first_ord": first_ord,
@@ -463,6 +564,32 @@ class BusinessCalendar:
         if type(d) is not date:
             _check_date(d)
         return d > self.horizon
+
+    def estimate_reasons(self, year: int) -> list[str]:
+        """Why answers in ``year`` are estimates, in words; empty when the whole year is within
+        the horizon. ``["the State Council notice with its days off and make-up working days
+        is not in the data (holidays 0.109)"]`` for China in 2027."""
+        if date(year, 12, 31) <= self.horizon:
+            return []
+        if year in self.overrides.notices:
+            gap = self.horizon.year + 1
+            return [
+                f"its notice is entered, but the horizon stops at {self.horizon.isoformat()}: "
+                f"{gap} is neither in the data nor entered"
+            ]
+        reasons = self.published.reasons(year)
+        if self.horizon_source == "set" or not reasons:
+            reasons = [
+                f"past the horizon set for this calendar ({self.horizon.isoformat()})",
+                *reasons,
+            ]
+        return reasons
+
+    def estimated_years(self) -> dict[int, list[str]]:
+        """Every year built that lies past the horizon, whole or in part, with
+        :meth:`estimate_reasons`."""
+        first = max(self.first_day.year, (self.horizon + timedelta(days=1)).year)
+        return {year: self.estimate_reasons(year) for year in range(first, self.last_day.year + 1)}
 
     def describe(self, d: date) -> DayInfo:
         """Whether ``d`` is a business day, and why."""

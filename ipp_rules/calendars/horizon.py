@@ -1,109 +1,243 @@
-"""How far a calendar's holiday data is published: its *horizon*.
+"""How far a calendar's holiday data is published (its *horizon*), and why later years are
+estimates.
 
-``holidays`` answers for any year up to 2100, but past the last official notice it answers
-from rules (China 2027 comes out with no make-up working days and no warning; Indonesia's
-Eid after 2026 is marked "estimated"). A calendar refuses to answer past its horizon unless
-it is built to accept estimates.
+``holidays`` answers for any year up to 2100, but past the last official list it answers from
+rules: China 2027 comes out with no make-up working days and no warning, Indonesia's Eid after
+2026 is marked "estimated". The horizon is read from the installed ``holidays`` data, for the
+years a calendar is built for, without a clock:
 
-The horizon is found without a clock, from the installed ``holidays`` data:
+1. **Estimated dates.** ``holidays`` marks a lunar or Islamic date that no official list has
+   confirmed yet with an "estimated" label in its name. The run of years with such dates that
+   reaches the last year built lies past the horizon (Indonesia with ``holidays`` 0.109: from
+   2027; Malaysia and Singapore: from 2028).
+2. **Yearly notices.** Some countries' holidays are set each year by an official notice
+   (:data:`YEARLY_NOTICES`: China's State Council notice with its make-up working days,
+   Thailand's Cabinet resolutions, ...). ``holidays`` carries a notice as that year's entries
+   in its ``special_*_holidays`` tables; a year after the last such entry lies past the
+   horizon, whatever rules would say about it.
 
-- China (:data:`MAKE_UP_NOTICE_COUNTRIES`): the State Council's yearly holiday notice always
-  moves days off and sets make-up working days (``weekend_workdays``), every year since 2001.
-  The last year with any make-up day in the whole ``holidays`` range is the last notice the
-  package has: 2026 with holidays 0.109. Upgrading ``holidays`` to a version with the 2027
-  notice moves the horizon by itself.
-- Every other country: :data:`DEFAULT_HORIZON_YEAR`, the one constant here (why it is 2026 is
-  said there), lowered while a year of the spec's data has dates ``holidays`` itself marks
-  "estimated" (lunar and Islamic dates not yet confirmed), so an older ``holidays`` can only
-  shorten it.
-
-Each answer is computed once per spec, under a lock, and kept.
+The horizon is 31 December of the last year before both; a year whose notice the bundle
+enters in full (:class:`~ipp_rules.calendars.calendar.CalendarOverrides` ``notices``) moves it
+on (see :class:`~ipp_rules.calendars.calendar.BusinessCalendar`). Upgrading ``holidays`` to a
+release with the next year's lists moves it by itself.
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import version
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
-from ipp_rules.calendars._source import (
-    CalendarConfigError,
-    calendar_name,
-    closing_categories,
-    estimated_marker,
-    load_holidays,
-)
+import holidays
+from holidays import HolidayBase
+from holidays import registry as holidays_registry
+
+from ipp_rules.calendars._source import calendar_name, estimated_marker
 
 if TYPE_CHECKING:
     from ipp_rules.policies.base import CalendarSpec
 
-__all__ = ["DEFAULT_HORIZON_YEAR", "MAKE_UP_NOTICE_COUNTRIES", "horizon_for"]
+__all__ = [
+    "HOLIDAYS_VERSION",
+    "YEARLY_NOTICES",
+    "Published",
+    "YearlyNotice",
+    "country_name",
+    "published",
+]
 
-DEFAULT_HORIZON_YEAR: Final = 2026
-"""The last year whose official holiday lists were checked against ``holidays`` 0.109 for the
-countries without a make-up-day notice: Indonesia (SKB 1497/2/5 of 2025, with its 8 cuti
-bersama days), Malaysia (with Johor's return to a Saturday-Sunday weekend), the Philippines
-(Proclamation 1006), Singapore (MOM), Thailand and Vietnam (Tet 2026); see
-``reference/domain-notes.md`` section 5 and ``reference/calendar-notes.md``. Their 2027 lists
-are not in the checked data (Thailand's Cabinet substitutions, Vietnam's Tet decision,
-Indonesia's confirmed Eid dates), so 2027 answers would be guesses. Raise this constant only
-after checking the next year's lists against the installed ``holidays``."""
-
-MAKE_UP_NOTICE_COUNTRIES: Final = frozenset({"CN"})
-"""Countries whose yearly official notice always sets make-up working days, so that the last
-year with any ``weekend_workdays`` in the data is the last published notice."""
-
-_lock = threading.Lock()
-_horizons: dict[CalendarSpec, date] = {}
+HOLIDAYS_VERSION: Final[str] = version("holidays")
+"""The installed ``holidays`` release, named wherever a horizon comes from its data."""
 
 
-def horizon_for(spec: CalendarSpec) -> date:
-    """The last date ``spec``'s holiday data is published for (31 December of a year)."""
-    found = _horizons.get(spec)
-    if found is not None:
-        return found
-    with _lock:
-        found = _horizons.get(spec)
-        if found is None:
-            found = date(_horizon_year(spec), 12, 31)
-            _horizons[spec] = found
-        return found
+@dataclass(frozen=True, slots=True)
+class YearlyNotice:
+    """An official notice that sets a country's holidays for one year at a time."""
+
+    country: str
+    """The ISO 3166-1 code of the country (a ``holidays`` country code)."""
+    data_category: str
+    """The ``holidays`` category whose ``special_<category>_holidays`` table carries the
+    notice, one entry per year."""
+    title: str
+    """The notice in words, as messages name it."""
 
 
-def _horizon_year(spec: CalendarSpec) -> int:
-    if spec.country in MAKE_UP_NOTICE_COUNTRIES:
-        year = _last_make_up_year(spec)
-    else:
-        year = DEFAULT_HORIZON_YEAR
-    return _before_estimates(spec, year)
-
-
-def _last_make_up_year(spec: CalendarSpec) -> int:
-    """The last year with a make-up working day anywhere in the package's range for spec."""
-    probe = load_holidays(spec, (), ("public",))
-    source = load_holidays(
-        spec, range(probe.start_year, probe.end_year + 1), closing_categories(spec)
-    )
-    years = {day.year for day in source.weekend_workdays}
-    if not years:
-        raise CalendarConfigError(
-            f"calendar {calendar_name(spec)}: the holidays data has no make-up working days "
-            "at all, so the last published notice cannot be found"
+YEARLY_NOTICES: Final[Mapping[str, YearlyNotice]] = MappingProxyType(
+    {
+        notice.country: notice
+        for notice in (
+            YearlyNotice(
+                "CN",
+                "public",
+                "the State Council notice with its days off and make-up working days",
+            ),
+            YearlyNotice(
+                "ID",
+                "government",
+                "the joint ministerial decree (SKB) on national holidays and collective leave",
+            ),
+            YearlyNotice(
+                "PH",
+                "public",
+                "the presidential proclamation of regular holidays and special non-working days",
+            ),
+            YearlyNotice(
+                "TH",
+                "public",
+                "the Cabinet's resolution on the year's special and substitution holidays",
+            ),
+            YearlyNotice(
+                "VN",
+                "public",
+                "the government's decision on the Tet holiday and swapped working days",
+            ),
         )
-    return max(years)
+    }
+)
+"""Countries whose holidays depend on a yearly official notice, by country code. China's
+notice sets every year's days off and the weekend days worked to bridge them; Indonesia's
+joint decree (SKB) of the ministers of religious affairs, manpower and administrative reform
+lists the national holidays and collective leave; the Philippines' proclamation moves holidays
+and adds special days; Thailand's Cabinet adds special and substitution holidays; Vietnam's
+government decides the Tet days off and the working days swapped around holidays. A country
+not listed is published as far as its rules and confirmed dates go."""
 
 
-def _before_estimates(spec: CalendarSpec, year: int) -> int:
-    """``year``, or the latest year before it whose data has no estimated dates."""
-    categories = closing_categories(spec)
-    while True:
-        source = load_holidays(spec, (year,), categories)
-        marker = estimated_marker(source)
-        if marker is None or not any(marker in name for name in source.values()):
-            return year
-        if year <= source.start_year:
-            raise CalendarConfigError(
-                f"calendar {calendar_name(spec)}: every year of the holidays data up to "
-                f"{year} has estimated dates"
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What the installed ``holidays`` data publishes for one calendar over the years it is
+    built for."""
+
+    calendar: str
+    """The calendar's name (``CN``, ``MY-14``, ``ID+government``)."""
+    label: str
+    """The country (and subdivision) in words: ``China``, ``Malaysia (Kuala Lumpur)``."""
+    first_year: int
+    last_year: int
+    notice: YearlyNotice | None
+    """The country's yearly notice, if its holidays depend on one."""
+    last_notice_year: int | None
+    """The last year whose notice the data carries (``None``: none at all, or no notice)."""
+    estimated: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
+    """The run of years that reaches ``last_year`` in which ``holidays`` only estimates some
+    dates, with the names it estimates (without the label)."""
+
+    @property
+    def last_published_year(self) -> int:
+        """The last year answered from published data (``last_year`` at most)."""
+        year = self.last_year
+        if self.estimated:
+            year = min(self.estimated) - 1
+        if self.notice is not None:
+            year = min(
+                year,
+                self.first_year - 1 if self.last_notice_year is None else self.last_notice_year,
             )
-        year -= 1
+        return year
+
+    @property
+    def horizon(self) -> date:
+        """31 December of :attr:`last_published_year`."""
+        return date(self.last_published_year, 12, 31)
+
+    def reasons(self, year: int) -> list[str]:
+        """Why ``year`` is not published in the data, in words (empty if it is)."""
+        found: list[str] = []
+        notice = self.notice
+        if notice is not None and (self.last_notice_year is None or year > self.last_notice_year):
+            found.append(f"{notice.title} is not in the data (holidays {HOLIDAYS_VERSION})")
+        names = self.estimated.get(year)
+        if names:
+            found.append(
+                f"holidays {HOLIDAYS_VERSION} only estimates the dates of {_listed(names)}"
+            )
+        return found
+
+    def source(self) -> str:
+        """Where :attr:`horizon` comes from, in words: ``holidays 0.109``."""
+        return f"holidays {HOLIDAYS_VERSION}"
+
+
+def published(
+    spec: CalendarSpec, source: HolidayBase, first_year: int, last_year: int
+) -> Published:
+    """What ``source`` (``holidays`` data for ``spec``, populated for ``first_year`` ..
+    ``last_year``) publishes: the calendar's horizon and why later years are estimates."""
+    notice = YEARLY_NOTICES.get(spec.country)
+    last_notice: int | None = None
+    if notice is not None:
+        table = getattr(source, f"special_{notice.data_category}_holidays", None)
+        years = [year for year in table or () if isinstance(year, int)]
+        last_notice = max(years) if years else None
+    return Published(
+        calendar=calendar_name(spec),
+        label=country_name(spec),
+        first_year=first_year,
+        last_year=last_year,
+        notice=notice,
+        last_notice_year=last_notice,
+        estimated=MappingProxyType(_estimated_tail(source, first_year, last_year)),
+    )
+
+
+def _estimated_tail(
+    source: HolidayBase, first_year: int, last_year: int
+) -> dict[int, tuple[str, ...]]:
+    marker = estimated_marker(source)
+    if marker is None:
+        return {}
+    by_year: dict[int, dict[str, None]] = {}
+    for day, names in source.items():
+        for name in str(names).split(";"):
+            if marker in name:
+                by_year.setdefault(day.year, {})[_without(name, marker)] = None
+    tail: dict[int, tuple[str, ...]] = {}
+    for year in range(last_year, first_year - 1, -1):
+        if year not in by_year:
+            break
+        tail[year] = tuple(by_year[year])
+    return dict(sorted(tail.items()))
+
+
+def _without(name: str, marker: str) -> str:
+    """A holiday's name without the estimated label: ``Eid al-Fitr (estimated)`` ->
+    ``Eid al-Fitr``; ``Eid al-Fitr (observed, estimated)`` -> ``Eid al-Fitr (observed)``."""
+    text = name.strip()
+    for pattern in (f" ({marker})", f", {marker})", f"\uff08{marker}\uff09"):
+        if pattern in text:
+            return text.replace(pattern, ")" if pattern.startswith(",") else "").strip()
+    return text.replace(marker, "").strip()
+
+
+def country_name(spec: CalendarSpec) -> str:
+    """The country of ``spec`` in words, with its subdivision: ``Malaysia (Kuala Lumpur)``."""
+    name = spec.country
+    for names in holidays_registry.COUNTRIES.values():
+        if spec.country in names[1:]:
+            name = names[0]
+            break
+    if spec.subdivision is None:
+        return name
+    return f"{name} ({_subdivision_name(spec.country, spec.subdivision)})"
+
+
+def _subdivision_name(country: str, subdivision: str) -> str:
+    try:
+        aliases = holidays.country_holidays(country, years=()).subdivisions_aliases
+    except (NotImplementedError, AttributeError):
+        return subdivision
+    names = [alias for alias, code in aliases.items() if code == subdivision and len(alias) > 3]
+    if not names:
+        return subdivision
+    return names[0].removeprefix("Wilayah Persekutuan ")
+
+
+def _listed(names: Iterable[str]) -> str:
+    items = list(names)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

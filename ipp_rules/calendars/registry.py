@@ -37,11 +37,11 @@ def get_calendar(
 ) -> BusinessCalendar:
     """The business-day calendar of ``spec`` over ``first_year..last_year``, built once.
 
-    Its horizon is ``horizon``, by default :func:`~ipp_rules.calendars.horizon_for`
-    ``(spec)`` (or 31 December of ``last_year`` if earlier). With ``allow_estimates`` it also
-    answers for the days between the horizon and the end of ``last_year`` from ``holidays``'
-    rule-based guess, and says so. ``overrides`` adds closures and working days on top of the
-    data.
+    Its horizon is ``horizon``, by default the last date the ``holidays`` data (and the
+    notices ``overrides`` enters) publishes, or 31 December of ``last_year`` if earlier.
+    With ``allow_estimates`` it also answers for the days between the horizon and the end of
+    ``last_year`` from ``holidays``' rule-based guess, and says so. ``overrides`` adds
+    closures and working days on top of the data, and whole years from their notices.
     """
     key: _CacheKey = (
         spec,

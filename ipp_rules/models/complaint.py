@@ -1,6 +1,6 @@
 """The complaint document (v1) as typed, immutable models.
 
-The field names and values are the public contract (DESIGN.md section 6). The models only
+The field names and values are the public contract (``docs/`` and the JSON Schema). The models only
 check the *shape* of a complaint: types, closed value sets, bounds, and the few cross-field
 facts without which the document means nothing (a Lazada complaint names its country). Whether
 a complaint is admissible is decided by the rulesets, as findings; so a listing URL is any

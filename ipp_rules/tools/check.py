@@ -21,15 +21,17 @@ from typing import Any, TextIO
 from ipp_rules.engine import ir
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
 from ipp_rules.engine.facts import DERIVED_PREFIX, FactSpec
-from ipp_rules.errors import Problem, RulesetError
+from ipp_rules.errors import IppRulesError, Problem, RulesetError
+from ipp_rules.horizons import DEFAULT_WARNING_DAYS, calendar_statuses, horizon_warnings
 from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST, Bundle, load_bundle, resolve_bundle_root
 from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
-from ipp_rules.rulesets.yamlsource import shown_path
+from ipp_rules.rulesets.yamlsource import load_yaml_file, shown_path
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
+from ipp_rules.tools.calendars import parse_today, today_argument
 from ipp_rules.tools.conditions import Analysis, FactKind, Literal
-from ipp_rules.tools.sources import BundleSources, read_sources
+from ipp_rules.tools.sources import BundleSources, display_name, read_sources
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -45,6 +47,8 @@ CODES: Mapping[str, str] = {
     "W-UNUSED-TABLE": "no rule or waiver reads the table, and no marketplace policy names it",
     "W-UNUSED-DERIVED": "a rule derives a fact that no rule, waiver, message or path reads",
     "W-UNTESTED": "no test case in tests/ makes the rule fire",
+    "W-HORIZON": "a deadline calendar's horizon (its last day of published holiday data) is "
+    "near or past",
 }
 """Every code ``check`` reports, with what it means."""
 
@@ -111,8 +115,17 @@ class CheckReport:
 # The checks
 
 
-def check_bundle(path: str | Path, *, backend: BackendName = "auto") -> CheckReport:
-    """Check the bundle in ``path``: load it, then analyse what loads."""
+def check_bundle(
+    path: str | Path,
+    *,
+    backend: BackendName = "auto",
+    today: date | None = None,
+    horizon_days: int = DEFAULT_WARNING_DAYS,
+) -> CheckReport:
+    """Check the bundle in ``path``: load it, then analyse what loads.
+
+    A calendar whose horizon is at most ``horizon_days`` days after ``today`` (default:
+    ``$IPP_RULES_TODAY``, else the machine's date), or past, is a ``W-HORIZON`` warning."""
     root = resolve_bundle_root(path)
     sources = read_sources(root)
     problems = _date_problems(sources)
@@ -129,7 +142,33 @@ def check_bundle(path: str | Path, *, backend: BackendName = "auto") -> CheckRep
         return _report(None, problems, sources)
     problems.extend(_Analyser(bundle, sources).problems())
     problems.extend(_untested(bundle, sources, backend))
+    problems.extend(_horizons(bundle, parse_today(None) if today is None else today, horizon_days))
     return _report(bundle, problems, sources)
+
+
+def _horizons(bundle: Bundle, today: date, days: int) -> list[CheckProblem]:
+    """``W-HORIZON`` for each calendar whose horizon is near, at its override in
+    ``deadlines.yaml`` if it has one, else at ``calendars``."""
+    name = bundle.manifest.deadlines
+    if bundle.deadlines is None or name is None:
+        return []
+    warnings = horizon_warnings(calendar_statuses(bundle.deadlines, today), today, days)
+    if not warnings:
+        return []
+    document = load_yaml_file(bundle.root / name, display_name=display_name(bundle.root, name))
+    calendars = document.data.get("calendars") if isinstance(document.data, dict) else None
+    overrides = calendars.get("overrides") if isinstance(calendars, dict) else None
+    problems = []
+    for warning in warnings:
+        path: tuple[str, ...] = ("calendars",)
+        if isinstance(overrides, dict) and warning.key in overrides:
+            path = ("calendars", "overrides", warning.key)
+        problems.append(
+            CheckProblem(
+                document.location(path, key=True), "W-HORIZON", warning.message, warning.key
+            )
+        )
+    return problems
 
 
 def _report(
@@ -727,6 +766,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    today_argument(parser)
+    parser.add_argument(
+        "--horizon-days",
+        metavar="DAYS",
+        type=int,
+        default=DEFAULT_WARNING_DAYS,
+        help="warn (W-HORIZON) when a calendar's horizon is at most DAYS days after today "
+        f"(default: {DEFAULT_WARNING_DAYS})",
+    )
     parser.add_argument(
         "--backend",
         choices=("auto", "durable", "reference"),
@@ -742,7 +790,17 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not path.exists():
         err.write(f"ipp-rules check: no such bundle folder: {path}\n")
         return EXIT_INVALID
-    report = check_bundle(path, backend=args.backend)
+    try:
+        today = parse_today(args.today)
+    except IppRulesError as exc:
+        err.write(f"ipp-rules check: {exc}\n")
+        return EXIT_INVALID
+    if args.horizon_days < 0:
+        err.write(
+            f"ipp-rules check: --horizon-days: expected 0 or more (got {args.horizon_days})\n"
+        )
+        return EXIT_INVALID
+    report = check_bundle(path, backend=args.backend, today=today, horizon_days=args.horizon_days)
     if args.format == "json":
         out.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -1,5 +1,5 @@
-"""The worked examples of reference/calendar-notes.md and the official days of
-reference/domain-notes.md section 5, as tests."""
+"""Worked deadline examples and the official holidays of each marketplace calendar (from the
+State Council's and the other governments' published notices), as tests."""
 
 from __future__ import annotations
 

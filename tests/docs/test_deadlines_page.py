@@ -1,5 +1,6 @@
 """docs/deadlines.md stays true: its copy of the shipped deadlines file is the file, and every
-``ipp-rules deadline`` example run on the shipped bundle prints what the page shows.
+``ipp-rules deadline`` and ``ipp-rules calendars`` example run on the shipped bundle prints what
+the page shows.
 
 Examples that use another file (``--rules variant.yaml``) show an edit the page describes in
 words; they are not run here.
@@ -28,7 +29,8 @@ def _examples() -> list[tuple[str, str]]:
     found = []
     for body in _blocks("text"):
         first, _, output = body.partition("\n")
-        if first.startswith("$ ipp-rules deadline ") and "--rules" not in first:
+        shown = first.startswith(("$ ipp-rules deadline ", "$ ipp-rules calendars "))
+        if shown and "--rules" not in first:
             found.append((first.removeprefix("$ "), output))
     return found
 

@@ -55,9 +55,27 @@ def test_a_naive_time_and_an_unknown_kind_are_input_errors(engine: Engine):
     assert "merchant_counter_notification" in str(caught.value)
 
 
-def test_past_the_published_horizon_is_refused(engine: Engine):
-    with pytest.raises(CalendarHorizonError):
-        engine.deadline("taobao", "merchant_counter_notification", at("2027-03-01T10:00:00+08:00"))
+def test_past_the_published_horizon_the_bundled_rules_answer_with_an_estimate(engine: Engine):
+    deadline = engine.deadline(
+        "taobao", "merchant_counter_notification", at("2027-03-01T10:00:00+08:00")
+    )
+    assert deadline.estimate is True
+    assert [(e.calendar, e.year) for e in deadline.estimates] == [("CN", 2027)]
+    assert "State Council" in deadline.estimates[0].reason
+
+
+def test_past_the_published_horizon_a_strict_bundle_refuses(tmp_path: Path):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, bundle)
+    policy = bundle / "deadlines.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert "  allow_estimates: true\n" in text
+    policy.write_text(
+        text.replace("  allow_estimates: true\n", "  allow_estimates: false\n"), encoding="utf-8"
+    )
+    with Engine.from_path(bundle) as strict, pytest.raises(CalendarHorizonError) as caught:
+        strict.deadline("taobao", "merchant_counter_notification", at("2027-03-01T10:00:00+08:00"))
+    assert "allow_estimates: false" in str(caught.value)
 
 
 def test_the_lifecycle_deems_a_silent_rights_holder_to_accept(engine: Engine):

@@ -1,0 +1,194 @@
+"""Each calendar a deadline policy counts on, with its horizon, where the horizon comes from,
+how many days are left before it, and which years past it are estimates.
+
+``ipp-rules calendars`` prints it; ``ipp-rules check`` warns from it when a horizon is near
+(:func:`horizon_warnings`). Nothing here reads a clock: ``today`` is always passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ipp_rules.calendars import HOLIDAYS_VERSION, BusinessCalendar
+from ipp_rules.calendars._source import calendar_name
+from ipp_rules.deadlines import EDIT_A_BUNDLE, POLICY_FILE, DeadlinePolicy, estimate_fix
+from ipp_rules.policies.registry import policies
+
+__all__ = [
+    "DEFAULT_WARNING_DAYS",
+    "CalendarStatus",
+    "EstimatedYear",
+    "HorizonWarning",
+    "calendar_statuses",
+    "horizon_warnings",
+]
+
+DEFAULT_WARNING_DAYS = 60
+"""``check`` warns when a calendar's horizon is this many days away or fewer."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EstimatedYear(_Frozen):
+    """A year a calendar is built for but only estimates, and why."""
+
+    year: int
+    reasons: tuple[str, ...]
+
+
+class Marketplace(_Frozen):
+    platform: str
+    country: str | None
+
+
+class CalendarStatus(_Frozen):
+    """One calendar of a deadline policy, as of ``today``."""
+
+    calendar: str
+    """The calendar's name as deadlines name it (``CN``, ``MY-14``; ``*`` marks overrides)."""
+    key: str
+    """Its key under ``calendars: overrides:`` in ``deadlines.yaml`` (``CN``, ``MY-14``)."""
+    label: str
+    """The country in words: ``China``, ``Malaysia (Kuala Lumpur)``."""
+    marketplaces: tuple[Marketplace, ...]
+    """The marketplaces (and Lazada countries) whose deadlines count on it."""
+    first_day: date
+    last_day: date
+    """The calendar's years, from ``first_year`` and ``last_year`` in ``deadlines.yaml``."""
+    horizon: date
+    """The last day answered from published data."""
+    horizon_source: Literal["data", "notices", "set"]
+    """``data``: the ``holidays`` release; ``notices``: years entered under ``notices``;
+    ``set``: a ``horizon`` set in ``deadlines.yaml``."""
+    source: str
+    """Where the horizon comes from, in words."""
+    holidays_version: str
+    days_left: int
+    """Days from ``today`` to the horizon (0 on the horizon itself; negative once past)."""
+    allow_estimates: bool
+    estimated_years: tuple[EstimatedYear, ...]
+    """The years between the horizon and :attr:`last_day`, and why each is an estimate."""
+
+
+def calendar_statuses(policy: DeadlinePolicy, today: date) -> list[CalendarStatus]:
+    """Every calendar the marketplaces' deadlines count on under ``policy``, in the order of
+    the marketplace registry."""
+    found: dict[str, tuple[BusinessCalendar, str, list[Marketplace]]] = {}
+    for marketplace in policies().values():
+        for country in marketplace.countries or (None,):
+            calendar = policy.calendar_for(marketplace.id, country)
+            key = calendar_name(marketplace.calendar(country))
+            entry = found.setdefault(calendar.name, (calendar, key, []))
+            entry[2].append(Marketplace(platform=marketplace.id, country=country))
+    return [
+        _status(calendar, key, marketplaces, policy, today)
+        for calendar, key, marketplaces in found.values()
+    ]
+
+
+def _status(
+    calendar: BusinessCalendar,
+    key: str,
+    marketplaces: list[Marketplace],
+    policy: DeadlinePolicy,
+    today: date,
+) -> CalendarStatus:
+    if calendar.horizon_source == "data":
+        source = calendar.published.source()
+    elif calendar.horizon_source == "notices":
+        entered = [
+            year
+            for year in calendar.overrides.notices
+            if year > calendar.published.last_published_year
+        ]
+        years = ", ".join(str(year) for year in entered if date(year, 12, 31) <= calendar.horizon)
+        source = f"{calendar.published.source()}, and notices entered in {POLICY_FILE} ({years})"
+    else:
+        source = f"horizon set in {POLICY_FILE} (calendars: overrides: {key}: horizon)"
+    return CalendarStatus(
+        calendar=calendar.name,
+        key=key,
+        label=calendar.published.label,
+        marketplaces=tuple(marketplaces),
+        first_day=calendar.first_day,
+        last_day=calendar.last_day,
+        horizon=calendar.horizon,
+        horizon_source=calendar.horizon_source,
+        source=source,
+        holidays_version=HOLIDAYS_VERSION,
+        days_left=(calendar.horizon - today).days,
+        allow_estimates=policy.calendars.allow_estimates,
+        estimated_years=tuple(
+            EstimatedYear(year=year, reasons=tuple(reasons))
+            for year, reasons in calendar.estimated_years().items()
+        ),
+    )
+
+
+class HorizonWarning(_Frozen):
+    """A calendar whose horizon is near or past: what happens then, and what to edit."""
+
+    calendar: str
+    key: str
+    horizon: date
+    days_left: int
+    message: str
+
+
+def horizon_warnings(
+    statuses: list[CalendarStatus], today: date, days: int = DEFAULT_WARNING_DAYS
+) -> list[HorizonWarning]:
+    """A warning for each calendar whose horizon is at most ``days`` days after ``today``, or
+    already past."""
+    return [_warning(status, today) for status in statuses if status.days_left <= days]
+
+
+def _warning(status: CalendarStatus, today: date) -> HorizonWarning:
+    used = ", ".join(
+        m.platform + (f" {m.country}" if m.country else "") for m in status.marketplaces
+    )
+    when = (
+        f"in {status.days_left} day{'s' if status.days_left != 1 else ''}"
+        if status.days_left > 0
+        else "today"
+        if status.days_left == 0
+        else f"{-status.days_left} day{'s' if status.days_left != -1 else ''} ago"
+    )
+    head = (
+        f"calendar {status.key} ({status.label}; {used}): its horizon "
+        f"{status.horizon.isoformat()} ends {when} (today {today.isoformat()})"
+    )
+    if status.horizon >= status.last_day or not status.estimated_years:
+        first_after = status.last_day + timedelta(days=1)
+        return HorizonWarning(
+            calendar=status.calendar,
+            key=status.key,
+            horizon=status.horizon,
+            days_left=status.days_left,
+            message=(
+                f"{head}: it is the last day the calendars are built for, so deadlines from "
+                f"{first_after.isoformat()} on cannot be answered. Raise calendars: last_year "
+                f"in the bundle's {POLICY_FILE}. {EDIT_A_BUNDLE}"
+            ),
+        )
+    year = status.estimated_years[0]
+    then = (
+        "deadlines past it are estimates (estimate: true)"
+        if status.allow_estimates
+        else "deadlines past it are refused (allow_estimates: false)"
+    )
+    return HorizonWarning(
+        calendar=status.calendar,
+        key=status.key,
+        horizon=status.horizon,
+        days_left=status.days_left,
+        message=(
+            f"{head}; {then}: {year.year}: {'; '.join(year.reasons)}. To answer {year.year} "
+            f"from the official notice, {estimate_fix(status.key, year.year)}. {EDIT_A_BUNDLE}"
+        ),
+    )

@@ -1,0 +1,74 @@
+"""``ipp-rules init FOLDER``: a copy of the bundled rules to edit.
+
+The bundled rules live inside the installed package, where edits would be lost on the next
+upgrade. ``init`` copies the whole bundle (manifest, rule files, ``good_faith.yaml``,
+``deadlines.yaml``, ``tests/`` and ``schema/``) into a new folder; every command then takes
+that folder with ``--rules FOLDER`` (``check``, ``test`` and ``diff`` take it as their
+argument), and Python with ``Engine.from_path(FOLDER)``.
+
+Exit status: 0 copied, 2 the folder exists and is not empty, or cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+from typing import Any, TextIO
+
+__all__ = ["add_parser", "copy_bundle", "run"]
+
+EXIT_OK = 0
+EXIT_INVALID = 2
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``init`` to the ``ipp-rules`` subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "init",
+        help="copy the bundled rules into a folder, to edit them",
+        description="Copy the bundled rules (manifest, rule files, good_faith.yaml, "
+        "deadlines.yaml, tests and schemas) into FOLDER, a new or empty folder. Edit them "
+        "there, check them with `ipp-rules check FOLDER`, and pass --rules FOLDER to the "
+        "other commands. Exit status: 0 copied, 2 FOLDER is not empty or cannot be written.",
+    )
+    parser.add_argument("folder", metavar="FOLDER", help="where to copy the bundle (new or empty)")
+    return parser
+
+
+def copy_bundle(folder: str | Path) -> list[Path]:
+    """Copy the bundled rules into ``folder`` (new, or an empty folder); the files copied,
+    relative to it. Raises ``FileExistsError`` when ``folder`` is a file or not empty."""
+    from ipp_rules.engine.engine import default_bundle_path
+
+    target = Path(folder)
+    if target.is_dir() and not any(target.iterdir()):
+        target.rmdir()
+    elif target.exists() or target.is_symlink():
+        raise FileExistsError(0, "already exists and is not an empty folder", str(target))
+    shutil.copytree(default_bundle_path(), target, ignore=_IGNORED)
+    return sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file())
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``ipp-rules init`` with parsed ``args``."""
+    from ipp_rules.rulesets.bundle import load_bundle
+
+    try:
+        copied = copy_bundle(args.folder)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        err.write(f"ipp-rules init: {args.folder}: {reason}\n")
+        return EXIT_INVALID
+    manifest = load_bundle(args.folder).manifest
+    folder = args.folder
+    out.write(
+        f"copied the bundled rules ({manifest.name} {manifest.version}, {len(copied)} files) "
+        f"to {folder}\n"
+        f"  edit       {folder}/*.yaml (deadlines and calendars: {folder}/deadlines.yaml)\n"
+        f"  check      ipp-rules check {folder} && ipp-rules test {folder}\n"
+        f"  use        ipp-rules evaluate FILE --rules {folder}  (deadline, lifecycle, "
+        f"good-faith, calendars: --rules {folder}; Python: Engine.from_path({folder!r}))\n"
+    )
+    return EXIT_OK
