@@ -1,7 +1,7 @@
 """Deadlines at the deadline level: worked examples (State Council notices, PRC Civil Code)
-with exact ``due`` instants, both non-business-trigger conventions, cut-off ends, business-hours periods,
-every marketplace family and Lazada country in its own timezone, the horizon, overrides, typed
-errors, and YAML errors with their locations."""
+with exact ``due`` instants, both non-business-trigger conventions, cut-off ends,
+business-hours periods, every marketplace family and Lazada country in its own timezone, the
+horizon, overrides, typed errors, and YAML errors with their locations."""
 
 from __future__ import annotations
 
