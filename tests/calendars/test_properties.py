@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from ipp_rules.calendars import (
     NON_CLOSING_CATEGORIES,
     BusinessCalendar,
+    CalendarOverrides,
+    YearNotice,
     clear_calendar_cache,
     get_calendar,
 )
@@ -230,3 +232,38 @@ def test_threads_building_and_querying_the_same_calendar_agree() -> None:
     assert all(result == reference for result in results)
     assert len({id(cal) for cal in shared}) == 1
     assert horizons == [shared[0].horizon] * 8
+
+
+_YEAR_2027 = days(date(2027, 1, 1), date(2027, 12, 31))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sets(st.sampled_from(_YEAR_2027), max_size=30),
+    st.sets(st.sampled_from([d for d in _YEAR_2027 if d.weekday() >= 5]), max_size=8),
+    specs,
+)
+def test_an_entered_notice_is_the_whole_of_its_year(
+    days_off: set[date], worked: set[date], spec: CalendarSpec
+) -> None:
+    """A year entered from its notice: a day works exactly when it is a weekday not off, or a
+    weekend day the notice works; the horizon covers the year; the year before is untouched."""
+    worked -= days_off
+    notice = YearNotice(
+        year=2027,
+        source="generated",
+        days_off=tuple((d, "off") for d in sorted(days_off)),
+        working_days=tuple((d, "worked") for d in sorted(worked)),
+    )
+    plain = get_calendar(spec, first_year=2026, last_year=2027)
+    entered = get_calendar(
+        spec, first_year=2026, last_year=2027, overrides=CalendarOverrides(notices=[notice])
+    )
+    assert entered.horizon == date(2027, 12, 31) and entered.estimated_years() == {}
+    weekend = BusinessCalendar(spec, first_year=2027, last_year=2027, allow_estimates=True)
+    for day in _YEAR_2027:
+        off_weekend = weekend.describe(day).kind in ("weekend", "make_up_workday")
+        expected = day in worked if off_weekend else day not in days_off
+        assert entered.is_business_day(day) is expected, day
+    for day in days(date(2026, 1, 1), date(2026, 12, 31)):
+        assert entered.is_business_day(day) == plain.is_business_day(day)
