@@ -411,6 +411,25 @@ def test_the_worked_example_is_real_output(tmp_path: Path, monkeypatch: pytest.M
     assert out == expected
 
 
+def test_the_pasted_false_information_finding_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    rows = _block_after("`history.csv` holds eleven requests", "text").splitlines(keepends=True)
+    assert ",aliexpress," in rows[10]
+    rows[10] = rows[10].replace(",false\n", ",true\n")
+    Path("history.csv").write_text("".join(rows))
+    argv, _ = _console("Assessed on 2026-05-31")
+    status, out, err = call(*argv)
+    assert (status, err) == (1, "")
+    assert (
+        "  false information                     1 request (whole history, every marketplace)\n"
+        in (out)
+    )
+    findings = out[out.index("findings:\n") :].splitlines()
+    assert findings[1] == _block_after("Had row 10, the AliExpress request", "text").rstrip("\n")
+
+
 def test_the_pasted_history_error_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     Path("bad.csv").write_text(
