@@ -9,7 +9,8 @@ three-month window), on the Tao marketplaces and AliExpress, with five reason co
 * with ``--models``, ``evaluate_good_faith`` over ``HistoryRecord`` models (built beforehand,
   not timed);
 * a plain-Python loop that counts the same things by hand (requests, the two rates overall and
-  per reason code, false information): what a service without the policy file would write.
+  per reason code, false information on every marketplace): what a service without the
+  policy file would write.
 
 Medians of ``--repeat`` runs, as records per second and as a ratio to the baseline from the
 same run: the machines are shared and noisy, so only numbers from one run are compared.
@@ -76,11 +77,11 @@ def baseline(rows: list[RecordRow]) -> dict[str, Any]:
     requests = false_information = 0
     per_reason: dict[str, list[int]] = {}  # reason -> [requests, taken down, ruled on, reinstated]
     for ts, platform, reason, outcome, counter, false_info in rows:
-        if platform not in TAO or ts >= end:
+        if ts >= end:
             continue
-        if false_info:
+        if false_info:  # on every marketplace of the account
             false_information += 1
-        if ts < start:
+        if platform not in TAO or ts < start:
             continue
         requests += 1
         counts = per_reason.get(reason)

@@ -3,10 +3,13 @@
 The policy is data (``rulesets/good_faith.yaml``): the effective-dated periods with their
 assessment window, minimum volume, rate thresholds and rejoin wait, and the definition of each
 rate as the sets of records counted in its numerator and denominator. This module counts.
+The volume and the rates count requests on the program's marketplaces; false information
+counts on every marketplace, since one IPP account files on all of them.
 
 Counting is one pass that tallies records by (window bucket, marketplace, reason code,
 outcome, counter-notification, false information); everything else is arithmetic on the few
 distinct tallies, with :class:`~fractions.Fraction` so that a boundary (exactly 90%) is exact.
+The pass also keeps the earliest record marked as false information, which the finding names.
 Values are checked on the distinct tallies, not per record, which keeps a million records at
 well under a second. Two entry points feed the same pass:
 
@@ -24,12 +27,12 @@ from __future__ import annotations
 import contextvars
 import difflib
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, Literal, NamedTuple, TypeAlias
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -816,10 +819,12 @@ class GoodFaithMetrics(_Model):
     min_requests: int
     rates: dict[str, Rate]
     false_information: int
-    """Requests marked as deliberately false information, over ``false_information_look_back``."""
+    """Requests marked as deliberately false information, over ``false_information_look_back``,
+    on every marketplace: the IPP account and its reporting history span all of them."""
     false_information_look_back: Literal["history", "window"]
     other_marketplace_requests: int
-    """Requests in the window on marketplaces outside the program: not part of the metrics."""
+    """Requests in the window on marketplaces outside the program: not counted in ``requests``
+    or the rates (only in ``false_information``, when marked so)."""
     per_reason: dict[str, ReasonMetrics]
     rejoin_from: date | None = None
     """The first day the account may rejoin, when a removal or withdrawal still holds it back."""
@@ -871,37 +876,71 @@ _Tally = dict[tuple[int, Any, Any, Any, Any, Any], int]
 _BEFORE, _INSIDE, _AFTER, _INVALID_TIME = 1, 3, 2, 0
 
 
-def _tally_rows(rows: Iterable[RecordRow], start: float, end: float) -> _Tally:
+class _Named(NamedTuple):
+    """The record a finding names: its position in the history, when and where it was filed."""
+
+    position: int
+    submitted_at: datetime | float
+    """A model's time, or a row's POSIX seconds (which may lie outside the datetime range)."""
+    platform: str
+
+
+def _look_back(period: Period) -> frozenset[int]:
+    """The window buckets the false-information condition reads."""
+    if period.false_information.look_back == "window":
+        return frozenset({_INSIDE})
+    return frozenset({_BEFORE, _INSIDE})
+
+
+def _tally_rows(
+    rows: Iterable[RecordRow], start: float, end: float, look_back: frozenset[int]
+) -> tuple[_Tally, _Named | None]:
+    """The tally, and the earliest record marked false information in ``look_back`` (ties
+    broken by the record's values, then its position, so the order of the rows does not
+    matter)."""
     counts: _Tally = {}
     get = counts.get
-    for ts, platform, reason, outcome, counter, false_information in rows:
-        key = (
-            (ts >= start) * 2 + (ts < end),
-            platform,
-            reason,
-            outcome,
-            counter,
-            false_information,
-        )
+    earliest: tuple[Any, ...] | None = None
+    for index, (ts, platform, reason, outcome, counter, false_information) in enumerate(rows):
+        bucket = (ts >= start) * 2 + (ts < end)
+        key = (bucket, platform, reason, outcome, counter, false_information)
         counts[key] = get(key, 0) + 1
-    return counts
+        if false_information is True and bucket in look_back:
+            candidate = (ts, platform, reason, outcome, counter, index)
+            if earliest is None or candidate < earliest:
+                earliest = candidate
+    if earliest is None:
+        return counts, None
+    return counts, _Named(earliest[-1], earliest[0], earliest[1])
 
 
-def _tally_records(records: Iterable[HistoryRecord], start: datetime, end: datetime) -> _Tally:
+def _tally_records(
+    records: Iterable[HistoryRecord], start: datetime, end: datetime, look_back: frozenset[int]
+) -> tuple[_Tally, _Named | None]:
+    """:func:`_tally_rows` over models."""
     counts: _Tally = {}
     get = counts.get
-    for record in records:
+    earliest: tuple[Any, ...] | None = None
+    for index, record in enumerate(records):
         ts = record.submitted_at
+        false_information = record.false_information
+        bucket = (ts >= start) * 2 + (ts < end)
         key = (
-            (ts >= start) * 2 + (ts < end),
+            bucket,
             record.platform,
             record.reason,
             record.outcome,
             record.counter_notification,
-            record.false_information,
+            false_information,
         )
         counts[key] = get(key, 0) + 1
-    return counts
+        if false_information is True and bucket in look_back:
+            candidate = (ts, *key[1:5], index)
+            if earliest is None or candidate < earliest:
+                earliest = candidate
+    if earliest is None:
+        return counts, None
+    return counts, _Named(earliest[-1], earliest[0], earliest[1])
 
 
 def _row_problems(index: int, row: Any) -> list[Problem]:
@@ -1012,6 +1051,7 @@ class _Setup:
         self.window_start = self.as_of - relativedelta(months=self.period.window_months)
         self.start_utc = self.window_start.astimezone(UTC)
         self.end_utc = self.as_of.astimezone(UTC)
+        self.look_back = _look_back(self.period)
 
 
 def evaluate_good_faith(
@@ -1028,13 +1068,13 @@ def evaluate_good_faith(
     """
     setup = _Setup(policy, as_of, platform)
     try:
-        tally = _tally_records(history, setup.start_utc, setup.end_utc)
+        tally, named = _tally_records(history, setup.start_utc, setup.end_utc, setup.look_back)
     except (AttributeError, TypeError) as exc:
         raise _locate(history, _model_problems, [Problem("history", str(exc))]) from None
     problems = _tally_problems(tally)
     if problems:
         raise _locate(history, _model_problems, problems)
-    return _decide(setup, tally, tuple(membership))
+    return _decide(setup, tally, named, _history_index, tuple(membership))
 
 
 def evaluate_good_faith_records(
@@ -1043,44 +1083,53 @@ def evaluate_good_faith_records(
     as_of: datetime | date,
     platform: str = "taobao",
     membership: Iterable[MembershipEvent] = (),
+    *,
+    record_location: Callable[[int], str] | None = None,
 ) -> Eligibility:
     """:func:`evaluate_good_faith` over plain tuples (see :data:`RecordRow`): the fast path.
 
     Values are checked once per distinct combination, after counting; a bad record raises
-    :class:`HistoryError`, located by index when ``rows`` is a sequence.
+    :class:`HistoryError`, located by index when ``rows`` is a sequence. A finding about one
+    record names it by its position, ``history[3]``; ``record_location`` names it otherwise
+    (the command line gives the line of the file, ``history.csv:5``).
     """
     setup = _Setup(policy, as_of, platform)
     start = setup.start_utc.timestamp()
     end = setup.end_utc.timestamp()
     try:
-        tally = _tally_rows(rows, start, end)
+        tally, named = _tally_rows(rows, start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
         raise _locate(rows, _row_problems, [Problem("history", str(exc))]) from None
     problems = _tally_problems(tally)
     if problems:
         raise _locate(rows, _row_problems, problems)
-    return _decide(setup, tally, tuple(membership))
+    location = _history_index if record_location is None else record_location
+    return _decide(setup, tally, named, location, tuple(membership))
+
+
+def _history_index(index: int) -> str:
+    return f"history[{index}]"
 
 
 class _Counts:
-    """In-window counts of the program's marketplaces, by reason and (outcome, counter)."""
+    """In-window counts of the program's marketplaces, by reason and (outcome, counter); false
+    information over the look-back on every marketplace of the account."""
 
-    def __init__(self, tally: _Tally, period: Period) -> None:
+    def __init__(self, tally: _Tally, period: Period, look_back: frozenset[int]) -> None:
         marketplaces = set(period.marketplaces)
-        look_back = (
-            {_INSIDE} if period.false_information.look_back == "window" else {_BEFORE, _INSIDE}
-        )
         self.by_reason: dict[str, dict[tuple[str, str], int]] = {}
         self.requests = 0
         self.other_marketplaces = 0
         self.false_information = 0
         for (bucket, platform, reason, outcome, counter, false_info), count in tally.items():
+            # One IPP account files on all the group's marketplaces: false information on any
+            # of them is in the account's history, while volume and rates are the program's.
+            if false_info is True and bucket in look_back:
+                self.false_information += count
             if platform not in marketplaces:
                 if bucket == _INSIDE:
                     self.other_marketplaces += count
                 continue
-            if false_info and bucket in look_back:
-                self.false_information += count
             if bucket != _INSIDE:
                 continue
             self.requests += count
@@ -1149,9 +1198,15 @@ def _rejoin_from(
     return (latest_exit, rejoin) if today < rejoin else (None, None)
 
 
-def _decide(setup: _Setup, tally: _Tally, membership: Sequence[MembershipEvent]) -> Eligibility:
+def _decide(
+    setup: _Setup,
+    tally: _Tally,
+    named: _Named | None,
+    location: Callable[[int], str],
+    membership: Sequence[MembershipEvent],
+) -> Eligibility:
     policy, period = setup.policy, setup.period
-    counts = _Counts(tally, period)
+    counts = _Counts(tally, period, setup.look_back)
     source = period.source
     findings: list[Finding] = []
     where = "on " + _join(period.marketplaces)
@@ -1197,14 +1252,18 @@ def _decide(setup: _Setup, tally: _Tally, membership: Sequence[MembershipEvent])
             if period.false_information.look_back == "window"
             else "in the reporting history"
         )
+        among = f"{_requests(counts.false_information)} {span} on any of the account's marketplaces"
+        if counts.false_information > 1:
+            among = f"the earliest of {among}"
+        assert named is not None  # the tally kept one of the records it counted
+        path = location(named.position)
         finding(
             "false_information",
             "GOOD_FAITH_FALSE_INFORMATION",
-            "history",
-            f"{_requests(counts.false_information)} {span} {where} "
-            f"{'was' if counts.false_information == 1 else 'were'} found to contain "
-            f"deliberately false information; the {policy.program} admits no account with "
-            f"such a history.",
+            path,
+            f"{path}, submitted {_submitted(named.submitted_at, setup.timezone)} on "
+            f"{named.platform}, was found to contain deliberately false information ({among}); "
+            f"the {policy.program} admits no account with such a history.",
         )
     if counts.requests < period.min_requests:
         finding(
@@ -1328,6 +1387,20 @@ def _local(moment: datetime) -> str:
     if moment.second or moment.microsecond:
         return moment.replace(tzinfo=None).isoformat(sep=" ")
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _submitted(moment: datetime | float, timezone: str) -> str:
+    """``2026-04-01 12:00 (Asia/Shanghai)``; POSIX seconds no date holds are shown as given."""
+    zone = ZoneInfo(timezone)
+    try:
+        local = (
+            moment.astimezone(zone)
+            if isinstance(moment, datetime)
+            else datetime.fromtimestamp(moment, zone)
+        )
+    except (OverflowError, OSError, ValueError):
+        return f"at {moment!r} POSIX seconds"
+    return f"{_local(local)} ({timezone})"
 
 
 def _months(count: int) -> str:

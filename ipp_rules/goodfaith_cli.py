@@ -8,6 +8,7 @@ arguments (every bad row is reported with its line number).
 from __future__ import annotations
 
 import argparse
+import array
 import csv
 import difflib
 import itertools
@@ -152,13 +153,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 class HistoryReader:
     """The valid rows of a history file, streamed; bad rows are kept as located problems.
 
-    Iterate once (the evaluation consumes it), then check :attr:`problems`.
+    Iterate once (the evaluation consumes it), then check :attr:`problems`;
+    :meth:`location` says on which line each row read was.
     """
 
     def __init__(self, lines: Iterable[str | bytes], label: str, kind: str = "auto") -> None:
         self.label = label
         self.problems: list[Problem] = []
         self.bad_rows = 0
+        self._row_lines = array.array("Q")
+        """The line of each row read, by position (8 bytes a row)."""
         self._valid: set[tuple[tuple[type, Any], ...]] = set()
         """Value combinations already found valid, each value with its type: 1 == True and
         0 == False in Python, but only true and false are booleans here."""
@@ -189,6 +193,10 @@ class HistoryReader:
         if self.kind == "jsonl":
             return self._jsonl()
         return self._csv()
+
+    def location(self, position: int) -> str:
+        """``history.csv:5``: where the row at ``position`` (from 0, in the order read) is."""
+        return f"{self.label}:{self._row_lines[position]}"
 
     def error(self) -> HistoryError | None:
         if not self.problems:
@@ -240,6 +248,7 @@ class HistoryReader:
             self._bad(line, messages)
             return None
         assert not isinstance(seconds, str)
+        self._row_lines.append(line)
         return (seconds, *key)
 
     def _csv(self) -> Iterator[RecordRow]:
@@ -409,10 +418,18 @@ def eligibility_text(eligibility: Eligibility, policy: GoodFaithPolicy) -> str:
         ("requests", f"{m.requests} (at least {m.min_requests})"),
     ]
     rows.extend((policy.rates[name].title, _rate_text(rate)) for name, rate in m.rates.items())
-    rows.append(("false information", f"{_requests(m.false_information)} ({look_back})"))
+    rows.append(
+        (
+            "false information",
+            f"{_requests(m.false_information)} ({look_back}, every marketplace)",
+        )
+    )
     if m.other_marketplace_requests:
         rows.append(
-            ("other marketplaces", f"{_requests(m.other_marketplace_requests)}, not counted")
+            (
+                "other marketplaces",
+                f"{_requests(m.other_marketplace_requests)}, counted for false information only",
+            )
         )
     if m.rejoin_from is not None:
         rows.append(("may rejoin from", m.rejoin_from.isoformat()))
@@ -472,7 +489,7 @@ def evaluate_file(
     try:
         reader = HistoryReader(bounded_lines(stream, MAX_LINE_BYTES), label, history_format)
         eligibility = evaluate_good_faith_records(
-            policy, reader, as_of, platform, tuple(membership)
+            policy, reader, as_of, platform, tuple(membership), record_location=reader.location
         )
     finally:
         if stream is not sys.stdin.buffer:

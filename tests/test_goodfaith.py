@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import UTC, date, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from hypothesis import strategies as st
 
 from ipp_rules.errors import RulesetError, UnknownMarketplaceError
 from ipp_rules.goodfaith import (
+    MARKETPLACES,
     Eligibility,
+    FalseInformationRule,
     GoodFaithError,
     GoodFaithPolicy,
     HistoryError,
@@ -402,6 +405,130 @@ def test_deliberately_false_information_anywhere_in_the_history_bars_the_account
     assert evaluate([*many(100), future]).eligible
 
 
+# One IPP account files on all seven marketplaces (handbook, Introduction), and the account's
+# reporting history must show no false information (Section 1 A, "The Good Faith Program"):
+# a request outside the Tao marketplaces counts for that condition, not for volume or rates.
+OUTSIDE = ("aliexpress", "alibaba_com", "1688", "lazada")
+
+
+def window_look_back() -> GoodFaithPolicy:
+    """The bundled policy with false information looked for in the window only."""
+    rule = FalseInformationRule(allowed=False, look_back="window")
+    periods = tuple(p.model_copy(update={"false_information": rule}) for p in POLICY.periods)
+    return POLICY.model_copy(update={"periods": periods})
+
+
+@pytest.mark.parametrize("platform", OUTSIDE)
+def test_false_information_on_a_marketplace_outside_the_program_bars_the_account(platform: str):
+    flagged = rec(
+        datetime(2026, 4, 2, 9, tzinfo=SH), "rejected", platform=platform, false_information=True
+    )
+    result = evaluate([*many(150), flagged])
+    assert result.eligible is False
+    assert codes(result) == ["GOOD_FAITH_FALSE_INFORMATION"]
+    assert result.findings[0].path == "history[150]"
+    assert result.findings[0].message == (
+        f"history[150], submitted 2026-04-02 09:00 (Asia/Shanghai) on {platform}, was found to "
+        "contain deliberately false information (1 takedown request in the reporting history "
+        "on any of the account's marketplaces); the Good Faith Program admits no account with "
+        "such a history."
+    )
+    assert result.metrics.false_information == 1
+    assert result.metrics.requests == 150
+    assert result.metrics.other_marketplace_requests == 1
+    assert result.metrics.takedown_success_rate.fraction() == 1
+
+
+def test_false_information_outside_the_program_counts_over_the_whole_history():
+    old = rec(datetime(2024, 1, 5, 8, 30, tzinfo=SH), platform="aliexpress", false_information=True)
+    result = evaluate([old, *many(150)])
+    assert codes(result) == ["GOOD_FAITH_FALSE_INFORMATION"]
+    assert result.findings[0].path == "history[0]"
+    assert "submitted 2024-01-05 08:30 (Asia/Shanghai) on aliexpress" in result.findings[0].message
+    assert (result.metrics.false_information, result.metrics.other_marketplace_requests) == (1, 0)
+    future = rec(datetime(2026, 5, 31, tzinfo=SH), platform="aliexpress", false_information=True)
+    after = evaluate([*many(150), future])
+    assert after.eligible
+    assert after.metrics.false_information == 0
+
+
+def test_with_a_window_look_back_only_false_information_in_the_window_counts():
+    policy = window_look_back()
+    before = rec(datetime(2026, 2, 27, 23, tzinfo=SH), platform="1688", false_information=True)
+    inside = rec(datetime(2026, 2, 28, tzinfo=SH), platform="1688", false_information=True)
+    rows = [as_row(r) for r in [*many(150), before]]
+    assert evaluate_good_faith_records(policy, rows, AS_OF).eligible
+    result = evaluate_good_faith_records(policy, [*rows, as_row(inside)], AS_OF)
+    assert codes(result) == ["GOOD_FAITH_FALSE_INFORMATION"]
+    assert result.findings[0].path == "history[151]"
+    assert result.findings[0].message.startswith(
+        "history[151], submitted 2026-02-28 00:00 (Asia/Shanghai) on 1688, was found to contain "
+        "deliberately false information (1 takedown request in the assessment window on any "
+        "of the account's marketplaces)"
+    )
+    assert result.metrics.false_information == 1
+    assert result.metrics.false_information_look_back == "window"
+
+
+def test_the_finding_names_the_earliest_false_information_record_in_any_order():
+    history = many(150)
+    history[5] = rec(datetime(2026, 3, 10, tzinfo=SH), false_information=True)
+    history.insert(
+        40,
+        rec(
+            datetime(2025, 1, 1, tzinfo=SH),
+            "rejected",
+            platform="alibaba_com",
+            false_information=True,
+        ),
+    )
+    history.append(rec(datetime(2026, 5, 1, tzinfo=SH), platform="1688", false_information=True))
+    result = evaluate(history)
+    assert codes(result) == ["GOOD_FAITH_FALSE_INFORMATION"]
+    assert result.findings[0].path == "history[40]"
+    assert result.findings[0].message.startswith(
+        "history[40], submitted 2025-01-01 00:00 (Asia/Shanghai) on alibaba_com, was found to "
+        "contain deliberately false information (the earliest of 3 takedown requests in the "
+        "reporting history on any of the account's marketplaces)"
+    )
+    assert result.metrics.false_information == 3
+    reversed_rows = (as_row(r) for r in reversed(history))  # an iterator, not a sequence
+    backwards = evaluate_good_faith_records(POLICY, reversed_rows, AS_OF)
+    assert backwards.findings[0].path == f"history[{len(history) - 1 - 40}]"
+    assert backwards.metrics == result.metrics
+
+
+def test_the_fast_path_names_the_record_in_an_iterator_of_rows():
+    flagged = rec(
+        datetime(2025, 12, 24, 18, 5, 30, tzinfo=SH),
+        "withdrawn",
+        platform="aliexpress",
+        false_information=True,
+    )
+    rows = iter([as_row(flagged), *(as_row(r) for r in many(150))])
+    result = evaluate_good_faith_records(POLICY, rows, AS_OF)
+    assert result.eligible is False
+    assert [(f.code, f.path) for f in result.findings] == [
+        ("GOOD_FAITH_FALSE_INFORMATION", "history[0]")
+    ]
+    assert "submitted 2025-12-24 18:05:30 (Asia/Shanghai) on aliexpress" in (
+        result.findings[0].message
+    )
+    assert result.metrics.false_information == 1
+
+
+def test_a_row_time_no_date_holds_is_shown_as_posix_seconds():
+    rows = [
+        *(as_row(r) for r in many(150)),
+        (-1e20, "aliexpress", "counterfeit", "rejected", "none", True),
+    ]
+    result = evaluate_good_faith_records(POLICY, rows, AS_OF)
+    assert result.findings[0].path == "history[150]"
+    assert result.findings[0].message.startswith(
+        "history[150], submitted at -1e+20 POSIX seconds on aliexpress,"
+    )
+
+
 def test_a_removed_account_waits_three_months_to_rejoin():
     removed = MembershipEvent(event="removed", on=date(2026, 4, 10))
     result = evaluate(many(100), membership=[removed])
@@ -729,14 +856,75 @@ def test_adding_a_successful_takedown_never_adds_a_finding(case, platform, when,
 @settings(max_examples=40, deadline=None)
 @given(histories(), st.randoms(use_true_random=False))
 def test_record_order_never_matters(case, rnd: random.Random):
+    """Only the position of a record a finding names changes, and it names an equal record."""
     as_of, history, membership = case
     shuffled = list(history)
     rnd.shuffle(shuffled)
     first = evaluate_good_faith(POLICY, history, as_of, membership=membership)
     second = evaluate_good_faith(POLICY, shuffled, as_of, membership=list(reversed(membership)))
-    assert first == second
+    assert _unplaced(first) == _unplaced(second)
+    assert [_named(f, history) for f in first.findings] == [
+        _named(f, shuffled) for f in second.findings
+    ]
     rows = [as_row(r) for r in shuffled]
-    assert evaluate_good_faith_records(POLICY, rows, as_of, membership=membership) == first
+    assert evaluate_good_faith_records(POLICY, rows, as_of, membership=membership) == second
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    histories(),
+    st.sampled_from(MARKETPLACES),
+    st.sampled_from(PAIRS),
+    st.integers(1, 3 * 366 * 24),
+    st.integers(0, 10**6),
+)
+def test_one_false_information_record_in_the_look_back_always_bars_the_account(
+    case, platform, pair, hours_before, place
+):
+    """On any marketplace, at any time before as_of (the look-back is the whole history)."""
+    as_of, history, membership = case
+    end = datetime.combine(as_of, time(0), tzinfo=SH)
+    when = end - timedelta(hours=hours_before)
+    outcome, counter = pair
+    flagged = rec(when, outcome, counter, platform=platform, false_information=True)
+    position = place % (len(history) + 1)
+    added = [*history[:position], flagged, *history[position:]]
+    before = evaluate_good_faith(POLICY, history, as_of, membership=membership)
+    after = evaluate_good_faith(POLICY, added, as_of, membership=membership)
+    assert after.eligible is False
+    [finding] = [f for f in after.findings if f.code == "GOOD_FAITH_FALSE_INFORMATION"]
+    assert after.metrics.false_information == before.metrics.false_information + 1
+    named = _named(finding, added)
+    assert named is not None and named.false_information
+    assert named.submitted_at == min(
+        r.submitted_at for r in added if r.false_information and r.submitted_at < end
+    )
+    if before.metrics.false_information == 0:
+        assert finding.path == f"history[{position}]"
+    rows = [as_row(r) for r in added]
+    assert evaluate_good_faith_records(POLICY, rows, as_of, membership=membership) == after
+
+
+_POSITION = re.compile(r"^history\[(\d+)\]")
+
+
+def _unplaced(result: Eligibility) -> Eligibility:
+    """The result with the position of a named record left out."""
+    findings = tuple(
+        f.model_copy(
+            update={
+                "path": _POSITION.sub("history[*]", f.path),
+                "message": _POSITION.sub("history[*]", f.message),
+            }
+        )
+        for f in result.findings
+    )
+    return result.model_copy(update={"findings": findings})
+
+
+def _named(finding: Any, history: list[HistoryRecord]) -> HistoryRecord | None:
+    found = _POSITION.match(finding.path)
+    return history[int(found[1])] if found else None
 
 
 @settings(max_examples=40, deadline=None)

@@ -99,6 +99,60 @@ def test_json_lines_in_and_json_out(tmp_path: Path):
     assert result["metrics"]["window_start"] == "2026-02-28T00:00:00+08:00"
 
 
+def test_false_information_on_another_marketplace_is_named_by_its_line(tmp_path: Path):
+    clean = "2026-04-01T10:00:00+08:00,taobao,counterfeit,taken_down,none,false\n"
+    history = tmp_path / "history.csv"
+    history.write_text(
+        HEADER
+        + clean * 100
+        + "\n"  # a blank line is skipped, but still a line of the file
+        + "2025-12-02T09:30:00+08:00,aliexpress,counterfeit,rejected,,true\n"
+        + clean * 50
+    )
+    status, out, err = call(str(history), "--as-of", "2026-05-31")
+    assert (status, err) == (1, "")
+    assert out.startswith("Good Faith Program: NOT eligible\n")
+    assert "  requests                              150 (at least 100)\n" in out
+    assert (
+        "  false information                     1 request (whole history, every marketplace)\n"
+        in (out)
+    )
+    assert (
+        f"  GOOD_FAITH_FALSE_INFORMATION: {history}:103, submitted 2025-12-02 09:30 "
+        "(Asia/Shanghai) on aliexpress, was found to contain deliberately false information (1 "
+        "takedown request in the reporting history on any of the account's marketplaces); the "
+        "Good Faith Program admits no account with such a history.\n"
+    ) in out
+    status, out, _ = call(str(history), "--as-of", "2026-05-31", "--format", "json")
+    result = json.loads(out)
+    assert (status, result["eligible"]) == (1, False)
+    assert [(f["code"], f["path"]) for f in result["findings"]] == [
+        ("GOOD_FAITH_FALSE_INFORMATION", f"{history}:103")
+    ]
+    assert result["metrics"]["false_information"] == 1
+    assert result["metrics"]["other_marketplace_requests"] == 0
+
+
+def test_a_json_lines_history_names_the_false_information_line(tmp_path: Path):
+    record = {
+        "submitted_at": "2026-04-01T10:00:00+08:00",
+        "platform": "tmall",
+        "reason": "counterfeit",
+        "outcome": "taken_down",
+    }
+    flagged = {**record, "platform": "lazada", "false_information": True}
+    history = tmp_path / "history.jsonl"
+    history.write_text(
+        "\n".join(json.dumps(line) for line in [record] * 120 + [flagged] + [record]) + "\n"
+    )
+    status, out, _ = call(str(history), "--as-of", "2026-05-31", "--format", "json")
+    result = json.loads(out)
+    assert (status, result["eligible"]) == (1, False)
+    assert [f["path"] for f in result["findings"]] == [f"{history}:121"]
+    assert result["metrics"]["false_information"] == 1
+    assert result["metrics"]["other_marketplace_requests"] == 1
+
+
 def test_every_bad_row_is_reported_with_its_line_number(tmp_path: Path):
     history = tmp_path / "history.csv"
     history.write_text(
@@ -355,6 +409,25 @@ def test_the_worked_example_is_real_output(tmp_path: Path, monkeypatch: pytest.M
     status, out, err = call(*argv)
     assert (status, err) == (1, "")
     assert out == expected
+
+
+def test_the_pasted_false_information_finding_is_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.chdir(tmp_path)
+    rows = _block_after("`history.csv` holds eleven requests", "text").splitlines(keepends=True)
+    assert ",aliexpress," in rows[10]
+    rows[10] = rows[10].replace(",false\n", ",true\n")
+    Path("history.csv").write_text("".join(rows))
+    argv, _ = _console("Assessed on 2026-05-31")
+    status, out, err = call(*argv)
+    assert (status, err) == (1, "")
+    assert (
+        "  false information                     1 request (whole history, every marketplace)\n"
+        in (out)
+    )
+    findings = out[out.index("findings:\n") :].splitlines()
+    assert findings[1] == _block_after("Had row 10, the AliExpress request", "text").rstrip("\n")
 
 
 def test_the_pasted_history_error_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -54,6 +54,32 @@ def test_only_the_tao_marketplaces(engine: Engine):
     assert "GOOD_FAITH_NOT_TAO" in {f.code for f in result.findings}
 
 
+def test_false_information_on_another_marketplace_of_the_account_bars_it(engine: Engine):
+    # The IPP account files on every marketplace; its whole reporting history must show no
+    # false information, not only its requests on the Tao marketplaces.
+    records = history(150, 0)
+    records.append(
+        {
+            "submitted_at": "2025-11-20T10:00:00+08:00",
+            "platform": "aliexpress",
+            "reason": "counterfeit",
+            "outcome": "rejected",
+            "false_information": True,
+        }
+    )
+    result = engine.good_faith(records, date(2026, 5, 1))
+    assert result.eligible is False
+    assert [(f.code, f.path) for f in result.findings] == [
+        ("GOOD_FAITH_FALSE_INFORMATION", "history[150]")
+    ]
+    assert result.findings[0].message.startswith(
+        "history[150], submitted 2025-11-20 10:00 (Asia/Shanghai) on aliexpress, was found to "
+        "contain deliberately false information"
+    )
+    assert result.metrics.false_information == 1
+    assert result.metrics.requests == 150
+
+
 def test_a_removed_member_waits_three_months(engine: Engine):
     removed = [MembershipEvent(event="removed", on=date(2026, 3, 15))]
     result = engine.good_faith(history(100, 0), date(2026, 5, 1), membership=removed)
