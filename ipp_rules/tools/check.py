@@ -21,10 +21,10 @@ from typing import Any, TextIO
 from ipp_rules.engine import ir
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
 from ipp_rules.engine.facts import DERIVED_PREFIX, FactSpec
-from ipp_rules.errors import Problem, RulesetError
+from ipp_rules.errors import BundlePathError, Problem, RulesetError
 from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.bundle import MANIFEST, Bundle, load_bundle, resolve_bundle_root
+from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, load_bundle
 from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
 from ipp_rules.rulesets.yamlsource import shown_path
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
@@ -112,8 +112,9 @@ class CheckReport:
 
 
 def check_bundle(path: str | Path, *, backend: BackendName = "auto") -> CheckReport:
-    """Check the bundle in ``path``: load it, then analyse what loads."""
-    root = resolve_bundle_root(path)
+    """Check the bundle in ``path``: load it, then analyse what loads. A path that is no
+    bundle at all raises BundlePathError: there is nothing to check."""
+    root = bundle_root(path)
     sources = read_sources(root)
     problems = _date_problems(sources)
     dated = {p.location for p in problems}
@@ -720,7 +721,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Check a bundle: every problem the loader finds, and rules that can never "
         "fire or always do, rules shadowed by another, tables and derived facts nobody reads, "
         "rules no test case makes fire. One line per problem: file:line:column: CODE message. "
-        "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 invalid arguments.",
+        "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 a path that is not a "
+        "bundle, or invalid arguments.",
     )
     parser.add_argument(
         "bundle", metavar="BUNDLE", nargs="?", help="bundle folder (default: the bundled rules)"
@@ -739,10 +741,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules check`` with parsed ``args``."""
     path = Path(args.bundle) if args.bundle else default_bundle_path()
-    if not path.exists():
-        err.write(f"ipp-rules check: no such bundle folder: {path}\n")
+    try:
+        report = check_bundle(path, backend=args.backend)
+    except BundlePathError as exc:
+        err.write(f"ipp-rules check: {exc}\n")
         return EXIT_INVALID
-    report = check_bundle(path, backend=args.backend)
     if args.format == "json":
         out.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     else:

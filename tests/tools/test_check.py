@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 from pathlib import Path
 
 import pytest
 
+from ipp_rules.errors import BundlePathError
 from ipp_rules.tools.check import CODES, check_bundle
 from tests.conftest import REPO
 from tests.tools.conftest import append, edit, run_cli
@@ -248,7 +250,18 @@ def test_a_warning_is_allowed_by_a_comment_on_its_line_or_just_above(tmp_path: P
 def test_an_unknown_folder_is_invalid_input(tmp_path: Path):
     done = run_cli("check", tmp_path / "nowhere")
     assert done.returncode == 2
-    assert "no such bundle folder" in done.stderr
+    assert done.stderr == f"ipp-rules check: {tmp_path / 'nowhere'}: no such file or folder\n"
+
+
+def test_a_folder_that_is_no_bundle_is_not_a_report_but_an_error(tmp_path: Path):
+    with pytest.raises(BundlePathError) as caught:
+        check_bundle(tmp_path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == (
+        "no_manifest",
+        "not a bundle: no bundle.yaml in this folder",
+    )
+    assert pickle.loads(pickle.dumps(caught.value)).problems == caught.value.problems
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
