@@ -10,6 +10,7 @@ lines right above it: ``# ipp-rules: allow W-UNUSED-TABLE``.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -18,18 +19,24 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import BaseModel
+
+from ipp_rules.deadlines import POLICY_FILE as DEADLINES_FILE
+from ipp_rules.deadlines import DeadlinePolicy
 from ipp_rules.engine import ir
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
 from ipp_rules.engine.facts import DERIVED_PREFIX, FactSpec
 from ipp_rules.errors import BundlePathError, Problem, RulesetError
+from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
+from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, load_bundle
 from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
-from ipp_rules.rulesets.yamlsource import shown_path
+from ipp_rules.rulesets.yamlsource import load_yaml_file, shown_path
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
 from ipp_rules.tools.conditions import Analysis, FactKind, Literal
-from ipp_rules.tools.sources import BundleSources, read_sources
+from ipp_rules.tools.sources import BundleSources, display_name, read_sources
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -44,6 +51,8 @@ CODES: Mapping[str, str] = {
     "W-SHADOWED": "whenever the rule fires, another rule with the same outcome and code fires too",
     "W-UNUSED-TABLE": "no rule or waiver reads the table, and no marketplace policy names it",
     "W-UNUSED-DERIVED": "a rule derives a fact that no rule, waiver, message or path reads",
+    "W-UNLISTED-FILE": "a YAML file in the bundle folder that bundle.yaml does not name",
+    "W-UNKNOWN-RULE": "a test case names a rule the bundle does not have",
     "W-UNTESTED": "no test case in tests/ makes the rule fire",
 }
 """Every code ``check`` reports, with what it means."""
@@ -130,6 +139,9 @@ def check_bundle(path: str | Path, *, backend: BackendName = "auto") -> CheckRep
         return _report(None, problems, sources)
     problems.extend(_Analyser(bundle, sources).problems())
     problems.extend(_untested(bundle, sources, backend))
+    unlisted, unlisted_rules = _unlisted_files(bundle)
+    problems.extend(unlisted)
+    problems.extend(_unknown_rules(bundle, unlisted_rules))
     return _report(bundle, problems, sources)
 
 
@@ -262,6 +274,131 @@ def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> l
                     rule_id,
                 )
             )
+    return problems
+
+
+@dataclass(frozen=True)
+class _PolicyFile:
+    """A file the manifest names by a key of its own, not under ``rulesets``."""
+
+    key: str
+    usual_name: str
+    what: str
+    model: type[BaseModel]
+
+
+_POLICY_FILES = (
+    _PolicyFile("good_faith", GOOD_FAITH_FILE, "a Good Faith Program policy", GoodFaithPolicy),
+    _PolicyFile("deadlines", DEADLINES_FILE, "a deadline policy", DeadlinePolicy),
+)
+
+
+def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]:
+    """YAML files in the bundle folder that bundle.yaml does not name, so nothing reads them;
+    and the ids of the rules in those files, with the file (a test case may name them)."""
+    manifest = bundle.manifest
+    named = {MANIFEST, *manifest.rulesets, manifest.good_faith, manifest.deadlines}
+    problems: list[CheckProblem] = []
+    rules: dict[str, str] = {}
+    for path in sorted(bundle.root.iterdir()):
+        name = path.name
+        if name in named or name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+            continue
+        if not path.is_file():
+            continue
+        shown = display_name(bundle.root, name)
+        try:
+            data = load_yaml_file(path, display_name=shown).data
+        except RulesetError:
+            data = None
+        policy = _policy_file(name, data)
+        if policy is not None:
+            current = getattr(manifest, policy.key)
+            fix = (
+                f"bundle.yaml names {current} as its {policy.key} policy; remove this file, or "
+                "name it instead"
+                if current is not None
+                else f"add '{policy.key}: {name}' to bundle.yaml, or remove the file"
+            )
+            message = (
+                f"{name} is {policy.what} that bundle.yaml does not name, so it is never "
+                f"read: {fix}"
+            )
+        else:
+            ids = _rule_ids(data)
+            rules.update((rule_id, name) for rule_id in ids)
+            read = f"its {_count(len(ids), 'rule')} are" if ids else "it is"
+            fix = (
+                f"rename it to {path.stem}.yaml (rule files end in .yaml) and add "
+                f"'- {path.stem}.yaml' under rulesets in bundle.yaml"
+                if path.suffix == ".yml"
+                else f"add '- {name}' under rulesets in bundle.yaml"
+            )
+            message = (
+                f"{name} is in the bundle folder but bundle.yaml does not list it, so {read} "
+                f"never read: {fix}, or remove the file"
+            )
+        problems.append(CheckProblem(f"{shown}:1:1", "W-UNLISTED-FILE", message, name))
+    return problems, rules
+
+
+def _policy_file(name: str, data: Any) -> _PolicyFile | None:
+    """The policy this file is, if it is one rather than a rule file: by its keys (more of a
+    policy's than of a rule file's), else by its usual name."""
+    if isinstance(data, dict):
+        keys = set(data)
+
+        def shared(model: type[BaseModel]) -> int:
+            return len(keys & set(model.model_fields))
+
+        best = max(_POLICY_FILES, key=lambda policy: shared(policy.model))
+        if shared(best.model) > shared(fmt.RuleFile):
+            return best
+        if shared(fmt.RuleFile):
+            return None
+    return next((policy for policy in _POLICY_FILES if policy.usual_name == name), None)
+
+
+def _rule_ids(data: Any) -> list[str]:
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, list):
+        return []
+    return [r["id"] for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)]
+
+
+def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[CheckProblem]:
+    """Test cases that expect a rule the bundle does not have to fire (or not to): such a
+    case fails, and says nothing about the rules that are there."""
+    known = bundle.compiled.info
+    problems: list[CheckProblem] = []
+    try:
+        paths = bundle_test_files(bundle.root)
+    except RulesetError:
+        return []  # reported as E-TESTS
+    for path in paths:
+        try:
+            loaded = load_test_file(shown_path(path))
+        except RulesetError:
+            continue  # reported as E-TESTS
+        for index, case in loaded.cases():
+            for key in ("fires", "does_not_fire"):
+                for position, rule_id in enumerate(getattr(case.expect, key)):
+                    if rule_id in known:
+                        continue
+                    if rule_id in unlisted:
+                        why = f"it is in {unlisted[rule_id]}, which bundle.yaml does not list"
+                    else:
+                        close = difflib.get_close_matches(rule_id, list(known), n=1, cutoff=0.6)
+                        why = f"did you mean {close[0]}?" if close else "was it renamed or removed?"
+                    problems.append(
+                        CheckProblem(
+                            loaded.document.location(("cases", index, "expect", key, position)),
+                            "W-UNKNOWN-RULE",
+                            f"case '{case.name}' names rule {rule_id} under {key}, but the "
+                            f"bundle has no such rule ({why})",
+                            rule_id,
+                        )
+                    )
     return problems
 
 
@@ -720,7 +857,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="check a bundle: what does not load, and what loads but is wrong",
         description="Check a bundle: every problem the loader finds, and rules that can never "
         "fire or always do, rules shadowed by another, tables and derived facts nobody reads, "
-        "rules no test case makes fire. One line per problem: file:line:column: CODE message. "
+        "rules no test case makes fire, files bundle.yaml does not name, test cases naming rules "
+        "that are not there. One line per problem: file:line:column: CODE message. "
         "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 a path that is not a "
         "bundle, or invalid arguments.",
     )

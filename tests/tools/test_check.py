@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ipp_rules.errors import BundlePathError
 from ipp_rules.tools.check import CODES, check_bundle
@@ -277,3 +279,84 @@ def test_a_test_file_that_is_a_symlink_loop_is_an_error_not_a_traceback(bundle_c
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert re.search(r"tests/test_loop\.yaml:1:1: E-TESTS cannot read file", done.stdout)
+
+
+def test_a_rule_file_the_manifest_does_not_list_is_reported_with_its_cases(bundle_copy: Path):
+    edit(bundle_copy / "bundle.yaml", "  - scope.yaml\n", "")
+    (bundle_copy / "README.md").write_text("notes, not rules\n")
+    report = check_bundle(bundle_copy, backend="reference")
+    scope = yaml.safe_load((bundle_copy / "scope.yaml").read_text())
+    rule_ids = [rule["id"] for rule in scope["rules"]]
+    (unlisted,) = [p for p in report.problems if p.code == "W-UNLISTED-FILE"]
+    assert unlisted.location == f"{bundle_copy / 'scope.yaml'}:1:1"
+    assert unlisted.subject == "scope.yaml"
+    assert unlisted.message == (
+        f"scope.yaml is in the bundle folder but bundle.yaml does not list it, so its "
+        f"{len(rule_ids)} rules are never read: add '- scope.yaml' under rulesets in "
+        "bundle.yaml, or remove the file"
+    )
+    # Every case naming a scope rule is pointed at, at the rule id in the case.
+    unknown = [p for p in report.problems if p.code == "W-UNKNOWN-RULE"]
+    cases = yaml.safe_load((bundle_copy / "tests" / "test_scope.yaml").read_text())["cases"]
+    named = [
+        rule
+        for case in cases
+        for key in ("fires", "does_not_fire")
+        for rule in case["expect"].get(key, [])
+    ]
+    assert [p.subject for p in unknown] == [r for r in named if r in rule_ids]
+    assert {p.parts()[0] for p in unknown} == {str(bundle_copy / "tests" / "test_scope.yaml")}
+    first = unknown[0]
+    lines = (bundle_copy / "tests" / "test_scope.yaml").read_text().splitlines()
+    _, line, column = first.parts()
+    assert line is not None and column is not None
+    assert lines[line - 1][column - 1 :] == first.subject  # the id itself, in its list
+    assert first.message.endswith(
+        f"names rule {first.subject} under does_not_fire, but the bundle has no such rule "
+        "(it is in scope.yaml, which bundle.yaml does not list)"
+    )
+    # Before, check was quiet about all of it.
+    assert report.errors == []
+
+
+def test_policy_files_are_named_by_their_own_keys(bundle_copy: Path):
+    edit(bundle_copy / "bundle.yaml", "good_faith: good_faith.yaml\n", "")
+    shutil.copy(bundle_copy / "deadlines.yaml", bundle_copy / "deadlines_2027.yaml")
+    shutil.copy(bundle_copy / "listing.yaml", bundle_copy / "listing_draft.yml")
+    report = check_bundle(bundle_copy, backend="reference")
+    found = {p.subject: p.message for p in report.problems if p.code == "W-UNLISTED-FILE"}
+    listing_rules = len(yaml.safe_load((bundle_copy / "listing.yaml").read_text())["rules"])
+    assert found == {
+        "deadlines_2027.yaml": "deadlines_2027.yaml is a deadline policy that bundle.yaml does "
+        "not name, so it is never read: bundle.yaml names deadlines.yaml as its deadlines "
+        "policy; remove this file, or name it instead",
+        "good_faith.yaml": "good_faith.yaml is a Good Faith Program policy that bundle.yaml "
+        "does not name, so it is never read: add 'good_faith: good_faith.yaml' to "
+        "bundle.yaml, or remove the file",
+        "listing_draft.yml": "listing_draft.yml is in the bundle folder but bundle.yaml does "
+        f"not list it, so its {listing_rules} rules are never read: rename it to "
+        "listing_draft.yaml (rule files end in .yaml) and "
+        "add '- listing_draft.yaml' under rulesets in bundle.yaml, or remove the file",
+    }
+
+
+def test_a_case_naming_a_rule_that_is_not_there_gets_a_near_miss(bundle_copy: Path):
+    edit(
+        bundle_copy / "tests" / "test_account.yaml",
+        "fires: [account.identity_not_verified]",
+        "fires: [account.identity_not_verifed]",
+    )
+    report = check_bundle(bundle_copy, backend="reference")
+    (problem,) = report.problems
+    assert problem.code == "W-UNKNOWN-RULE"
+    assert problem.message == (
+        "case 'an unverified identity is rejected' names rule account.identity_not_verifed under "
+        "fires, but the bundle has no such rule (did you mean account.identity_not_verified?)"
+    )
+    line = (
+        (bundle_copy / "tests" / "test_account.yaml")
+        .read_text()
+        .splitlines()
+        .index("      fires: [account.identity_not_verifed]")
+    )
+    assert problem.location == f"{bundle_copy / 'tests' / 'test_account.yaml'}:{line + 1}:15"
