@@ -411,12 +411,7 @@ class _Analyser:
         self.compiled = bundle.compiled
         self.rules = {rule.id: rule for rule in self.compiled.rules}
         self.kinds: dict[str, FactKind] = {
-            name: FactKind(
-                spec.encoded_type,
-                spec.allowed_values() if spec.type in ("str", "list_str") else None,
-                may_be_absent=not name.startswith(DERIVED_PREFIX),
-            )
-            for name, spec in self.compiled.facts.items()
+            name: FactKind.of(spec) for name, spec in self.compiled.facts.items()
         }
         self.never: set[str] = set()
 
@@ -453,7 +448,8 @@ class _Analyser:
                         CheckProblem(
                             item.document.location((*item.path, "when"), key=True),
                             "W-ALWAYS-TRUE",
-                            f"rule {rule.id} fires for every {every}: its condition always holds",
+                            f"rule {rule.id} fires for every {every}: its condition always holds"
+                            + self._domain_reason(ir.negate(rule.condition)),
                             rule.id,
                         )
                     )
@@ -515,11 +511,12 @@ class _Analyser:
                     f"{self._describe_all(conflict.literals)} cannot hold",
                     rule.id,
                 )
+            together = {1: "", 2: " both"}.get(len(conflict.literals), " all")
             return CheckProblem(
                 where,
                 "W-NEVER-TRUE",
-                f"{head}: {self._describe_all(conflict.literals)} cannot "
-                f"{'both' if len(conflict.literals) == 2 else 'all'} hold",
+                f"{head}: {self._describe_all(conflict.literals)} cannot{together} hold"
+                + self._domain_reason(bare),
                 rule.id,
             )
         if analysis.never_true(with_dates):
@@ -581,6 +578,27 @@ class _Analyser:
 
     def _describe_all(self, literals: Sequence[Literal]) -> str:
         return " and ".join(_describe(literal, self.compiled.facts) for literal in literals)
+
+    def _domain_reason(self, node: ir.Node) -> str:
+        """Why ``node`` cannot hold when what one fact can be is the reason, in words
+        (`` (listings.count is always there, from 0 to 5000)``); empty otherwise."""
+        conflict = Analysis(self.kinds).conflict(node)
+        if conflict is None or len(conflict.facts) != 1:
+            return ""
+        name = conflict.facts[0]
+        kind = self.kinds.get(name)
+        if kind is None or Analysis({name: FactKind(kind.type)}).term_conflict(conflict.literals):
+            return ""  # the tests contradict each other, whatever the fact can be
+        spec = self.compiled.facts.get(name)
+        parts = []
+        if kind.choices is not None:
+            parts.append(f"one of {_values(kind.choices, spec)}")
+        if kind.bounds is not None:
+            low, high = (_value(bound, spec) for bound in kind.bounds)
+            parts.append(f"from {low} to {high}")
+        if not kind.may_be_absent:
+            return f" ({name} is always there{''.join(f', {part}' for part in parts)})"
+        return f" ({name}, when there, is {' and '.join(parts)})"
 
     # -- shadowing ----------------------------------------------------------------------
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import pickle
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from ipp_rules import Engine
 from ipp_rules.errors import BundlePathError
 from ipp_rules.tools.check import CODES, check_bundle
-from tests.conftest import REPO
+from tests.conftest import BUNDLE, REPO
 from tests.tools.conftest import append, edit, run_cli
 
 LINE = re.compile(
@@ -360,3 +363,86 @@ def test_a_case_naming_a_rule_that_is_not_there_gets_a_near_miss(bundle_copy: Pa
         .index("      fires: [account.identity_not_verifed]")
     )
     assert problem.location == f"{bundle_copy / 'tests' / 'test_account.yaml'}:{line + 1}:15"
+
+
+ALWAYS_TRUE_RULES = {
+    "platform_given": ("platform: {exists: true}", "platform is always there, one of ["),
+    "every_channel": (
+        "channel: {in: [ipp_account, online_form, email]}",
+        "channel is always there, one of [ipp_account, online_form, email]",
+    ),
+    "any_count": ("listings.count: {gte: 0}", "listings.count is always there, from 0 to 5000"),
+    "verified_or_not": (
+        "any:\n        - complainant.identity_verified: {eq: true}\n"
+        "        - complainant.identity_verified: {eq: false}",
+        "complainant.identity_verified is always there",
+    ),
+    "any_url": ('listing.url: {matches: "([^x]|x)*"}', "listing.url is always there"),
+    "since_1900": (
+        "submitted_on: {gte: 1900-01-01}",
+        "submitted_on is always there, from 1900-01-01 to 3000-01-01",
+    ),
+}
+"""Rules that fire for every complaint (or listing), whatever it says, and why."""
+
+NOT_ALWAYS_TRUE_RULES = {
+    # A URL may hold a line break, which '.' does not match.
+    "url_on_one_line": 'listing.url: {matches: ".*"}',
+    # A complaint submitted at 1900-01-01T00:00Z is valid, and submitted on 1900-01-01.
+    "after_1900": "submitted_on: {gt: 1900-01-01}",
+    # Membership is optional.
+    "membership_stated": "complainant.good_faith_member: {exists: true}",
+}
+"""Rules that look as if they always fire, but some valid complaint escapes."""
+
+
+def _rules(rules: dict[str, str]) -> str:
+    return "".join(
+        f"\n  - id: account.{name}\n    title: t\n    source: s\n    when:\n      {when}\n"
+        f"    outcome: reject\n    code: {name.upper()}\n    message: m\n"
+        for name, when in rules.items()
+    )
+
+
+def test_rules_that_fire_for_every_complaint_whatever_their_shape(bundle_copy: Path):
+    append(
+        bundle_copy / "account.yaml",
+        _rules({name: when for name, (when, _) in ALWAYS_TRUE_RULES.items()})
+        + _rules(NOT_ALWAYS_TRUE_RULES),
+    )
+    report = check_bundle(bundle_copy, backend="reference")
+    always = {p.subject: p.message for p in report.problems if p.code == "W-ALWAYS-TRUE"}
+    assert set(always) == {f"account.{name}" for name in ALWAYS_TRUE_RULES}
+    for name, (_, why) in ALWAYS_TRUE_RULES.items():
+        every = "listing" if name == "any_url" else "complaint"
+        assert always[f"account.{name}"].startswith(
+            f"rule account.{name} fires for every {every}: its condition always holds ({why}"
+        )
+    assert not [p for p in report.problems if p.code == "W-NEVER-TRUE"]
+
+
+def test_rules_that_only_look_as_if_they_always_fire_are_not_reported(
+    bundle_copy: Path, taobao_document: dict[str, Any]
+):
+    append(bundle_copy / "account.yaml", _rules(NOT_ALWAYS_TRUE_RULES))
+    names = {f"account.{name}" for name in NOT_ALWAYS_TRUE_RULES}
+    ordinary = copy.deepcopy(taobao_document)
+    ordinary["complainant"]["good_faith_member"] = True
+    # The complaint each of them misses: a claim that they always fire would be wrong.
+    missed = {
+        **taobao_document,
+        "submitted_at": "1900-01-01T00:00:00Z",
+        "listings": [{"url": "https://item.taobao.com/item.htm?id=1\n2"}],
+    }
+    with Engine.from_path(bundle_copy, backend="reference") as engine:
+        for document, fired in ((ordinary, names), (missed, set())):
+            trace = engine.evaluate(document, trace=True).trace or ()
+            assert {entry.rule_id for entry in trace} & names == fired
+    report = check_bundle(bundle_copy, backend="reference")
+    assert not [p for p in report.problems if p.code in ("W-ALWAYS-TRUE", "W-NEVER-TRUE")]
+
+
+def test_the_bundled_rules_never_always_or_never_fire():
+    report = check_bundle(BUNDLE, backend="reference")
+    found = [*report.problems, *report.allowed]
+    assert not [p for p in found if p.code in ("W-ALWAYS-TRUE", "W-NEVER-TRUE")]
