@@ -307,10 +307,7 @@ def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]
         if not path.is_file():
             continue
         shown = display_name(bundle.root, name)
-        try:
-            data = load_yaml_file(path, display_name=shown).data
-        except RulesetError:
-            data = None
+        data = _contents(path, bundle.root, shown)
         policy = _policy_file(name, data)
         if policy is not None:
             current = getattr(manifest, policy.key)
@@ -340,6 +337,18 @@ def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]
             )
         problems.append(CheckProblem(f"{shown}:1:1", "W-UNLISTED-FILE", message, name))
     return problems, rules
+
+
+def _contents(path: Path, root: Path, shown: str) -> Any:
+    """What an unlisted file holds, to tell what it is; None for a file that does not parse
+    (it is unlisted all the same, and its name tells what it is) or that lies outside the
+    bundle folder through a link (never read, as the loader never reads one)."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        return None
+    try:
+        return load_yaml_file(path, display_name=shown).data
+    except RulesetError:
+        return None
 
 
 def _policy_file(name: str, data: Any) -> _PolicyFile | None:

@@ -326,10 +326,20 @@ def test_policy_files_are_named_by_their_own_keys(bundle_copy: Path):
     edit(bundle_copy / "bundle.yaml", "good_faith: good_faith.yaml\n", "")
     shutil.copy(bundle_copy / "deadlines.yaml", bundle_copy / "deadlines_2027.yaml")
     shutil.copy(bundle_copy / "listing.yaml", bundle_copy / "listing_draft.yml")
+    (bundle_copy / "broken.yaml").write_text("rules: [\n")
+    (bundle_copy.parent / "elsewhere.yaml").write_text("rules: [{id: a.b}]\n")
+    (bundle_copy / "linked.yaml").symlink_to(bundle_copy.parent / "elsewhere.yaml")
     report = check_bundle(bundle_copy, backend="reference")
     found = {p.subject: p.message for p in report.problems if p.code == "W-UNLISTED-FILE"}
     listing_rules = len(yaml.safe_load((bundle_copy / "listing.yaml").read_text())["rules"])
     assert found == {
+        "broken.yaml": "broken.yaml is in the bundle folder but bundle.yaml does not list it, "
+        "so it is never read: add '- broken.yaml' under rulesets in bundle.yaml, or remove the "
+        "file",
+        # A link out of the folder is not read (as the loader never reads one), only named.
+        "linked.yaml": "linked.yaml is in the bundle folder but bundle.yaml does not list it, "
+        "so it is never read: add '- linked.yaml' under rulesets in bundle.yaml, or remove the "
+        "file",
         "deadlines_2027.yaml": "deadlines_2027.yaml is a deadline policy that bundle.yaml does "
         "not name, so it is never read: bundle.yaml names deadlines.yaml as its deadlines "
         "policy; remove this file, or name it instead",
