@@ -52,6 +52,25 @@ class RulesetError(_ProblemsError):
     title = "invalid ruleset bundle"
 
 
+class BundlePathError(RulesetError):
+    """A path that names no bundle at all: it does not exist, is not a folder (nor a folder's
+    ``bundle.yaml``), holds no ``bundle.yaml``, or cannot be read. Unlike a bundle that does
+    not load, there is nothing in it to report on, so every command treats it as unusable
+    input. ``problems`` holds the one problem, located at the path."""
+
+    title = "not a bundle"
+
+    def __init__(self, location: str, message: str, code: str):
+        super().__init__([Problem(location, message, code)])
+
+    def _render(self) -> str:
+        return str(self.problems[0])
+
+    def __reduce__(self) -> tuple[object, ...]:
+        (problem,) = self.problems
+        return (BundlePathError, (problem.location, problem.message, problem.code))
+
+
 class EngineError(IppRulesError):
     """The rules engine failed in a way the wrapper could not recover from."""
 

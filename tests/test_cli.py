@@ -157,3 +157,85 @@ def test_lifecycle_replays_events_from_a_file(tmp_path: Path):
     state = json.loads(done.stdout)
     assert state["state"] == "reinstated"
     assert [f["code"] for f in state["deemed"]] == ["COUNTER_NOTIFICATION_DEEMED_ACCEPTED"]
+
+
+# --- a path that is not a bundle ----------------------------------------------------------
+
+CORPUS = EXAMPLES / "corpus.jsonl"
+COMPLAINT = str(EXAMPLES / "complaint-lazada-th.yaml")
+BUNDLE_COMMANDS = {
+    "check": lambda p: ["check", p],
+    "test": lambda p: ["test", p],
+    "diff OLD": lambda p: ["diff", p, str(BUNDLE), "--corpus", str(CORPUS)],
+    "diff NEW": lambda p: ["diff", str(BUNDLE), p, "--corpus", str(CORPUS)],
+    "explain": lambda p: ["explain", COMPLAINT, "--rules", p],
+    "evaluate": lambda p: ["evaluate", COMPLAINT, "--rules", p],
+    "deadline": lambda p: [
+        "deadline",
+        "taobao",
+        "takedown_processing",
+        "2026-09-18T10:00:00+08:00",
+        "--rules",
+        p,
+    ],
+    "lifecycle": lambda p: ["lifecycle", "EVENTS", "--platform", "taobao", "--rules", p],
+    "good-faith": lambda p: ["good-faith", str(EXAMPLES / "history-2027.csv"), "--rules", p],
+}
+
+
+def _unusable_path(kind: str, tmp_path: Path) -> Path:
+    if kind == "missing":
+        return tmp_path / "no-such-bundle"
+    if kind == "empty folder":
+        (tmp_path / "empty").mkdir()
+        return tmp_path / "empty"
+    if kind == "a file":
+        (tmp_path / "rules.txt").write_text("these are not rules\n")
+        return tmp_path / "rules.txt"
+    return Path("/dev/null")
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty folder", "a file", "/dev/null"])
+@pytest.mark.parametrize("command", sorted(BUNDLE_COMMANDS))
+def test_a_path_that_is_not_a_bundle_exits_2_naming_it_on_stderr(
+    command: str, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from ipp_rules.cli import main
+
+    path = _unusable_path(kind, tmp_path)
+    events = tmp_path / "events.yaml"
+    events.write_text("- {kind: submitted, at: '2026-09-14T09:00:00+08:00'}\n")
+    argv = [str(events) if a == "EVENTS" else a for a in BUNDLE_COMMANDS[command](str(path))]
+    status = main(argv)
+    out, err = capsys.readouterr()
+    assert (status, out) == (2, "")
+    assert str(path) in err, err
+    assert err.startswith(f"ipp-rules {command.split()[0]}: ") or err.startswith("ipp-rules: ")
+
+
+@pytest.mark.parametrize(
+    ("kind", "why"),
+    [
+        ("missing", "no such file or folder"),
+        ("empty folder", "not a bundle: no bundle.yaml in this folder"),
+        ("a file", "not a bundle: a bundle is a folder holding bundle.yaml"),
+        ("/dev/null", "not a bundle: a bundle is a folder holding bundle.yaml"),
+    ],
+)
+def test_check_says_why_a_path_is_not_a_bundle(
+    kind: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    from ipp_rules.cli import main
+
+    path = _unusable_path(kind, tmp_path)
+    assert main(["check", str(path)]) == 2
+    assert capsys.readouterr() == ("", f"ipp-rules check: {path}: {why}\n")
+
+
+def test_a_bundle_that_does_not_load_is_still_checked_with_exit_1(tmp_path: Path):
+    # The line: past bundle.yaml, what is wrong is the bundle's own problem (E-LOAD).
+    (tmp_path / "bundle.yaml").write_text("name: t\nversion: '1'\nrulesets: [gone.yaml]\n")
+    done = run("check", str(tmp_path))
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    assert "E-LOAD no file 'gone.yaml' in the bundle folder" in done.stdout

@@ -16,10 +16,11 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+import annotated_types
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
 
@@ -123,10 +124,35 @@ class FactSpec:
     get: Callable[..., Any] | None = None
     choices_from: Callable[[], tuple[str, ...]] | None = None
     """Where the closed set is not fixed (marketplaces come from the policy registry)."""
+    required: bool = False
+    """The fact is there for every valid complaint (a listing fact: for every listing): the
+    complaint model requires the field, or the fact is computed from required ones."""
+    bounds: tuple[Any, Any] | None = None
+    """The least and the greatest value the fact can take on a valid complaint (numbers,
+    dates, instants), where the model bounds it."""
+    bounds_from: Callable[[], tuple[Any, Any]] | None = None
+    """Where the bounds are not fixed (submission dates depend on marketplace timezones)."""
 
     def allowed_values(self) -> tuple[str, ...] | None:
         """The closed set of values of this fact (or of its elements), if it has one."""
         return self.choices_from() if self.choices_from is not None else self.choices
+
+    @property
+    def always_present(self) -> bool:
+        """No valid complaint lacks the fact (a list fact is at least the empty list)."""
+        return self.required or self.type in ("list_str", "list_int")
+
+    def value_bounds(self) -> tuple[int, int] | None:
+        """The bounds of the fact's encoded values, if it has any: a date is always one the
+        calendar can hold."""
+        found = self.bounds_from() if self.bounds_from is not None else self.bounds
+        if found is None and self.type == "date":
+            found = (date.min, date.max)
+        if found is None:
+            return None
+        low, high = (encode(self, value) for value in found)
+        assert isinstance(low, int) and isinstance(high, int)
+        return low, high
 
     @property
     def encoded_type(self) -> EncodedType:
@@ -210,7 +236,50 @@ def _choice_fact(model: type[BaseModel], path: str, description: str) -> FactSpe
         path,
         choices=choices(model, path.rsplit(".", 1)[-1]),
         get=lambda c: _value(read(c)),
+        required=_required(cm.Complaint, path),
     )
+
+
+def _required(model: type[BaseModel], path: str) -> bool:
+    """Whether every valid ``model`` has the field at the dotted ``path``: each field on the
+    way is required (in every member of a union of models)."""
+    name, _, rest = path.partition(".")
+    field = model.model_fields[name]
+    if not field.is_required():
+        return False
+    if not rest:
+        return True
+    return all(_required(member, rest) for member in _union_members(field.annotation))
+
+
+def _count_bounds(model: type[BaseModel], field: str) -> tuple[int, int]:
+    """The least and greatest length of a list field, from its model."""
+    metadata = model.model_fields[field].metadata
+    low = next((m.min_length for m in metadata if isinstance(m, annotated_types.MinLen)), 0)
+    high = next(m.max_length for m in metadata if isinstance(m, annotated_types.MaxLen))
+    return low, high
+
+
+def _position_bounds(first: int) -> tuple[int, int]:
+    """A listing's position, counted from ``first``: a complaint has at most so many."""
+    return first, first + _count_bounds(cm.Complaint, "listings")[1] - 1
+
+
+@functools.cache
+def _submission_dates() -> tuple[date, date]:
+    """The submission dates of valid complaints: the local dates, in the timezones of the
+    registered marketplaces, of the instants the complaint model accepts. The extremes lie in
+    the first and the last day of those instants; offsets are read there every minute."""
+    zones = {
+        policy.zone(country)
+        for policy in policies().values()
+        for country in (policy.countries or (None,))
+    }
+    last = cm.INSTANTS_END - timedelta(microseconds=1)
+    minutes = [timedelta(minutes=m) for m in range(24 * 60 + 1)]
+    first_days = [(cm.EARLIEST_INSTANT + m).astimezone(z).date() for z in zones for m in minutes]
+    last_days = [(last - m).astimezone(z).date() for z in zones for m in minutes]
+    return min(first_days), max(last_days)
 
 
 def _attr(obj: Any, *names: str) -> Any:
@@ -255,6 +324,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "platform",
             choices_from=_marketplaces,
             get=lambda c: _value(c.platform),
+            required=_required(cm.Complaint, "platform"),
         ),
         FactSpec(
             "platform_group",
@@ -263,6 +333,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "platform",
             choices_from=_groups,
             get=lambda c: get_policy(c.platform).group,
+            required=True,
         ),
         FactSpec(
             "country",
@@ -278,6 +349,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "When the complaint was submitted.",
             "submitted_at",
             get=lambda c: c.submitted_at,
+            required=_required(cm.Complaint, "submitted_at"),
+            bounds=(cm.EARLIEST_INSTANT, cm.INSTANTS_END - timedelta(microseconds=1)),
         ),
         FactSpec(
             "submitted_on",
@@ -285,6 +358,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The submission date in the marketplace's own timezone.",
             "submitted_at",
             get=_submitted_on,
+            required=True,
+            bounds_from=_submission_dates,
         ),
         _choice_fact(cm.Complaint, "channel", "How the complaint arrived."),
         _choice_fact(cm.Complaint, "complaint_type", "Product listing or store front."),
@@ -303,6 +378,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The complainant's proof of identity has been verified.",
             "complainant.identity_verified",
             get=lambda c: c.complainant.identity_verified,
+            required=_required(cm.Complaint, "complainant.identity_verified"),
         ),
         FactSpec(
             "complainant.good_faith_member",
@@ -346,6 +422,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The id of the right the complaint relies on.",
             "right.id",
             get=lambda c: c.right.id,
+            required=_required(cm.Complaint, "right.id"),
         ),
         FactSpec(
             "right.type",
@@ -354,6 +431,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "right.type",
             choices=_union_choices(rights, "type"),
             get=lambda c: _value(c.right.type),
+            required=_required(cm.Complaint, "right.type"),
         ),
         FactSpec(
             "right.status",
@@ -362,6 +440,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "right.status",
             choices=_union_choices(rights, "status"),
             get=lambda c: _value(c.right.status),
+            required=_required(cm.Complaint, "right.status"),
         ),
         FactSpec(
             "right.jurisdiction",
@@ -369,6 +448,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "Where the right is registered (ISO 3166-1 alpha-2; WO for WIPO).",
             "right.jurisdiction",
             get=lambda c: c.right.jurisdiction,
+            required=_required(cm.Complaint, "right.jurisdiction"),
         ),
         FactSpec(
             "right.designations",
@@ -485,6 +565,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "How many listings the complaint names.",
             "listings",
             get=lambda c: len(c.listings),
+            required=True,
+            bounds=_count_bounds(cm.Complaint, "listings"),
         ),
         FactSpec(
             "evidence.kinds",
@@ -504,6 +586,7 @@ def _catalog() -> tuple[FactSpec, ...]:
                 for e in c.evidence
                 if _value(e.kind) == "test_buy_report"
             ),
+            required=True,
         ),
         FactSpec(
             "evidence.test_buy_orders",
@@ -517,6 +600,8 @@ def _catalog() -> tuple[FactSpec, ...]:
                     if _value(e.kind) == "test_buy_report"
                 }
             ),
+            required=True,
+            bounds=_count_bounds(cm.Complaint, "evidence"),
         ),
         FactSpec(
             "evidence.decision_authorities",
@@ -534,6 +619,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "How many evidence items are supplied.",
             "evidence",
             get=lambda c: len(c.evidence),
+            required=True,
+            bounds=_count_bounds(cm.Complaint, "evidence"),
         ),
         FactSpec(
             "listing.index",
@@ -542,6 +629,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}]",
             scope="listing",
             get=lambda v: v.index,
+            required=True,
+            bounds=_position_bounds(0),
         ),
         FactSpec(
             "listing.number",
@@ -550,6 +639,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}]",
             scope="listing",
             get=lambda v: v.index + 1,
+            required=True,
+            bounds=_position_bounds(1),
         ),
         FactSpec(
             "listing.url",
@@ -558,6 +649,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             get=lambda v: v.item.url,
+            required=_required(cm.Listing, "url"),
         ),
         FactSpec(
             "listing.url_problem",
@@ -627,6 +719,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             get=lambda v: v.first_index,
+            bounds=_position_bounds(0),
         ),
         FactSpec(
             "listing.duplicate_of_number",
@@ -635,6 +728,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             get=lambda v: None if v.first_index is None else v.first_index + 1,
+            bounds=_position_bounds(1),
         ),
         FactSpec(
             "listing.nice_class",
@@ -685,6 +779,7 @@ def derived_fact(name: str, scope: Scope) -> FactSpec:
         f"Derived by the bundle's rules: {name}.",
         "listings[{i}]" if scope == "listing" else "",
         scope=scope,
+        required=True,  # set, true or false, once the rules deriving it have run
     )
 
 

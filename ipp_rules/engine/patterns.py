@@ -34,16 +34,19 @@ sides then run the same automaton over the same symbols.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 __all__ = [
     "MAX_LENGTH",
     "DurablePattern",
+    "TextSearch",
     "compile_durable",
     "durable_branches",
     "durable_text",
+    "find_text",
     "fullmatch",
     "to_durable",
     "validate",
@@ -688,3 +691,96 @@ def durable_branches(pattern: str) -> tuple[str, ...] | None:
 def durable_text(pattern: str, text: str) -> str:
     """``text`` translated to the representatives used by :func:`to_durable` of ``pattern``."""
     return _compile(pattern)[1].translate(text)
+
+
+# --- questions about what patterns match -------------------------------------------------
+
+MAX_SEARCH_STATES = 4096
+"""Most states of the combined automaton :func:`find_text` walks before it gives up."""
+
+MAX_SEARCH_TEXTS = 20_000
+"""Most texts :func:`find_text` builds before it gives up."""
+
+_OTHER_CHARACTERS = 0x100
+"""Where :func:`find_text` takes non-ASCII characters from: the subset cannot tell them apart."""
+
+
+@dataclass(frozen=True)
+class TextSearch:
+    """What :func:`find_text` found: a text, or ``None`` when there is none. ``decided`` is
+    False when the search stopped at its limit, and then a text may exist after all."""
+
+    text: str | None
+    decided: bool = True
+
+
+def find_text(
+    required: Sequence[str], refused: Sequence[str] = (), avoid: Collection[str] = ()
+) -> TextSearch:
+    """A text that fully matches every pattern of ``required``, none of ``refused``, and is not
+    one of ``avoid``; any text at all (``""`` first) fits when no pattern is given.
+
+    The answer is exact: the patterns' automata are walked together, over the characters no
+    pattern can tell apart, shortest texts first, keeping for each combined state only as
+    many texts reaching it as there are texts to avoid, plus one. If the patterns accept more
+    texts than ``avoid`` names, one of the kept texts is not avoided; if they accept fewer,
+    every one of them was kept. Only the size of the search (:data:`MAX_SEARCH_STATES`,
+    :data:`MAX_SEARCH_TEXTS`) can stop it undecided.
+    """
+    automata = [_compile(p)[2] for p in (*required, *refused)]
+    needed = len(required)
+    avoided = {
+        text
+        for text in avoid
+        if all(fullmatch(p, text) for p in required)
+        and not any(fullmatch(p, text) for p in refused)
+    }
+    room = len(avoided) + 1
+
+    def accepts(state: tuple[int, ...]) -> bool:
+        return all(
+            (s in automaton.accepting) == (i < needed)
+            for i, (s, automaton) in enumerate(zip(state, automata, strict=True))
+        )
+
+    letters: dict[tuple[int, ...], list[str]] = {}
+    for code in range(129):
+        signature = tuple(a.symbol[code] for a in automata)
+        chosen = letters.setdefault(signature, [])
+        if code < _NON_ASCII:
+            if len(chosen) < room:
+                chosen.append(chr(code))
+        else:
+            chosen.extend(chr(_OTHER_CHARACTERS + i) for i in range(room - len(chosen)))
+    start = tuple(0 for _ in automata)
+    if accepts(start) and "" not in avoided:
+        return TextSearch("")
+    kept: dict[tuple[int, ...], int] = {start: 1}
+    todo: deque[tuple[tuple[int, ...], str]] = deque([(start, "")])
+    built = 0
+    while todo:
+        state, text = todo.popleft()
+        for signature, chars in letters.items():
+            target = tuple(
+                -1 if s < 0 else a.delta[s][symbol]
+                for s, a, symbol in zip(state, automata, signature, strict=True)
+            )
+            if any(s < 0 for s in target[:needed]):
+                continue  # a required pattern can no longer match
+            if target not in kept:
+                if len(kept) >= MAX_SEARCH_STATES:
+                    return TextSearch(None, decided=False)
+                kept[target] = 0
+            final = accepts(target)
+            for char in chars:
+                if kept[target] >= room:
+                    break
+                longer = text + char
+                if final and longer not in avoided:
+                    return TextSearch(longer)
+                built += 1
+                if built > MAX_SEARCH_TEXTS:
+                    return TextSearch(None, decided=False)
+                kept[target] += 1
+                todo.append((target, longer))
+    return TextSearch(None)

@@ -42,6 +42,8 @@ from ipp_rules.scalars import source_text
 
 __all__ = [
     "COMPLAINT_SCHEMA_ID",
+    "EARLIEST_INSTANT",
+    "INSTANTS_END",
     "Authority",
     "Authorization",
     "AuthorizationDocument",
@@ -205,8 +207,10 @@ def _datetime_input(value: Any) -> Any:
     )
 
 
-_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-_LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+EARLIEST_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+"""The earliest instant a complaint document may name."""
+INSTANTS_END = datetime(3000, 1, 1, tzinfo=UTC)
+"""The first instant past those a complaint document may name."""
 
 
 def in_range(value: datetime) -> datetime:
@@ -214,7 +218,7 @@ def in_range(value: datetime) -> datetime:
     2999-12-31, in UTC), else ``ValueError``: near year 1 or 9999, converting it to a local
     date would overflow."""
     try:
-        inside = _EARLIEST <= value < _LATEST
+        inside = EARLIEST_INSTANT <= value < INSTANTS_END
     except OverflowError:  # its UTC offset takes it past year 1 or 9999
         inside = False
     if not inside:

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ipp_rules._files import open_regular
 from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
-from ipp_rules.errors import Problem, RulesetError
+from ipp_rules.errors import BundlePathError, Problem, RulesetError
 from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
@@ -60,20 +61,41 @@ def resolve_bundle_root(path: str | os.PathLike[str]) -> Path:
     return root
 
 
-def load_bundle(path: str | os.PathLike[str]) -> Bundle:
-    """Load and compile the bundle in ``path``; RulesetError lists every problem found."""
+def bundle_root(path: str | os.PathLike[str]) -> Path:
+    """The bundle folder ``path`` names (the folder, or its ``bundle.yaml``).
+
+    BundlePathError when the path is no bundle at all: it does not exist, it is neither a
+    folder nor a ``bundle.yaml`` file, the folder holds no ``bundle.yaml``, or that file cannot
+    be opened. What ``bundle.yaml`` and the files it names say is the loader's business: a
+    bundle whose files are wrong is a bundle that does not load, not a wrong path.
+    """
     root = resolve_bundle_root(path)
+    shown = _shown(root, ".")
+    try:
+        if not root.exists():
+            raise BundlePathError(shown, "no such file or folder", "no_such_path")
+        if not root.is_dir():
+            raise BundlePathError(
+                shown, f"not a bundle: a bundle is a folder holding {MANIFEST}", "not_a_folder"
+            )
+        manifest = root / MANIFEST
+        if not manifest.exists():
+            raise BundlePathError(
+                shown, f"not a bundle: no {MANIFEST} in this folder", "no_manifest"
+            )
+        open_regular(manifest).close()
+    except OSError as exc:
+        raise BundlePathError(
+            shown, f"cannot read {MANIFEST}: {exc.strerror or exc}", "unreadable"
+        ) from None
+    return root
+
+
+def load_bundle(path: str | os.PathLike[str]) -> Bundle:
+    """Load and compile the bundle in ``path``; RulesetError lists every problem found
+    (BundlePathError, one of them, when the path is no bundle at all)."""
+    root = bundle_root(path)
     manifest_path = root / MANIFEST
-    if not manifest_path.is_file():
-        raise RulesetError(
-            [
-                Problem(
-                    _shown(root, "."),
-                    f"not a bundle: no {MANIFEST} in this folder",
-                    "no_manifest",
-                )
-            ]
-        )
     manifest_doc = load_yaml_file(manifest_path, display_name=_shown(root, MANIFEST))
     manifest, problems = validate_document(fmt.Manifest, manifest_doc)
     if manifest is None:

@@ -10,6 +10,7 @@ lines right above it: ``# ipp-rules: allow W-UNUSED-TABLE``.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -18,14 +19,20 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import BaseModel
+
+from ipp_rules.deadlines import POLICY_FILE as DEADLINES_FILE
+from ipp_rules.deadlines import DeadlinePolicy
 from ipp_rules.engine import ir
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
 from ipp_rules.engine.facts import DERIVED_PREFIX, FactSpec
-from ipp_rules.errors import IppRulesError, Problem, RulesetError
+from ipp_rules.errors import BundlePathError, IppRulesError, Problem, RulesetError
+from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
+from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.horizons import DEFAULT_WARNING_DAYS, calendar_statuses, horizon_warnings
 from ipp_rules.policies import policies
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.bundle import MANIFEST, Bundle, load_bundle, resolve_bundle_root
+from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, load_bundle
 from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
 from ipp_rules.rulesets.yamlsource import load_yaml_file, shown_path
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
@@ -46,6 +53,8 @@ CODES: Mapping[str, str] = {
     "W-SHADOWED": "whenever the rule fires, another rule with the same outcome and code fires too",
     "W-UNUSED-TABLE": "no rule or waiver reads the table, and no marketplace policy names it",
     "W-UNUSED-DERIVED": "a rule derives a fact that no rule, waiver, message or path reads",
+    "W-UNLISTED-FILE": "a YAML file in the bundle folder that bundle.yaml does not name",
+    "W-UNKNOWN-RULE": "a test case names a rule the bundle does not have",
     "W-UNTESTED": "no test case in tests/ makes the rule fire",
     "W-HORIZON": "a deadline calendar's horizon (its last day of published holiday data) is "
     "near or past",
@@ -122,11 +131,12 @@ def check_bundle(
     today: date | None = None,
     horizon_days: int = DEFAULT_WARNING_DAYS,
 ) -> CheckReport:
-    """Check the bundle in ``path``: load it, then analyse what loads.
+    """Check the bundle in ``path``: load it, then analyse what loads. A path that is no
+    bundle at all raises BundlePathError: there is nothing to check.
 
     A calendar whose horizon is at most ``horizon_days`` days after ``today`` (default:
     ``$IPP_RULES_TODAY``, else the machine's date), or past, is a ``W-HORIZON`` warning."""
-    root = resolve_bundle_root(path)
+    root = bundle_root(path)
     sources = read_sources(root)
     problems = _date_problems(sources)
     dated = {p.location for p in problems}
@@ -142,6 +152,9 @@ def check_bundle(
         return _report(None, problems, sources)
     problems.extend(_Analyser(bundle, sources).problems())
     problems.extend(_untested(bundle, sources, backend))
+    unlisted, unlisted_rules = _unlisted_files(bundle)
+    problems.extend(unlisted)
+    problems.extend(_unknown_rules(bundle, unlisted_rules))
     problems.extend(_horizons(bundle, parse_today(None) if today is None else today, horizon_days))
     return _report(bundle, problems, sources)
 
@@ -303,6 +316,140 @@ def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> l
     return problems
 
 
+@dataclass(frozen=True)
+class _PolicyFile:
+    """A file the manifest names by a key of its own, not under ``rulesets``."""
+
+    key: str
+    usual_name: str
+    what: str
+    model: type[BaseModel]
+
+
+_POLICY_FILES = (
+    _PolicyFile("good_faith", GOOD_FAITH_FILE, "a Good Faith Program policy", GoodFaithPolicy),
+    _PolicyFile("deadlines", DEADLINES_FILE, "a deadline policy", DeadlinePolicy),
+)
+
+
+def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]:
+    """YAML files in the bundle folder that bundle.yaml does not name, so nothing reads them;
+    and the ids of the rules in those files, with the file (a test case may name them)."""
+    manifest = bundle.manifest
+    named = {MANIFEST, *manifest.rulesets, manifest.good_faith, manifest.deadlines}
+    problems: list[CheckProblem] = []
+    rules: dict[str, str] = {}
+    for path in sorted(bundle.root.iterdir()):
+        name = path.name
+        if name in named or name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+            continue
+        if not path.is_file():
+            continue
+        shown = display_name(bundle.root, name)
+        data = _contents(path, bundle.root, shown)
+        policy = _policy_file(name, data)
+        if policy is not None:
+            current = getattr(manifest, policy.key)
+            fix = (
+                f"bundle.yaml names {current} as its {policy.key} policy; remove this file, or "
+                "name it instead"
+                if current is not None
+                else f"add '{policy.key}: {name}' to bundle.yaml, or remove the file"
+            )
+            message = (
+                f"{name} is {policy.what} that bundle.yaml does not name, so it is never "
+                f"read: {fix}"
+            )
+        else:
+            ids = _rule_ids(data)
+            rules.update((rule_id, name) for rule_id in ids)
+            read = f"its {_count(len(ids), 'rule')} are" if ids else "it is"
+            fix = (
+                f"rename it to {path.stem}.yaml (rule files end in .yaml) and add "
+                f"'- {path.stem}.yaml' under rulesets in bundle.yaml"
+                if path.suffix == ".yml"
+                else f"add '- {name}' under rulesets in bundle.yaml"
+            )
+            message = (
+                f"{name} is in the bundle folder but bundle.yaml does not list it, so {read} "
+                f"never read: {fix}, or remove the file"
+            )
+        problems.append(CheckProblem(f"{shown}:1:1", "W-UNLISTED-FILE", message, name))
+    return problems, rules
+
+
+def _contents(path: Path, root: Path, shown: str) -> Any:
+    """What an unlisted file holds, to tell what it is; None for a file that does not parse
+    (it is unlisted all the same, and its name tells what it is) or that lies outside the
+    bundle folder through a link (never read, as the loader never reads one)."""
+    if not path.resolve().is_relative_to(root.resolve()):
+        return None
+    try:
+        return load_yaml_file(path, display_name=shown).data
+    except RulesetError:
+        return None
+
+
+def _policy_file(name: str, data: Any) -> _PolicyFile | None:
+    """The policy this file is, if it is one rather than a rule file: by its keys (more of a
+    policy's than of a rule file's), else by its usual name."""
+    if isinstance(data, dict):
+        keys = set(data)
+
+        def shared(model: type[BaseModel]) -> int:
+            return len(keys & set(model.model_fields))
+
+        best = max(_POLICY_FILES, key=lambda policy: shared(policy.model))
+        if shared(best.model) > shared(fmt.RuleFile):
+            return best
+        if shared(fmt.RuleFile):
+            return None
+    return next((policy for policy in _POLICY_FILES if policy.usual_name == name), None)
+
+
+def _rule_ids(data: Any) -> list[str]:
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, list):
+        return []
+    return [r["id"] for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)]
+
+
+def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[CheckProblem]:
+    """Test cases that expect a rule the bundle does not have to fire (or not to): such a
+    case fails, and says nothing about the rules that are there."""
+    known = bundle.compiled.info
+    problems: list[CheckProblem] = []
+    try:
+        paths = bundle_test_files(bundle.root)
+    except RulesetError:
+        return []  # reported as E-TESTS
+    for path in paths:
+        try:
+            loaded = load_test_file(shown_path(path))
+        except RulesetError:
+            continue  # reported as E-TESTS
+        for index, case in loaded.cases():
+            for key in ("fires", "does_not_fire"):
+                for position, rule_id in enumerate(getattr(case.expect, key)):
+                    if rule_id in known:
+                        continue
+                    if rule_id in unlisted:
+                        why = f"it is in {unlisted[rule_id]}, which bundle.yaml does not list"
+                    else:
+                        close = difflib.get_close_matches(rule_id, list(known), n=1, cutoff=0.6)
+                        why = f"did you mean {close[0]}?" if close else "was it renamed or removed?"
+                    problems.append(
+                        CheckProblem(
+                            loaded.document.location(("cases", index, "expect", key, position)),
+                            "W-UNKNOWN-RULE",
+                            f"case '{case.name}' names rule {rule_id} under {key}, but the "
+                            f"bundle has no such rule ({why})",
+                            rule_id,
+                        )
+                    )
+    return problems
+
+
 class _Analyser:
     """The checks on a bundle that loads: conditions, shadowing, unused tables and facts."""
 
@@ -312,12 +459,7 @@ class _Analyser:
         self.compiled = bundle.compiled
         self.rules = {rule.id: rule for rule in self.compiled.rules}
         self.kinds: dict[str, FactKind] = {
-            name: FactKind(
-                spec.encoded_type,
-                spec.allowed_values() if spec.type in ("str", "list_str") else None,
-                may_be_absent=not name.startswith(DERIVED_PREFIX),
-            )
-            for name, spec in self.compiled.facts.items()
+            name: FactKind.of(spec) for name, spec in self.compiled.facts.items()
         }
         self.never: set[str] = set()
 
@@ -354,7 +496,8 @@ class _Analyser:
                         CheckProblem(
                             item.document.location((*item.path, "when"), key=True),
                             "W-ALWAYS-TRUE",
-                            f"rule {rule.id} fires for every {every}: its condition always holds",
+                            f"rule {rule.id} fires for every {every}: its condition always holds"
+                            + self._domain_reason(ir.negate(rule.condition)),
                             rule.id,
                         )
                     )
@@ -416,11 +559,12 @@ class _Analyser:
                     f"{self._describe_all(conflict.literals)} cannot hold",
                     rule.id,
                 )
+            together = {1: "", 2: " both"}.get(len(conflict.literals), " all")
             return CheckProblem(
                 where,
                 "W-NEVER-TRUE",
-                f"{head}: {self._describe_all(conflict.literals)} cannot "
-                f"{'both' if len(conflict.literals) == 2 else 'all'} hold",
+                f"{head}: {self._describe_all(conflict.literals)} cannot{together} hold"
+                + self._domain_reason(bare),
                 rule.id,
             )
         if analysis.never_true(with_dates):
@@ -482,6 +626,27 @@ class _Analyser:
 
     def _describe_all(self, literals: Sequence[Literal]) -> str:
         return " and ".join(_describe(literal, self.compiled.facts) for literal in literals)
+
+    def _domain_reason(self, node: ir.Node) -> str:
+        """Why ``node`` cannot hold when what one fact can be is the reason, in words
+        (`` (listings.count is always there, from 0 to 5000)``); empty otherwise."""
+        conflict = Analysis(self.kinds).conflict(node)
+        if conflict is None or len(conflict.facts) != 1:
+            return ""
+        name = conflict.facts[0]
+        kind = self.kinds.get(name)
+        if kind is None or Analysis({name: FactKind(kind.type)}).term_conflict(conflict.literals):
+            return ""  # the tests contradict each other, whatever the fact can be
+        spec = self.compiled.facts.get(name)
+        parts = []
+        if kind.choices is not None:
+            parts.append(f"one of {_values(kind.choices, spec)}")
+        if kind.bounds is not None:
+            low, high = (_value(bound, spec) for bound in kind.bounds)
+            parts.append(f"from {low} to {high}")
+        if not kind.may_be_absent:
+            return f" ({name} is always there{''.join(f', {part}' for part in parts)})"
+        return f" ({name}, when there, is {' and '.join(parts)})"
 
     # -- shadowing ----------------------------------------------------------------------
 
@@ -758,8 +923,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="check a bundle: what does not load, and what loads but is wrong",
         description="Check a bundle: every problem the loader finds, and rules that can never "
         "fire or always do, rules shadowed by another, tables and derived facts nobody reads, "
-        "rules no test case makes fire. One line per problem: file:line:column: CODE message. "
-        "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 invalid arguments.",
+        "rules no test case makes fire, files bundle.yaml does not name, test cases naming rules "
+        "that are not there. One line per problem: file:line:column: CODE message. "
+        "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 a path that is not a "
+        "bundle, or invalid arguments.",
     )
     parser.add_argument(
         "bundle", metavar="BUNDLE", nargs="?", help="bundle folder (default: the bundled rules)"
@@ -787,9 +954,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules check`` with parsed ``args``."""
     path = Path(args.bundle) if args.bundle else default_bundle_path()
-    if not path.exists():
-        err.write(f"ipp-rules check: no such bundle folder: {path}\n")
-        return EXIT_INVALID
     try:
         today = parse_today(args.today)
     except IppRulesError as exc:
@@ -800,7 +964,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"ipp-rules check: --horizon-days: expected 0 or more (got {args.horizon_days})\n"
         )
         return EXIT_INVALID
-    report = check_bundle(path, backend=args.backend, today=today, horizon_days=args.horizon_days)
+    try:
+        report = check_bundle(
+            path, backend=args.backend, today=today, horizon_days=args.horizon_days
+        )
+    except BundlePathError as exc:
+        err.write(f"ipp-rules check: {exc}\n")
+        return EXIT_INVALID
     if args.format == "json":
         out.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
     else:

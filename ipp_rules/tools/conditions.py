@@ -4,14 +4,22 @@ The analysis works on the IR (``ipp_rules.engine.ir``) with the semantics ``ir.e
 defines, absent facts included. A condition is spread into a disjunction of conjunctions of
 literals (an atom or its negation); a conjunction holds for some facts exactly when, for each
 fact, some value (or its absence) satisfies every literal about that fact, and every relation
-between two facts it compares can hold. The values worth trying are finite: the constants the
-literals name, their neighbours, one value none of them names, and absence.
+between two facts it compares can hold.
+
+What a fact can be is its *domain* (:class:`FactKind`, from the fact catalog): its type, the
+closed set of its values, its bounds, and whether a valid complaint can lack it. A required
+fact is never absent, a count never negative, a submission date never before 1900. The values
+worth trying are finite: the constants the literals name, their neighbours, the bounds, one
+value none of them names, and absence where the fact can be absent. Text tested with
+``matches`` is decided on the patterns' automata (``patterns.find_text``): some text matches
+these patterns, not those, and is none of the constants named.
 
 Answers are sound, never guesses: ``False`` from :meth:`Analysis.satisfiable` means no facts
-at all make the condition true. Where exactness would cost too much (a regular expression,
-a fact compared with another fact and also with constants, a condition whose spread form is
-too large), the analysis drops the literal or gives up, so it may miss a contradiction but
-never reports one that is not there.
+at all make the condition true. They are exact for every condition that compares no two facts
+with each other; where exactness would cost too much (a fact compared with another fact and
+also with constants, a condition whose spread form is too large, patterns whose combined
+automaton is too large), the analysis drops the literal or gives up, so it may miss a
+contradiction but never reports one that is not there.
 """
 
 from __future__ import annotations
@@ -21,6 +29,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from ipp_rules.engine import ir
+from ipp_rules.engine.facts import FactSpec
+from ipp_rules.engine.patterns import find_text
 
 Literal = tuple[ir.Atom, bool]
 """An atom and whether it holds (True) or is negated (False)."""
@@ -52,6 +62,18 @@ class FactKind:
     may_be_absent: bool = True
     """Whether the fact can be missing (for a list, missing reads as the empty list to every
     test but ``Exists``)."""
+    bounds: tuple[int, int] | None = None
+    """The least and the greatest value of an ``int`` fact (dates and instants encoded)."""
+
+    @classmethod
+    def of(cls, spec: FactSpec) -> FactKind:
+        """What the fact catalog says a fact can be on a valid complaint."""
+        return cls(
+            spec.encoded_type,
+            spec.allowed_values() if spec.type in ("str", "list_str") else None,
+            may_be_absent=not spec.always_present,
+            bounds=spec.value_bounds(),
+        )
 
 
 @dataclass(frozen=True)
@@ -153,7 +175,12 @@ class Analysis:
             if weakened is not None:
                 by_fact.setdefault(weakened[0].fact, []).append(weakened)
         for key, literals in pairs.items():
-            states = [s for s in (ABSENT, *_RELATIONS) if _pair_holds(key, literals, s)]
+            absent = any(self._may_be_absent(name) for name in key)
+            states = [
+                s
+                for s in ((ABSENT,) if absent else ()) + _RELATIONS
+                if _pair_holds(key, literals, s)
+            ]
             if not states:
                 return Conflict(key, tuple(literals))
             if ABSENT not in states:
@@ -165,16 +192,22 @@ class Analysis:
                 return Conflict((name,), shown)
         return None
 
+    def _may_be_absent(self, name: str) -> bool:
+        kind = self.kinds.get(name)
+        return kind is None or kind.may_be_absent
+
     def _fact_satisfiable(self, name: str, literals: Sequence[Literal]) -> bool:
         kind = self.kinds.get(name)
         if kind is None:
             return True  # a fact the analysis knows nothing about: assume it can be anything
         if kind.type in ("list_str", "list_int"):
             return self._list_satisfiable(name, kind, literals)
-        return any(
+        if any(
             all(_holds(literal, name, value) for literal in literals)
             for value in _scalar_candidates(kind, literals)
-        )
+        ):
+            return True
+        return kind.type == "str" and kind.choices is None and _some_other_text(name, literals)
 
     def _list_satisfiable(self, name: str, kind: FactKind, literals: Sequence[Literal]) -> bool:
         # Elements matter only by which value sets they belong to: try every combination of
@@ -215,13 +248,10 @@ def _pair_key(left: str, right: str) -> tuple[str, str]:
 def _weaken(literal: Literal) -> Literal | None:
     """A literal the per-fact check can evaluate on its own, implied by ``literal``.
 
-    A regular expression is not enumerable: a match only says the fact is there. A list
-    compared with another fact's value only says (if it holds) that the list is not empty, or
-    (if negated) that it holds none of the literal values.
+    A list compared with another fact's value only says (if it holds) that the list is not
+    empty, or (if negated) that it holds none of the literal values.
     """
     atom, positive = literal
-    if isinstance(atom, ir.Matches):
-        return (ir.Exists(atom.fact), True) if positive else None
     if isinstance(atom, ir.SomeIn) and any(isinstance(v, ir.FactRef) for v in atom.values):
         if positive:
             return (ir.Empty(atom.fact), False)
@@ -290,6 +320,9 @@ def _fresh(kind: ir.EncodedType, named: Sequence[object]) -> object:
 
 
 def _scalar_candidates(kind: FactKind, literals: Sequence[Literal]) -> list[object]:
+    """Values that between them satisfy every combination of the literals any value of the
+    fact satisfies. A text tested with ``matches`` is tried only as one of the constants
+    named; :func:`_some_other_text` asks the patterns about the others."""
     constants = _constants(literals)
     candidates: list[object]
     if kind.choices is not None:
@@ -298,10 +331,34 @@ def _scalar_candidates(kind: FactKind, literals: Sequence[Literal]) -> list[obje
         candidates = [True, False]
     elif kind.type == "int":
         ints = [c for c in constants if isinstance(c, int) and not isinstance(c, bool)]
+        # Between two constants every value answers alike: one next to each constant stands
+        # for its side. Within bounds, a side cut off by a bound is stood for by the bound.
         around = {n + step for n in ints for step in (-1, 0, 1)}
-        candidates = [*sorted(around)] if around else [0]
+        if kind.bounds is None:
+            candidates = [*(sorted(around) or [0])]
+        else:
+            low, high = kind.bounds
+            candidates = [*sorted(n for n in around | {low, high} if low <= n <= high)]
+    elif any(isinstance(atom, ir.Matches) for atom, _ in literals):
+        candidates = list(constants)
     else:
         candidates = [*constants, _fresh(kind.type, constants)]
     if kind.may_be_absent:
         candidates.append(ABSENT)
     return candidates
+
+
+def _some_other_text(name: str, literals: Sequence[Literal]) -> bool:
+    """Whether some text none of the literals names satisfies them all: such texts answer
+    every literal alike but ``matches``, so the patterns decide. Undecided counts as yes."""
+    if not any(isinstance(atom, ir.Matches) for atom, _ in literals):
+        return False  # the fresh candidate already stood for every other text
+    constants = [c for c in _constants(literals) if isinstance(c, str)]
+    fresh = _fresh("str", constants)
+    plain = [lit for lit in literals if not isinstance(lit[0], ir.Matches)]
+    if not all(_holds(literal, name, fresh) for literal in plain):
+        return False
+    required = [a.pattern for a, positive in literals if isinstance(a, ir.Matches) and positive]
+    refused = [a.pattern for a, positive in literals if isinstance(a, ir.Matches) and not positive]
+    found = find_text(required, refused, constants)
+    return found.text is not None or not found.decided

@@ -3,6 +3,7 @@ Python's ``re`` and durable_rules' ``$mt`` through a DurableGroup."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -246,3 +247,82 @@ def test_the_automaton_answers_as_python_re(case: tuple[str, str], texts: list[s
             pattern,
             text,
         )
+
+
+# --- find_text: a text the patterns match, decided on their automata ----------------------
+
+_FIND_PIECES = ["a", "b", ".", "[ab]", "[^a]", r"\d", "(ab)", "(a|b0)"]
+_FIND_QUANTIFIERS = ["", "", "*", "+", "?", "{2}", "{1,2}"]
+_SAMPLE_CHARACTERS = "ab0\né"
+"""One character of each kind the pieces tell apart: letters, a digit, a line break (which
+'.' does not match) and a non-ASCII letter."""
+_SAMPLE = [""] + [
+    "".join(chars)
+    for length in range(1, 5)
+    for chars in itertools.product(_SAMPLE_CHARACTERS, repeat=length)
+]
+
+
+@st.composite
+def _patterns(draw: st.DrawFn) -> str:
+    options = [
+        "".join(
+            draw(st.sampled_from(_FIND_PIECES)) + draw(st.sampled_from(_FIND_QUANTIFIERS))
+            for _ in range(draw(st.integers(1, 3)))
+        )
+        for _ in range(draw(st.integers(1, 2)))
+    ]
+    pattern = "|".join(options)
+    try:
+        patterns.validate(pattern)
+    except patterns.PatternError:  # outside the subset, e.g. '(ab)+' repeated again
+        return "a*"
+    return pattern
+
+
+@given(st.lists(_patterns(), max_size=2), st.lists(_patterns(), max_size=2), st.data())
+def test_find_text_agrees_with_trying_every_short_text(
+    required: list[str], refused: list[str], data: st.DataObject
+):
+    def matched(text: str) -> bool:
+        return all(patterns.fullmatch(p, text) for p in required) and not any(
+            patterns.fullmatch(p, text) for p in refused
+        )
+
+    # Avoid some of the shortest texts that match, so the search has to look past them.
+    candidates = [text for text in _SAMPLE if matched(text)][:6]
+    avoid = data.draw(st.lists(st.sampled_from(candidates), max_size=4)) if candidates else []
+    short = [text for text in _SAMPLE if matched(text) and text not in avoid]
+    found = patterns.find_text(required, refused, avoid)
+    assert found.decided
+    if found.text is None:
+        assert short == []  # nothing fits, not even a short text
+    else:
+        assert matched(found.text) and found.text not in avoid
+        assert not short or len(found.text) <= len(short[0])  # and it is a shortest one
+
+
+def test_find_text_knows_which_patterns_match_every_text():
+    # '.' does not match a line break, so '.*' misses a text that has one.
+    assert patterns.find_text([], [".*"]) == patterns.TextSearch("\n")
+    assert patterns.find_text([], ["([^x]|x)*"]) == patterns.TextSearch(None)
+    # Not every text starts with x or has none: 'ax' is neither.
+    missed = patterns.find_text([], ["[^x]*|x.*"]).text
+    assert missed is not None and not patterns.fullmatch("[^x]*|x.*", missed)
+
+
+def test_find_text_avoids_the_texts_it_is_told_to():
+    assert patterns.find_text(["a|b"], [], ["a", "b"]) == patterns.TextSearch(None)
+    assert patterns.find_text(["a|b"], [], ["a"]) == patterns.TextSearch("b")
+    # Texts the patterns cannot tell apart are still different texts.
+    assert patterns.find_text(["[ab]"], [], ["a"]) == patterns.TextSearch("b")
+    assert patterns.find_text(["[ab]"], [], ["a", "b"]) == patterns.TextSearch(None)
+    assert patterns.find_text(["[^a]"], [], [*"bcdefg"]).text is not None
+    assert patterns.find_text(["[ab]{2}"], ["a."], ["bb"]) == patterns.TextSearch("ba")
+    assert patterns.find_text([r"\d{3}", ".*5"], ["[0-4]*"]) == patterns.TextSearch("005")
+
+
+def test_find_text_gives_up_rather_than_guess(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(patterns, "MAX_SEARCH_STATES", 3)
+    found = patterns.find_text(["a{10}"], [], [])
+    assert found == patterns.TextSearch(None, decided=False)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import pickle
 import re
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
+from ipp_rules import Engine
+from ipp_rules.errors import BundlePathError
 from ipp_rules.tools.check import CODES, check_bundle
-from tests.conftest import REPO
+from tests.conftest import BUNDLE, REPO
 from tests.tools.conftest import append, edit, run_cli
 
 LINE = re.compile(
@@ -248,7 +255,18 @@ def test_a_warning_is_allowed_by_a_comment_on_its_line_or_just_above(tmp_path: P
 def test_an_unknown_folder_is_invalid_input(tmp_path: Path):
     done = run_cli("check", tmp_path / "nowhere")
     assert done.returncode == 2
-    assert "no such bundle folder" in done.stderr
+    assert done.stderr == f"ipp-rules check: {tmp_path / 'nowhere'}: no such file or folder\n"
+
+
+def test_a_folder_that_is_no_bundle_is_not_a_report_but_an_error(tmp_path: Path):
+    with pytest.raises(BundlePathError) as caught:
+        check_bundle(tmp_path)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.message) == (
+        "no_manifest",
+        "not a bundle: no bundle.yaml in this folder",
+    )
+    assert pickle.loads(pickle.dumps(caught.value)).problems == caught.value.problems
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -264,3 +282,177 @@ def test_a_test_file_that_is_a_symlink_loop_is_an_error_not_a_traceback(bundle_c
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert re.search(r"tests/test_loop\.yaml:1:1: E-TESTS cannot read file", done.stdout)
+
+
+def test_a_rule_file_the_manifest_does_not_list_is_reported_with_its_cases(bundle_copy: Path):
+    edit(bundle_copy / "bundle.yaml", "  - scope.yaml\n", "")
+    (bundle_copy / "README.md").write_text("notes, not rules\n")
+    report = check_bundle(bundle_copy, backend="reference")
+    scope = yaml.safe_load((bundle_copy / "scope.yaml").read_text())
+    rule_ids = [rule["id"] for rule in scope["rules"]]
+    (unlisted,) = [p for p in report.problems if p.code == "W-UNLISTED-FILE"]
+    assert unlisted.location == f"{bundle_copy / 'scope.yaml'}:1:1"
+    assert unlisted.subject == "scope.yaml"
+    assert unlisted.message == (
+        f"scope.yaml is in the bundle folder but bundle.yaml does not list it, so its "
+        f"{len(rule_ids)} rules are never read: add '- scope.yaml' under rulesets in "
+        "bundle.yaml, or remove the file"
+    )
+    # Every case naming a scope rule is pointed at, at the rule id in the case.
+    unknown = [p for p in report.problems if p.code == "W-UNKNOWN-RULE"]
+    cases = yaml.safe_load((bundle_copy / "tests" / "test_scope.yaml").read_text())["cases"]
+    named = [
+        rule
+        for case in cases
+        for key in ("fires", "does_not_fire")
+        for rule in case["expect"].get(key, [])
+    ]
+    assert [p.subject for p in unknown] == [r for r in named if r in rule_ids]
+    assert {p.parts()[0] for p in unknown} == {str(bundle_copy / "tests" / "test_scope.yaml")}
+    first = unknown[0]
+    lines = (bundle_copy / "tests" / "test_scope.yaml").read_text().splitlines()
+    _, line, column = first.parts()
+    assert line is not None and column is not None
+    assert lines[line - 1][column - 1 :] == first.subject  # the id itself, in its list
+    assert first.message.endswith(
+        f"names rule {first.subject} under does_not_fire, but the bundle has no such rule "
+        "(it is in scope.yaml, which bundle.yaml does not list)"
+    )
+    # Before, check was quiet about all of it.
+    assert report.errors == []
+
+
+def test_policy_files_are_named_by_their_own_keys(bundle_copy: Path):
+    edit(bundle_copy / "bundle.yaml", "good_faith: good_faith.yaml\n", "")
+    shutil.copy(bundle_copy / "deadlines.yaml", bundle_copy / "deadlines_2027.yaml")
+    shutil.copy(bundle_copy / "listing.yaml", bundle_copy / "listing_draft.yml")
+    (bundle_copy / "broken.yaml").write_text("rules: [\n")
+    (bundle_copy.parent / "elsewhere.yaml").write_text("rules: [{id: a.b}]\n")
+    (bundle_copy / "linked.yaml").symlink_to(bundle_copy.parent / "elsewhere.yaml")
+    report = check_bundle(bundle_copy, backend="reference")
+    found = {p.subject: p.message for p in report.problems if p.code == "W-UNLISTED-FILE"}
+    listing_rules = len(yaml.safe_load((bundle_copy / "listing.yaml").read_text())["rules"])
+    assert found == {
+        "broken.yaml": "broken.yaml is in the bundle folder but bundle.yaml does not list it, "
+        "so it is never read: add '- broken.yaml' under rulesets in bundle.yaml, or remove the "
+        "file",
+        # A link out of the folder is not read (as the loader never reads one), only named.
+        "linked.yaml": "linked.yaml is in the bundle folder but bundle.yaml does not list it, "
+        "so it is never read: add '- linked.yaml' under rulesets in bundle.yaml, or remove the "
+        "file",
+        "deadlines_2027.yaml": "deadlines_2027.yaml is a deadline policy that bundle.yaml does "
+        "not name, so it is never read: bundle.yaml names deadlines.yaml as its deadlines "
+        "policy; remove this file, or name it instead",
+        "good_faith.yaml": "good_faith.yaml is a Good Faith Program policy that bundle.yaml "
+        "does not name, so it is never read: add 'good_faith: good_faith.yaml' to "
+        "bundle.yaml, or remove the file",
+        "listing_draft.yml": "listing_draft.yml is in the bundle folder but bundle.yaml does "
+        f"not list it, so its {listing_rules} rules are never read: rename it to "
+        "listing_draft.yaml (rule files end in .yaml) and "
+        "add '- listing_draft.yaml' under rulesets in bundle.yaml, or remove the file",
+    }
+
+
+def test_a_case_naming_a_rule_that_is_not_there_gets_a_near_miss(bundle_copy: Path):
+    edit(
+        bundle_copy / "tests" / "test_account.yaml",
+        "fires: [account.identity_not_verified]",
+        "fires: [account.identity_not_verifed]",
+    )
+    report = check_bundle(bundle_copy, backend="reference")
+    (problem,) = report.problems
+    assert problem.code == "W-UNKNOWN-RULE"
+    assert problem.message == (
+        "case 'an unverified identity is rejected' names rule account.identity_not_verifed under "
+        "fires, but the bundle has no such rule (did you mean account.identity_not_verified?)"
+    )
+    line = (
+        (bundle_copy / "tests" / "test_account.yaml")
+        .read_text()
+        .splitlines()
+        .index("      fires: [account.identity_not_verifed]")
+    )
+    assert problem.location == f"{bundle_copy / 'tests' / 'test_account.yaml'}:{line + 1}:15"
+
+
+ALWAYS_TRUE_RULES = {
+    "platform_given": ("platform: {exists: true}", "platform is always there, one of ["),
+    "every_channel": (
+        "channel: {in: [ipp_account, online_form, email]}",
+        "channel is always there, one of [ipp_account, online_form, email]",
+    ),
+    "any_count": ("listings.count: {gte: 0}", "listings.count is always there, from 0 to 5000"),
+    "verified_or_not": (
+        "any:\n        - complainant.identity_verified: {eq: true}\n"
+        "        - complainant.identity_verified: {eq: false}",
+        "complainant.identity_verified is always there",
+    ),
+    "any_url": ('listing.url: {matches: "([^x]|x)*"}', "listing.url is always there"),
+    "since_1900": (
+        "submitted_on: {gte: 1900-01-01}",
+        "submitted_on is always there, from 1900-01-01 to 3000-01-01",
+    ),
+}
+"""Rules that fire for every complaint (or listing), whatever it says, and why."""
+
+NOT_ALWAYS_TRUE_RULES = {
+    # A URL may hold a line break, which '.' does not match.
+    "url_on_one_line": 'listing.url: {matches: ".*"}',
+    # A complaint submitted at 1900-01-01T00:00Z is valid, and submitted on 1900-01-01.
+    "after_1900": "submitted_on: {gt: 1900-01-01}",
+    # Membership is optional.
+    "membership_stated": "complainant.good_faith_member: {exists: true}",
+}
+"""Rules that look as if they always fire, but some valid complaint escapes."""
+
+
+def _rules(rules: dict[str, str]) -> str:
+    return "".join(
+        f"\n  - id: account.{name}\n    title: t\n    source: s\n    when:\n      {when}\n"
+        f"    outcome: reject\n    code: {name.upper()}\n    message: m\n"
+        for name, when in rules.items()
+    )
+
+
+def test_rules_that_fire_for_every_complaint_whatever_their_shape(bundle_copy: Path):
+    append(
+        bundle_copy / "account.yaml",
+        _rules({name: when for name, (when, _) in ALWAYS_TRUE_RULES.items()})
+        + _rules(NOT_ALWAYS_TRUE_RULES),
+    )
+    report = check_bundle(bundle_copy, backend="reference")
+    always = {p.subject: p.message for p in report.problems if p.code == "W-ALWAYS-TRUE"}
+    assert set(always) == {f"account.{name}" for name in ALWAYS_TRUE_RULES}
+    for name, (_, why) in ALWAYS_TRUE_RULES.items():
+        every = "listing" if name == "any_url" else "complaint"
+        assert always[f"account.{name}"].startswith(
+            f"rule account.{name} fires for every {every}: its condition always holds ({why}"
+        )
+    assert not [p for p in report.problems if p.code == "W-NEVER-TRUE"]
+
+
+def test_rules_that_only_look_as_if_they_always_fire_are_not_reported(
+    bundle_copy: Path, taobao_document: dict[str, Any]
+):
+    append(bundle_copy / "account.yaml", _rules(NOT_ALWAYS_TRUE_RULES))
+    names = {f"account.{name}" for name in NOT_ALWAYS_TRUE_RULES}
+    ordinary = copy.deepcopy(taobao_document)
+    ordinary["complainant"]["good_faith_member"] = True
+    # The complaint each of them misses: a claim that they always fire would be wrong.
+    missed = {
+        **taobao_document,
+        "submitted_at": "1900-01-01T00:00:00Z",
+        "listings": [{"url": "https://item.taobao.com/item.htm?id=1\n2"}],
+    }
+    with Engine.from_path(bundle_copy, backend="reference") as engine:
+        for document, fired in ((ordinary, names), (missed, set())):
+            trace = engine.evaluate(document, trace=True).trace or ()
+            assert {entry.rule_id for entry in trace} & names == fired
+    report = check_bundle(bundle_copy, backend="reference")
+    assert not [p for p in report.problems if p.code in ("W-ALWAYS-TRUE", "W-NEVER-TRUE")]
+
+
+def test_the_bundled_rules_never_always_or_never_fire():
+    report = check_bundle(BUNDLE, backend="reference")
+    found = [*report.problems, *report.allowed]
+    assert not [p for p in found if p.code in ("W-ALWAYS-TRUE", "W-NEVER-TRUE")]
