@@ -157,3 +157,30 @@ def test_lifecycle_replays_events_from_a_file(tmp_path: Path):
     state = json.loads(done.stdout)
     assert state["state"] == "reinstated"
     assert [f["code"] for f in state["deemed"]] == ["COUNTER_NOTIFICATION_DEEMED_ACCEPTED"]
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "where", "message"),
+    [
+        (
+            "deep.json",
+            '{"evidence": [{"kind": ',
+            "1:53",
+            "expected objects and lists nested at most 32 levels deep, "
+            "got one nested 33 levels deep here",
+        ),
+        ("deep.yaml", "evidence:\n- kind: ", "2:38", "nesting too deep: more than 32 levels"),
+    ],
+)
+def test_a_document_nested_too_deep_exits_2_with_one_located_line(
+    tmp_path: Path, name: str, opening: str, where: str, message: str
+):
+    path = tmp_path / name
+    closing = "}]}" if name.endswith(".json") else "\n"
+    path.write_text(opening + "[" * 100_000 + "]" * 100_000 + closing)
+    done = run("evaluate", str(path))
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"ipp-rules: invalid complaint document (1 problem)\n  {path}:{where}: {message}\n"
+    )
