@@ -1,18 +1,21 @@
-"""Opening files named from outside (command arguments, bundle manifests): regular files only.
+"""Files named from outside (command arguments, bundle manifests): regular files only.
 
 A FIFO with no writer would block ``open`` forever, and a device such as ``/dev/zero`` never
-ends. The file is opened without blocking and checked before anything is read from it.
+ends. A file read is opened without blocking and checked before anything is read from it; a
+file written is never opened at all, but written beside itself and renamed over it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import secrets
 import stat
 from collections.abc import Iterator
 from typing import BinaryIO
 
-__all__ = ["bounded_lines", "open_regular"]
+__all__ = ["bounded_lines", "open_regular", "write_regular"]
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -36,6 +39,55 @@ def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def write_regular(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` as the whole of the file ``path``, or leave ``path`` as it was.
+
+    ``OSError`` (with ``strerror``, and ``path`` as ``filename``) if ``path`` is a directory,
+    pipe, device or socket, or the write fails. The data goes to a new file in the same folder,
+    which is then renamed over ``path``: the target is never opened, so a FIFO cannot block
+    and a device is not written to, and a failed write (a full disk) leaves no half file. An
+    existing file keeps its permissions; a symbolic link is written through and stays a link.
+    """
+    name = os.fspath(path)
+    target = os.path.realpath(name)
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", name)
+    if mode is not None and not stat.S_ISREG(mode):
+        raise OSError(
+            errno.EINVAL, "not a regular file (a pipe, device or socket is not written)", name
+        )
+    folder, base = os.path.split(target)
+    temporary = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
+    try:
+        # O_EXCL: a name someone placed there meanwhile (a link, a FIFO) is not opened.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise _naming(exc, name) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None and hasattr(os, "fchmod"):  # POSIX
+                os.fchmod(handle.fileno(), stat.S_IMODE(mode))
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise _naming(exc, name) from None
+        raise
+
+
+def _naming(exc: OSError, name: str) -> OSError:
+    """``exc`` about the file the caller named, not the temporary one (or none, on a write)."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), name)
 
 
 def bounded_lines(stream: BinaryIO, limit: int, *, resume: bool = False) -> Iterator[bytes]:

@@ -4,6 +4,12 @@ Whatever is wrong with a document is reported at once: one :class:`ComplaintErro
 problem, each with the field path it is about (``listings[2].url``; for YAML also
 ``file:line:column``), what was expected and what was given, and pydantic's error type as its
 code. Nothing else escapes: not a JSON or YAML error, not a recursion error.
+
+A document is bounded before it is validated, whatever it came as: its size
+(:data:`MAX_DOCUMENT_BYTES`), how deep its objects and lists nest (:data:`MAX_DOCUMENT_DEPTH`)
+and how many values it holds (:data:`MAX_DOCUMENT_NODES`). Validation is linear in what it is
+given, and pydantic cannot show a value nested thousands deep: it prints "Exception ignored"
+tracebacks to standard error for each one.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import json
 import re
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from difflib import get_close_matches
@@ -28,12 +34,28 @@ from ipp_rules.models.complaint import SIMILAR_GROUP_PATTERN, Complaint
 from ipp_rules.rulesets.yamlsource import YamlDocument, YamlLimits, load_yaml
 from ipp_rules.scalars import PlainFloat, PlainInt
 
-__all__ = ["MAX_DOCUMENT_BYTES", "load_complaint", "parse_complaint_document"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "MAX_DOCUMENT_DEPTH",
+    "MAX_DOCUMENT_NODES",
+    "load_complaint",
+    "parse_complaint_document",
+]
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 """The largest complaint document accepted, in bytes (UTF-8)."""
 
-_YAML_LIMITS = YamlLimits(max_bytes=MAX_DOCUMENT_BYTES)
+MAX_DOCUMENT_DEPTH = 32
+"""The deepest nesting of objects and lists accepted, the document itself being level 1. The
+complaint model nests four levels deep (``complainant.authorization.rights``)."""
+
+MAX_DOCUMENT_NODES = YamlLimits().max_nodes
+"""The most values a document may hold, counting objects, lists, keys and single values: four
+times what the longest complaint the model allows holds (5000 listings, each with its fields)."""
+
+_YAML_LIMITS = YamlLimits(
+    max_bytes=MAX_DOCUMENT_BYTES, max_depth=MAX_DOCUMENT_DEPTH, max_nodes=MAX_DOCUMENT_NODES
+)
 
 DocumentPath = tuple[str | int, ...]
 
@@ -42,6 +64,7 @@ def load_complaint(data: Complaint | Mapping[str, Any]) -> Complaint:
     """A complaint from a model (returned as it is) or from plain data such as parsed JSON."""
     if isinstance(data, Complaint):
         return data
+    _check_shape(data)
     return _validate(data, None)
 
 
@@ -59,7 +82,8 @@ def parse_complaint_document(
     document: YamlDocument | None = None
     if kind == "json":
         data = _parse_json(source, filename)
-    elif kind == "yaml":
+        _check_shape(data, lambda path: _json_mark(source, filename, len(path) + 1))
+    elif kind == "yaml":  # the loader has bounded depth and nodes with the same limits
         document = load_yaml(source, filename, limits=_YAML_LIMITS, error=ComplaintError)
         data = document.data
     else:
@@ -82,6 +106,82 @@ def _sniff(source: str | bytes, filename: str) -> Literal["json", "yaml"]:
     else:
         starts_with_brace = re.match(r"\ufeff?\s*\{", source) is not None
     return "json" if starts_with_brace else "yaml"
+
+
+# ---------------------------------------------------------------------------------------------
+# Depth and size, before validation
+
+
+def _check_shape(data: object, where: Callable[[DocumentPath], str] | None = None) -> None:
+    """Raise :class:`ComplaintError` if ``data`` nests deeper than :data:`MAX_DOCUMENT_DEPTH`
+    or holds more than :data:`MAX_DOCUMENT_NODES` values; ``where`` adds a position to the
+    path of an object or list nested too deep.
+
+    The walk stops at the first level too deep, so it recurses no further than that, and a
+    list or object that contains itself is only too deep. Values are counted as their object
+    or list is reached, so a long list is refused without going through it.
+    """
+    try:
+        _Shape().walk(data, 1)
+    except _OutOfShape as out:
+        path = tuple(reversed(out.path))
+        location = _format_path(path)
+        if out.code == "nesting_too_deep" and where is not None:
+            location = f"{location} ({where(path)})"
+        raise ComplaintError([Problem(location, out.message, out.code)]) from None
+
+
+_TOO_DEEP = (
+    f"expected objects and lists nested at most {MAX_DOCUMENT_DEPTH} levels deep, "
+    f"got one nested {MAX_DOCUMENT_DEPTH + 1} levels deep here"
+)
+_TOO_MANY = (
+    f"expected a document of at most {MAX_DOCUMENT_NODES} values (objects, lists, keys and "
+    f"single values), got more by here"
+)
+_SINGLE = frozenset({str, int, float, bool, type(None)})
+"""The types of single values in parsed JSON, which the walk steps over without a call."""
+
+
+class _OutOfShape(Exception):
+    """Internal: the walk went past a limit; ``path`` is filled in backwards on the way out."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.path: list[str | int] = []
+
+
+class _Shape:
+    __slots__ = ("nodes",)
+
+    def __init__(self) -> None:
+        self.nodes = 1
+
+    def walk(self, value: object, level: int) -> None:
+        items: Iterable[tuple[Any, object]]
+        # dict and list before the Mapping ABC, slow to check: this runs before every validation
+        if isinstance(value, dict) or (not isinstance(value, list) and isinstance(value, Mapping)):
+            self.nodes += 2 * len(value)  # keys and values
+            items = value.items()
+        elif isinstance(value, list | tuple | set | frozenset):
+            self.nodes += len(value)
+            items = enumerate(value)
+        else:
+            return
+        if level > MAX_DOCUMENT_DEPTH:
+            raise _OutOfShape(_TOO_DEEP, "nesting_too_deep")
+        if self.nodes > MAX_DOCUMENT_NODES:
+            raise _OutOfShape(_TOO_MANY, "too_many_nodes")
+        for key, child in items:
+            if type(child) in _SINGLE:
+                continue
+            try:
+                self.walk(child, level + 1)
+            except _OutOfShape as out:
+                out.path.append(key if isinstance(key, str | int) else repr(key))
+                raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,12 +258,36 @@ def _parse_json(source: str | bytes, filename: str) -> Any:
         raise _json_failure(where, f"expected valid JSON: {exc.msg}", "json_invalid") from None
     except _JsonRefused as exc:
         raise _json_failure(filename, exc.message, exc.code) from None
-    except RecursionError:
-        message = "expected a document nested a few levels deep, got one too deeply nested to read"
-        raise _json_failure(filename, message, "nesting_too_deep") from None
+    except RecursionError:  # nested far deeper than allowed: the position from the text
+        where = _json_mark(text, filename, MAX_DOCUMENT_DEPTH + 1)
+        raise _json_failure(where, _TOO_DEEP, "nesting_too_deep") from None
     except ValueError:  # an integer with more digits than Python converts
         message = "expected numbers of a sensible size, got one with thousands of digits"
         raise _json_failure(filename, message, "json_invalid") from None
+
+
+_JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+"""A JSON string (skipped whole) or a bracket."""
+
+
+def _json_mark(source: str | bytes, filename: str, level: int) -> str:
+    """``file:line:column`` of the first object or list nested ``level`` deep in the JSON
+    ``source``, or just ``file`` if there is none."""
+    text = source if isinstance(source, str) else source.decode("utf-8", "replace")
+    text = text.removeprefix("\ufeff")
+    depth = 0
+    for match in _JSON_NESTING.finditer(text):
+        bracket = match.group()
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth == level:
+                before = text[: match.start()]
+                line = before.count("\n") + 1
+                column = match.start() - (before.rfind("\n") + 1) + 1
+                return f"{filename}:{line}:{column}"
+        elif bracket in ("]", "}"):
+            depth -= 1
+    return filename
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,9 +301,8 @@ def _validate(data: object, document: YamlDocument | None) -> Complaint:
         errors = exc.errors(include_url=False)
         problems = [_problem(e, document) for e in errors if not _follows_from_items(e, errors)]
         raise ComplaintError(list(dict.fromkeys(problems))) from None
-    except RecursionError:
-        message = "expected a document nested a few levels deep, got one too deeply nested to read"
-        raise ComplaintError([Problem("", message, "nesting_too_deep")]) from None
+    except RecursionError:  # not expected within the limits; still never a traceback
+        raise ComplaintError([Problem("", _TOO_DEEP, "nesting_too_deep")]) from None
 
 
 def _follows_from_items(error: ErrorDetails, errors: list[ErrorDetails]) -> bool:

@@ -239,3 +239,30 @@ def test_a_bundle_that_does_not_load_is_still_checked_with_exit_1(tmp_path: Path
     assert done.returncode == 1, done.stderr
     assert done.stderr == ""
     assert "E-LOAD no file 'gone.yaml' in the bundle folder" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "where", "message"),
+    [
+        (
+            "deep.json",
+            '{"evidence": [{"kind": ',
+            "1:53",
+            "expected objects and lists nested at most 32 levels deep, "
+            "got one nested 33 levels deep here",
+        ),
+        ("deep.yaml", "evidence:\n- kind: ", "2:38", "nesting too deep: more than 32 levels"),
+    ],
+)
+def test_a_document_nested_too_deep_exits_2_with_one_located_line(
+    tmp_path: Path, name: str, opening: str, where: str, message: str
+):
+    path = tmp_path / name
+    closing = "}]}" if name.endswith(".json") else "\n"
+    path.write_text(opening + "[" * 100_000 + "]" * 100_000 + closing)
+    done = run("evaluate", str(path))
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == f"ipp-rules: invalid complaint document (1 problem)\n  {path}:{where}: {message}\n"
+    )

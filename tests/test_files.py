@@ -1,18 +1,20 @@
 """Files named from outside are regular files: a FIFO or a device is refused at once, never
-read (a FIFO with no writer blocks forever; /dev/zero never ends), and a corpus line too long
-to hold is reported without stopping the rest of the file."""
+read (a FIFO with no writer blocks forever; /dev/zero never ends) nor written (a FIFO with no
+reader blocks forever), a file written is replaced whole or not at all, and a corpus line too
+long to hold is reported without stopping the rest of the file."""
 
 from __future__ import annotations
 
 import io
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from ipp_rules._files import bounded_lines, open_regular
+from ipp_rules._files import bounded_lines, open_regular, write_regular
 from ipp_rules.documents import MAX_DOCUMENT_BYTES
 from ipp_rules.tools.corpus import read_corpus
 from tests.conftest import BUNDLE, REPO
@@ -92,3 +94,59 @@ def test_a_corpus_line_too_long_is_reported_and_the_next_lines_still_read(tmp_pa
 def test_bounded_lines_can_resume_after_a_line_too_long() -> None:
     stream = io.BytesIO(b"ab\n" + b"x" * 50 + b"\nnext\n")
     assert list(bounded_lines(stream, 10, resume=True)) == [b"ab\n", b"x" * 11, b"next\n"]
+
+
+def test_write_regular_creates_a_file_and_replaces_one_whole(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    write_regular(path, b"first\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.read_bytes() == b"first\n"
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() would have made it
+    path.chmod(0o640)
+    write_regular(str(path), b"second\n")
+    assert path.read_bytes() == b"second\n"
+    assert path.stat().st_mode & 0o777 == 0o640  # the file it replaces keeps its permissions
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_write_regular_writes_through_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_regular(link, b"new")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new"
+
+
+def test_write_regular_refuses_a_device_and_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(OSError) as caught:
+        write_regular("/dev/null", b"x")
+    assert caught.value.strerror == "not a regular file (a pipe, device or socket is not written)"
+    assert caught.value.filename == "/dev/null"
+    assert Path("/dev/null").is_char_device()
+    with pytest.raises(IsADirectoryError, match="is a folder, not a file"):
+        write_regular(tmp_path, b"x")
+    with pytest.raises(FileNotFoundError) as missing:
+        write_regular(tmp_path / "no-such-folder" / "out.json", b"x")
+    assert missing.value.filename == str(tmp_path / "no-such-folder" / "out.json")
+
+
+def test_write_regular_refuses_a_fifo_without_blocking(fifo: Path) -> None:
+    # In a subprocess with a timeout: opening a FIFO with no reader would block the suite.
+    script = (
+        "import sys\n"
+        "from ipp_rules._files import write_regular\n"
+        "try:\n"
+        "    write_regular(sys.argv[1], b'x')\n"
+        "except OSError as exc:\n"
+        "    print(exc.strerror, exc.filename, sep='|')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(fifo)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    reason = "not a regular file (a pipe, device or socket is not written)"
+    assert done.stdout == f"{reason}|{fifo}\n"
+    assert stat.S_ISFIFO(fifo.stat().st_mode)

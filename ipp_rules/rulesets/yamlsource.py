@@ -8,8 +8,13 @@ never constructs Python objects from tags) and converts it itself:
   ``2026-03-02`` stay text, and numbers keep their source text (:mod:`ipp_rules.scalars`);
 * keys are always text, duplicates and ``<<`` merge keys are errors, tags other than ``!!str``
   are errors;
-* size, nesting depth, node count (alias expansions included) and scalar length are bounded;
+* size, nesting depth, node count (alias expansions included) and scalar length are bounded,
+  each as the parser reaches it: nothing past a limit is read;
 * every value and key keeps its ``line:column`` so later errors can point into the file.
+
+The events come from libyaml (C) where PyYAML is built with it, and from PyYAML's Python parser
+where libyaml would read the document otherwise (see :func:`_compose`): the Python scanner
+costs about 25 µs a node, so a hostile document at the node limit took seconds to refuse.
 
 Every bad input raises the caller's error class (:class:`~ipp_rules.errors.RulesetError` by
 default) with ``file:line:column`` locations; no YAML, decoding or recursion error escapes.
@@ -21,8 +26,8 @@ import math
 import os
 import pathlib
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -210,12 +215,12 @@ class _LimitedComposer(Composer):
     an alias to one of its own ancestors, i.e. recursive.
     """
 
-    if TYPE_CHECKING:  # provided by Reader and Parser in the assembled loader
+    if TYPE_CHECKING:  # provided by the parser in the assembled loader
 
         def check_event(self, *choices: Any) -> bool: ...
         def peek_event(self) -> Any: ...
         def get_event(self) -> Any: ...
-        def get_mark(self) -> _YamlMark: ...
+        def dispose(self) -> None: ...
 
     def __init__(self, limits: YamlLimits) -> None:
         super().__init__()
@@ -223,6 +228,12 @@ class _LimitedComposer(Composer):
         self._depth = 0
         self._nodes = 0
         self._measured: dict[int, tuple[int, int]] = {}  # id(node) -> (expanded size, height)
+        self._flow = 0  # flow collections ([...], {...}) the current node is in
+        self.last_mark: _YamlMark | None = None
+        """Where the last node began, for an error raised between events."""
+        self.usual = True
+        """No event so far is of a kind libyaml may give differently from PyYAML's Python
+        parser: a tag, or an empty value in a flow collection or as the whole document."""
 
     def _charge(self, count: int, mark: Any, message: str, code: str) -> None:
         self._nodes += count
@@ -234,6 +245,11 @@ class _LimitedComposer(Composer):
         if self.check_event(AliasEvent):
             return self._compose_alias(self.get_event())
         event = self.peek_event()
+        self.last_mark = event.start_mark
+        if event.tag is not None or (
+            isinstance(event, ScalarEvent) and self._unusual_plain(event, parent)
+        ):
+            self.usual = False
         self._charge(
             1,
             event.start_mark,
@@ -258,7 +274,9 @@ class _LimitedComposer(Composer):
                 f"nesting too deep: more than {limits.max_depth} levels",
                 "too_deep",
             )
+        flow = 1 if event.flow_style else 0
         self._depth += 1
+        self._flow += flow
         try:
             node: Node
             children: list[Node]
@@ -270,6 +288,7 @@ class _LimitedComposer(Composer):
                 children = [part for pair in node.value for part in pair]
         finally:
             self._depth -= 1
+            self._flow -= flow
         size, height = 1, 0
         for child in children:
             target = child.target if isinstance(child, _AliasNode) else child
@@ -278,6 +297,16 @@ class _LimitedComposer(Composer):
             height = max(height, child_height)
         self._measured[id(node)] = (min(size, limits.max_nodes + 1), height + 1)
         return node
+
+    def _unusual_plain(self, event: ScalarEvent, parent: Node | None) -> bool:
+        """A plain value libyaml reads otherwise than PyYAML's Python parser: an empty one in a
+        flow collection or as the whole document (placed elsewhere), or one in a flow collection
+        with a ``?`` in it (which the Python parser refuses)."""
+        if event.style:
+            return False
+        if not event.value:
+            return bool(self._flow) or parent is None
+        return bool(self._flow) and "?" in event.value
 
     def _compose_alias(self, event: Any) -> Node:
         limits = self._limits
@@ -318,13 +347,14 @@ class _LimitedComposer(Composer):
                 f"value too long: more than {self._limits.max_scalar_chars} characters",
                 "scalar_too_long",
             )
+        style = event.style or None  # a plain scalar: None from PyYAML's parser, "" from libyaml
         if event.tag is None:
-            tag = _PLAIN if event.style is None else _TEXT
+            tag = _PLAIN if style is None else _TEXT
         elif event.tag == "!":
             tag = _TEXT  # the non-specific tag: text, never resolved
         else:
             tag = event.tag
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=style)
         if anchor is not None:
             self.anchors[anchor] = node
         return node
@@ -346,15 +376,8 @@ class _LimitedComposer(Composer):
         return root
 
 
-class _StrictLoader(Reader, Scanner, Parser, _LimitedComposer, BaseResolver):
-    """Pure-Python PyYAML pipeline with no implicit resolvers; produces nodes, never objects."""
-
-    def __init__(self, text: str, limits: YamlLimits) -> None:
-        Reader.__init__(self, text)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        _LimitedComposer.__init__(self, limits)
-        BaseResolver.__init__(self)
+class _CollectionTags(BaseResolver):
+    """No implicit resolvers: an untagged collection gets the composer's own tag."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         # Only reached for untagged (or ``!``-tagged) collections; scalars are tagged above.
@@ -363,6 +386,45 @@ class _StrictLoader(Reader, Scanner, Parser, _LimitedComposer, BaseResolver):
         if kind is MappingNode:
             return _MAP
         return _TEXT
+
+
+class _PythonLoader(Reader, Scanner, Parser, _LimitedComposer, _CollectionTags):
+    """PyYAML's pure-Python reader, scanner and parser under the limited composer."""
+
+    def __init__(self, text: str, limits: YamlLimits) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _LimitedComposer.__init__(self, limits)
+        _CollectionTags.__init__(self)
+
+
+_LIBYAML: Callable[[str, YamlLimits], _LimitedComposer] | None
+try:
+    from yaml._yaml import CParser
+except ImportError:  # a PyYAML built without libyaml
+    _LIBYAML = None
+else:
+
+    class _LibyamlLoader(CParser, _LimitedComposer, _CollectionTags):
+        """libyaml's scanner and parser (C) under the limited composer."""
+
+        def __init__(self, text: str, limits: YamlLimits) -> None:
+            CParser.__init__(self, text)
+            _LimitedComposer.__init__(self, limits)
+            _CollectionTags.__init__(self)
+
+    _LIBYAML = _LibyamlLoader
+
+PYTHON_BUDGET = 20_000
+"""Nodes PyYAML's Python parser reads, at most, to check a document libyaml read unusually
+(about half a second)."""
+
+_UNUSUAL_TEXT = re.compile("[\t\ufeff]|[|>][-+1-9]{0,2}#|[^\n\r\x85\u2028\u2029]\\Z")
+"""Text libyaml and PyYAML's Python parser read differently: a tab (libyaml takes it as a space
+between tokens), a byte order mark after the first character, a comment right after a block
+scalar's ``|`` or ``>``, and a last line with no line break (libyaml adds one, so an empty
+value at the end is placed on the next line)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,24 +612,64 @@ def _decode(source: str | bytes, limits: YamlLimits) -> str:
     return text
 
 
-def _load(text: str, filename: str, limits: YamlLimits) -> YamlDocument:
-    loader = _StrictLoader(text, limits)
+def _compose_with(loader: _LimitedComposer, text: str, limits: YamlLimits) -> Node | None:
+    """The root node ``loader`` composes; every way it fails is a :class:`_Stop`, and a syntax
+    error also makes the reading unusual."""
     try:
-        root = loader.compose_single()
+        return loader.compose_single()
     except ReaderError as exc:
+        loader.usual = False
         raise _Stop(_mark_at(text, exc.position), f"invalid YAML: {exc.reason}", "yaml") from None
     except yaml.MarkedYAMLError as exc:
-        raise _Stop(
-            _from_yaml_mark(exc.problem_mark or exc.context_mark),
-            _describe(exc),
-            "yaml",
-        ) from None
+        loader.usual = False
+        mark = _from_yaml_mark(exc.problem_mark or exc.context_mark)
+        if exc.problem == "exceeded maximum nesting depth":  # libyaml's own bound, 1000
+            message = f"nesting too deep: more than {limits.max_depth} levels"
+            raise _Stop(mark, message, "too_deep") from None
+        raise _Stop(mark, _describe(exc), "yaml") from None
     except RecursionError:
         raise _Stop(
-            _from_yaml_mark(loader.get_mark()), "nesting too deep to read", "too_deep"
+            _from_yaml_mark(loader.last_mark), "nesting too deep to read", "too_deep"
         ) from None
     finally:
         loader.dispose()
+
+
+def _compose(text: str, limits: YamlLimits) -> Node | None:
+    """The document's root node, read by libyaml where it reads as PyYAML's Python parser.
+
+    libyaml gives the same events with the same marks as the Python parser (the tests compare
+    them on generated documents), except in a few corners: :data:`_UNUSUAL_TEXT`, what
+    ``_LimitedComposer.usual`` watches for, and documents libyaml refuses. A document in a
+    corner is read again by the Python parser, whose reading decides if it ends within
+    :data:`PYTHON_BUDGET` nodes; past that, libyaml's stands. So a document of up to that many
+    nodes reads as it always did, and no document costs more than the budget in Python.
+    """
+    if _LIBYAML is None:
+        return _compose_with(_PythonLoader(text, limits), text, limits)
+    loader = _LIBYAML(text, limits)
+    read: Node | _Stop | None
+    try:
+        read = _compose_with(loader, text, limits)
+    except _Stop as stop:
+        read = stop
+    if not loader.usual or _UNUSUAL_TEXT.search(text):
+        budget = min(limits.max_nodes, PYTHON_BUDGET)
+        try:
+            return _compose_with(
+                _PythonLoader(text, replace(limits, max_nodes=budget)), text, limits
+            )
+        except _Stop as stop:
+            over_budget = stop.code in ("too_many_nodes", "alias_expansion")
+            if not over_budget or budget == limits.max_nodes:
+                raise
+    if isinstance(read, _Stop):
+        raise read
+    return read
+
+
+def _load(text: str, filename: str, limits: YamlLimits) -> YamlDocument:
+    root = _compose(text, limits)
     converter = _Converter(limits)
     data = None if root is None else converter.value(root, ())
     if converter.problems:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
+from ipp_rules._files import write_regular
 from ipp_rules.deadlines import DeadlinePolicy
 from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.models.complaint import complaint_json_schema
@@ -62,12 +63,13 @@ def schema_text(kind: str) -> str:
 
 
 def write_schemas(folder: str | Path) -> list[Path]:
-    """Write every schema into ``folder``; returns the files written."""
+    """Write every schema into ``folder``; returns the files written. ``OSError`` if one of
+    them is not a regular file (see :func:`~ipp_rules._files.write_regular`)."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for kind, (name, _) in SCHEMAS.items():
-        (target / name).write_text(schema_text(kind), encoding="utf-8")
+        write_regular(target / name, schema_text(kind).encode("utf-8"))
         written.append(target / name)
     return written
 
@@ -124,9 +126,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     text = schema_text(args.kind)
     if args.output and args.output != "-":
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:  # a write error (a full disk) names no file: name it here
-            err.write(f"ipp-rules schema: {exc.strerror or exc}: {args.output}\n")
+            write_regular(args.output, text.encode("utf-8"))
+        except (OSError, ValueError) as exc:  # ValueError: a name with a NUL in it
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            err.write(f"ipp-rules schema: {reason}: {args.output}\n")
             return 2
     else:
         out.write(text)

@@ -1,15 +1,24 @@
-"""Tests for the strict YAML loader: 1.2 core scalars, strict keys and tags, limits, positions."""
+"""Tests for the strict YAML loader: 1.2 core scalars, strict keys and tags, limits, positions.
+
+Every test runs twice: as the loader reads (libyaml, and PyYAML's Python parser where libyaml
+reads a document otherwise), and with PyYAML's Python parser alone, which is how the loader read
+before it used libyaml and how it reads where PyYAML is built without it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path as FsPath
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yaml.scanner import Scanner
 
 from ipp_rules.errors import ComplaintError, Problem, RulesetError
 from ipp_rules.rulesets import yamlsource
@@ -22,6 +31,23 @@ from ipp_rules.rulesets.yamlsource import (
     load_yaml_file,
 )
 from ipp_rules.scalars import PlainFloat, PlainInt
+from tests.conftest import REPO
+
+ONLY_PYTHON = "python"
+
+
+@pytest.fixture(scope="module", autouse=True, params=["libyaml", ONLY_PYTHON])
+def reader(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Which parser reads: libyaml as the loader uses it, or PyYAML's Python parser alone."""
+    libyaml = yamlsource._LIBYAML
+    if request.param != ONLY_PYTHON and libyaml is None:
+        pytest.skip("this PyYAML is built without libyaml")
+    if request.param == ONLY_PYTHON:
+        yamlsource._LIBYAML = None
+    try:
+        yield request.param
+    finally:
+        yamlsource._LIBYAML = libyaml
 
 
 def value_of(text: str) -> Any:
@@ -746,3 +772,184 @@ def test_nothing_but_the_typed_error_escapes_on_yaml_punctuation(source: str) ->
         load_yaml(source, "fuzz.yaml")
     except RulesetError as exc:
         assert all(p.location.startswith("fuzz.yaml:") for p in exc.problems)
+
+
+# --- what a document costs to read, and libyaml reading as the Python parser does -------------
+
+
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Nodes composed, by the loader that composed them, and calls of PyYAML's Python scanner."""
+    counted: Counter[str] = Counter()
+    compose_node = yamlsource._LimitedComposer.compose_node
+    fetch_more_tokens = Scanner.fetch_more_tokens
+
+    def composing(self: Any, parent: Any, index: Any) -> Any:
+        counted[type(self).__name__] += 1
+        return compose_node(self, parent, index)
+
+    def scanning(self: Any) -> None:
+        counted["python scanner"] += 1
+        fetch_more_tokens(self)
+
+    monkeypatch.setattr(yamlsource._LimitedComposer, "compose_node", composing)
+    monkeypatch.setattr(Scanner, "fetch_more_tokens", scanning)
+    return counted
+
+
+FOUR_MIB = 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("source", "location"),
+    [
+        ("[" + "1," * (FOUR_MIB // 2 - 2) + "1]\n", "t.yaml:1:20000"),
+        ("evidence:\n" + "- 1\n" * (FOUR_MIB // 4 - 4), "t.yaml:9999:3"),
+        ("".join(f"k{i}: 1\n" for i in range(FOUR_MIB // 12)), "t.yaml:5000:8"),
+    ],
+    ids=["flow list", "block list", "mapping"],
+)
+def test_a_document_past_the_node_limit_is_read_no_further(
+    reader: str, work: Counter[str], source: str, location: str
+) -> None:
+    problem = only_problem(source, limits=YamlLimits(max_bytes=FOUR_MIB, max_nodes=10_000))
+    assert (problem.location, problem.code) == (location, "too_many_nodes")
+    if reader == ONLY_PYTHON:
+        assert work["_PythonLoader"] == 10_001
+    else:  # libyaml scans: not one token from the Python scanner, at 25 µs a node
+        assert work == {"_LibyamlLoader": 10_001}
+
+
+def test_a_document_libyaml_reads_otherwise_is_read_again_within_a_budget(
+    reader: str, work: Counter[str]
+) -> None:
+    # A tab in a quoted value: a corner where libyaml and the Python parser may differ.
+    source = '["\t", ' + "1, " * 60_000 + "1]\n"
+    problem = only_problem(source, limits=YamlLimits(max_nodes=50_000))
+    assert (problem.location, problem.code) == ("t.yaml:1:150001", "too_many_nodes")
+    if reader == ONLY_PYTHON:
+        assert work["_PythonLoader"] == 50_001
+    else:  # the Python parser stops at its budget, and libyaml's reading stands
+        assert work["_LibyamlLoader"] == 50_001
+        assert work["_PythonLoader"] == yamlsource.PYTHON_BUDGET + 1
+
+
+def test_a_small_document_in_a_corner_is_read_as_the_python_parser_reads_it(
+    reader: str, work: Counter[str]
+) -> None:
+    problem = only_problem("a: 1\t# a tab before a comment\n")
+    assert (problem.location, problem.code) == ("t.yaml:1:5", "yaml")
+    assert problem.message == (
+        "invalid YAML: found character '\\t' that cannot start any token "
+        "(while scanning for the next token)"
+    )
+    assert work["_PythonLoader"] == 3  # it decides: libyaml takes the tab for a space
+
+
+def test_past_the_budget_a_document_only_libyaml_refuses_is_refused(reader: str) -> None:
+    # The one difference a document can see: past PYTHON_BUDGET nodes, libyaml's reading stands,
+    # and libyaml refuses a \u escape of half a surrogate pair (how JSON writes an emoji).
+    source = '["\\ud83d\\ude00", ' + "1, " * yamlsource.PYTHON_BUDGET + "1]\n"
+    if reader == ONLY_PYTHON:
+        assert load_yaml(source, "t.yaml").data[0] == "\U0001f600"
+    else:
+        problem = only_problem(source)
+        assert (problem.location, problem.code) == ("t.yaml:1:5", "yaml")
+        assert "found invalid Unicode character escape code" in problem.message
+    small = '["\\ud83d\\ude00", 1]\n'
+    assert load_yaml(small, "t.yaml").data == ["\U0001f600", 1]
+
+
+def outcome(source: str, limits: YamlLimits = DEFAULT_LIMITS) -> tuple[Any, ...]:
+    """What loading ``source`` gives: the tree and every position, or the problems."""
+    try:
+        doc = load_yaml(source, "t.yaml", limits=limits)
+    except RulesetError as exc:
+        return ("refused", exc.problems)
+    return ("loaded", repr(doc.data), dict(doc.positions), dict(doc.key_positions))
+
+
+def python_outcome(source: str, limits: YamlLimits = DEFAULT_LIMITS) -> tuple[Any, ...]:
+    libyaml, yamlsource._LIBYAML = yamlsource._LIBYAML, None
+    try:
+        return outcome(source, limits)
+    finally:
+        yamlsource._LIBYAML = libyaml
+
+
+FRAGMENTS = [
+    *("a", "b c", "1", "~", "null", "<<", "é", "\U0001f600", "x: y", "- z"),
+    *(":", ": ", "-", "- ", "[", "]", "{", "}", ",", ", ", "?", "? ", "#", " #c"),
+    *("'", '"', "''", '""', "\\", "\\u", "\\ud83d", "\\x41", "\\n"),
+    *("&a ", "*a", "&b ", "*b", "!", "!!str ", "!x ", "!<tag:a> ", "%YAML 1.1\n", "%TAG ! t:\n"),
+    *("|", ">", "|-", ">+", "|2", "---", "--- ", "...", "{a: }", "[a, ]"),
+    *(" ", "  ", "\t", "\n", "\n  ", "\n- ", "\n    ", "\r\n", "\r", "\x85", "\u2028", "\ufeff"),
+]
+
+
+DUMPED_WORDS = ["a", "b c", "", "1", "NO", "2026-01-01", "é", "😀", "x\ny", " lead", "#h"]
+DUMPED_WORDS += ["a: b", "- x", "'q'", '"d"', "\\", "\t", "~", "-1", "<<", "&x", "!t", "[x]"]
+dumped_trees = st.recursive(
+    st.one_of(st.sampled_from(DUMPED_WORDS), st.integers(-5, 10**6), st.none(), st.booleans()),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.sampled_from(DUMPED_WORDS) | st.integers(0, 9), children, max_size=4),
+    ),
+    max_leaves=20,
+)
+dump_options = st.fixed_dictionaries(
+    {
+        "default_flow_style": st.sampled_from([True, False, None]),
+        "allow_unicode": st.booleans(),
+        "width": st.sampled_from([20, 80, 1000]),
+        "explicit_start": st.booleans(),
+        "default_style": st.sampled_from([None, '"', "'", "|", ">"]),
+    }
+)
+edits = st.lists(
+    st.tuples(st.integers(0, 10**4), st.sampled_from(list("[]{}:,-?&*!|>'\"#\n \t\\x")))
+)
+
+
+class TestLibyamlReadsAsThePythonParser:
+    """libyaml against PyYAML's Python parser: run once, with libyaml reading."""
+
+    @pytest.fixture(autouse=True)
+    def reader(self, monkeypatch: pytest.MonkeyPatch) -> str:
+        libyaml = getattr(yamlsource, "_LibyamlLoader", None)
+        if libyaml is None:
+            pytest.fail("this PyYAML is built without libyaml, which the loader needs to be fast")
+        monkeypatch.setattr(yamlsource, "_LIBYAML", libyaml)
+        return "libyaml"
+
+    @settings(max_examples=500, deadline=None)
+    @given(
+        st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=16).map("".join),
+        st.sampled_from([DEFAULT_LIMITS, YamlLimits(max_nodes=5), YamlLimits(max_depth=3)]),
+    )
+    def test_libyaml_reads_yaml_punctuation_as_the_python_parser_does(
+        self, source: str, limits: YamlLimits
+    ) -> None:
+        assert outcome(source, limits) == python_outcome(source, limits)
+
+    @settings(max_examples=300, deadline=None)
+    @given(dumped_trees, dump_options, edits)
+    def test_libyaml_reads_dumped_yaml_as_the_python_parser_does(
+        self, tree: Any, options: dict[str, Any], changes: list[tuple[int, str]]
+    ) -> None:
+        source = yaml.safe_dump(tree, **options)
+        for at, character in changes:  # typos: a character put in, or one taken out
+            at %= len(source) + 1
+            source = (
+                source[:at] + character + source[at:] if at % 2 else source[:at] + source[at + 1 :]
+            )
+        assert outcome(source) == python_outcome(source)
+
+    def test_the_bundled_files_are_read_by_libyaml_alone(self, work: Counter[str]) -> None:
+        files = sorted([*REPO.glob("rulesets/**/*.yaml"), *REPO.glob("docs/**/*.yaml")])
+        assert len(files) > 10
+        read = {path: outcome(path.read_text(encoding="utf-8")) for path in files}
+        assert work["_LibyamlLoader"] > 10_000
+        assert work["_PythonLoader"] == work["python scanner"] == 0
+        for path, result in read.items():
+            assert result == python_outcome(path.read_text(encoding="utf-8")), path

@@ -14,14 +14,16 @@ from tests.conftest import BUNDLE, REPO
 CORPUS = REPO / "docs" / "examples" / "corpus.jsonl"
 
 
-def run_cli(*args: str | Path, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str | Path, cwd: Path = REPO, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """``ipp-rules ARGS`` in a subprocess, as a person runs it."""
     return subprocess.run(
         [sys.executable, "-m", "ipp_rules.cli", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=cwd,
-        timeout=300,
+        timeout=timeout,
     )
 
 
