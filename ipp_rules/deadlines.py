@@ -62,7 +62,7 @@ from pydantic_core import PydanticCustomError
 
 from ipp_rules.calendars import BusinessCalendar, CalendarOverrides, YearNotice, get_calendar
 from ipp_rules.calendars._source import calendar_name
-from ipp_rules.errors import CalendarHorizonError, DeadlineError, Problem, RulesetError
+from ipp_rules.errors import CalendarHorizonError, DeadlineError, Problem, RulesetError, shown
 from ipp_rules.policies.base import CalendarSpec, MarketplacePolicy
 from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.rulesets.format import IsoDate, Text
@@ -636,8 +636,8 @@ _PlanKey: TypeAlias = tuple[str, str | None, str]
 
 
 def _unknown_kind(kind: object) -> str:
-    name = kind if isinstance(kind, str) else repr(kind)
-    return f"unknown deadline kind {name!r}{_hint(str(name), DEADLINE_KINDS)}; known: " + (
+    name = kind if isinstance(kind, str) else shown(kind)
+    return f"unknown deadline kind {shown(name)}{_hint(str(name), DEADLINE_KINDS)}; known: " + (
         ", ".join(DEADLINE_KINDS)
     )
 
@@ -843,7 +843,7 @@ def _naive(value: object) -> str:
             "2026-09-18T10:00:00+08:00 or ...Z (a time without an offset could be any of "
             "several instants)"
         )
-    return f"expected an aware datetime, got {type(value).__name__} {value!r}"
+    return f"expected an aware datetime, got {type(value).__name__} {shown(value)}"
 
 
 EDIT_A_BUNDLE = (

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from datetime import date
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = 60
+_REPR.maxother = 60
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message, bounded in length and depth: a hostile input (a list
+    nested 100,000 deep, a container holding itself) costs a few characters, never a
+    ``RecursionError``."""
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class IppRulesError(Exception):

@@ -56,6 +56,7 @@ from ipp_rules.errors import (
     Problem,
     RulesetError,
     _ProblemsError,
+    shown,
 )
 from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
@@ -260,8 +261,7 @@ def _one_of(given: Any, allowed: Sequence[str]) -> str:
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return shown(value)
 
 
 def record_problems(
@@ -310,6 +310,15 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
 
+def _marketplace_text(value: Any) -> Any:
+    """A marketplace is text: anything else is refused here, before the enum's own error,
+    whose message would ``repr`` a hostile value of any depth."""
+    value = source_text(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    return value
+
+
 class HistoryRecord(_Model):
     """One takedown request in a rights holder's reporting history.
 
@@ -318,7 +327,7 @@ class HistoryRecord(_Model):
     """
 
     submitted_at: AwareTimestamp
-    platform: Annotated[Platform, BeforeValidator(source_text)]
+    platform: Annotated[Platform, BeforeValidator(_marketplace_text)]
     reason: str
     """The complaint reason code the request was filed under (``counterfeit``, ``test_buy``...)."""
     outcome: OutcomeName

@@ -39,7 +39,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, model_validator
 
 from ipp_rules.deadlines import CalendarEstimate, Deadline, DeadlineKind
-from ipp_rules.errors import CalendarHorizonError, LifecycleError
+from ipp_rules.errors import CalendarHorizonError, LifecycleError, shown
 from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
 
@@ -416,7 +416,7 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
         return raw
     if not isinstance(raw, Mapping):
         raise LifecycleError(
-            index, f"expected an event like {{kind: submitted, at: ...}}, got {raw!r}"
+            index, f"expected an event like {{kind: submitted, at: ...}}, got {shown(raw)}"
         )
     try:
         return CaseEvent.model_validate(raw)
@@ -436,15 +436,15 @@ def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 message = f"not a field of an event ({hint}the fields are {', '.join(fields)})"
             elif error["type"] == "literal_error" and where == "outcome":
-                message = f"expected upheld or reinstated (got {error['input']!r})"
+                message = f"expected upheld or reinstated (got {shown(error['input'])})"
             elif error["type"] == "literal_error" and where == "kind":
-                message = f"expected one of {', '.join(EVENT_KINDS)} (got {error['input']!r})"
+                message = f"expected one of {', '.join(EVENT_KINDS)} (got {shown(error['input'])})"
             elif error["type"] == "datetime_out_of_range":
                 pass  # already in plain words
             elif error["type"].startswith("timezone_aware") or error["type"].startswith("datetime"):
                 message = (
                     "expected an ISO-8601 time with an offset, like 2026-09-18T10:00:00+08:00 "
-                    f"(got {error['input']!r})"
+                    f"(got {shown(error['input'])})"
                 )
             messages.append(f"{where}: {message}" if where else message)
         raise LifecycleError(index, "; ".join(messages)) from None
@@ -481,7 +481,9 @@ def replay(
     through, their detail naming the event (``event 1: ...``).
     """
     if now is not None and (not isinstance(now, datetime) or now.utcoffset() is None):
-        raise LifecycleError(None, f"now must be an aware datetime (with an offset), got {now!r}")
+        raise LifecycleError(
+            None, f"now must be an aware datetime (with an offset), got {shown(now)}"
+        )
     if isinstance(events, str | bytes | Mapping) or not isinstance(events, Iterable):
         raise LifecycleError(
             None,

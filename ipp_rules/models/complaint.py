@@ -36,6 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ipp_rules.errors import shown
 from ipp_rules.models.countries import JURISDICTION_CODES
 from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.scalars import source_text
@@ -198,12 +199,12 @@ def _datetime_input(value: Any) -> Any:
         code = "datetime_parsing"
     else:
         code = "datetime_type"
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+    given = shown(value)
     raise PydanticCustomError(
         code,
         "expected an ISO-8601 date and time with a UTC offset, such as "
         "2026-03-02T10:15:00+08:00, got {given}",
-        {"given": shown},
+        {"given": given},
     )
 
 

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ipp_rules.errors import IppRulesError, UnknownMarketplaceError
+from ipp_rules.errors import IppRulesError, UnknownMarketplaceError, shown
 from ipp_rules.policies.urls import SafeUrl, UrlProblem, inspect_url
 
 __all__ = [
@@ -271,7 +271,7 @@ class MarketplacePolicy:
             raise UnknownMarketplaceError(
                 self.id,
                 country=country,
-                message=f"marketplace {self.id!r} has no country platforms; got {country!r}",
+                message=f"marketplace {self.id!r} has no country platforms; got {shown(country)}",
             )
         if country in self.countries:
             return country
@@ -279,7 +279,7 @@ class MarketplacePolicy:
         if country is None:
             message = f"marketplace {self.id!r} needs a country: one of {listed}"
         else:
-            message = f"marketplace {self.id!r} has no country {country!r}; known: {listed}"
+            message = f"marketplace {self.id!r} has no country {shown(country)}; known: {listed}"
         raise UnknownMarketplaceError(self.id, self.countries, country=country, message=message)
 
     def timezone(self, country: str | None = None) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from types import MappingProxyType
 
-from ipp_rules.errors import UnknownMarketplaceError
+from ipp_rules.errors import UnknownMarketplaceError, shown
 from ipp_rules.policies.alibaba_1688 import Alibaba1688Policy
 from ipp_rules.policies.alibaba_com import AlibabaComPolicy
 from ipp_rules.policies.aliexpress import AliExpressPolicy
@@ -82,7 +82,7 @@ def get_policy(marketplace: str) -> MarketplacePolicy:
         found = by_id.get(marketplace)
         if found is not None:
             return found
-    name = marketplace if isinstance(marketplace, str) else repr(marketplace)
+    name = marketplace if isinstance(marketplace, str) else shown(marketplace)
     known = tuple(by_id)
     raise UnknownMarketplaceError(name, known, suggestion=_suggest(name, known))
 
