@@ -17,6 +17,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # subprocesses: run in CI, outside the fast subset
+
 DOC = REPO / "docs" / "deadlines.md"
 _BLOCK = re.compile(r"^```(?P<lang>[a-z]*)\n(?P<body>.*?)^```$", re.S | re.M)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -129,6 +130,7 @@ def scenarios(
     return schema, rules, facts
 
 
+@pytest.mark.slow
 @settings(
     max_examples=250,
     deadline=None,
@@ -148,6 +150,7 @@ def test_durable_agrees_with_reference(
         durable.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_compiled_predicates_answer_as_the_interpreter(

@@ -369,6 +369,7 @@ def _random_facts(rng: random.Random) -> dict[str, Encoded]:
     return facts
 
 
+@pytest.mark.slow
 def test_eight_threads_agree_with_the_reference() -> None:
     rules = [CompiledRule(str(i), condition) for i, (condition, _, _) in enumerate(CASES)]
     durable = DurableGroup(rules, TYPES)

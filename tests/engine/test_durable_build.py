@@ -255,6 +255,7 @@ def test_big_value_lists_are_split() -> None:
 TIGHT = Limits(rules=6, tests=10, fanout=6, stack=8, paths=16, expressions=9)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300,
     deadline=None,
@@ -301,6 +302,7 @@ def negated_tables(draw: st.DrawFn) -> tuple[dict[str, EncodedType], Node]:
     return schema, And(tuple(conjuncts))
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300,
     deadline=None,

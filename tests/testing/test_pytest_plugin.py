@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BUNDLE
 
 OWN_CASES = """base: bases/taobao_rights_holder.yaml
@@ -32,6 +34,7 @@ def pytest_in(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_a_service_runs_the_cases_of_the_bundle_it_customises(tmp_path: Path):
     bundle = Path(shutil.copytree(BUNDLE, tmp_path / "my-bundle"))
     for path in (bundle / "tests").glob("test_*.yaml"):

@@ -8,11 +8,15 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from ipp_rules import Engine
 from ipp_rules.tools.diff import LineResult, Verdict, compare
 from ipp_rules.tools.progress import Progress
 from tests.conftest import BUNDLE, REPO
 from tests.tools.conftest import CORPUS, GOOD_FAITH_RELIEF, edit, run_cli
+
+pytestmark = pytest.mark.slow  # subprocesses: run in CI, outside the fast subset
 
 
 def test_the_same_bundle_changes_nothing():

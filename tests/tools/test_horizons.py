@@ -17,6 +17,8 @@ from tests.conftest import BUNDLE
 from tests.tools.conftest import edit, run_cli
 from tests.tools.test_check import LINE
 
+pytestmark = pytest.mark.slow  # subprocesses: run in CI, outside the fast subset
+
 HORIZON = date(2026, 12, 31)  # CN, ID, PH, TH and VN with holidays 0.109
 NEAR = {"CN", "ID", "PH", "TH", "VN"}
 
@@ -70,8 +72,6 @@ def test_check_warns_59_days_before_a_horizon_and_not_61():
     ):
         assert words in china, words
     assert near.stdout.splitlines()[-1].startswith("ipp-default 2026.11.0: 0 errors, 5 warnings")
-    strict = run_cli("check", "--today", before_59, "--strict")
-    assert strict.returncode == 1
 
     far = run_cli("check", "--today", before_61)
     assert far.returncode == 0
