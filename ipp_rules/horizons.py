@@ -165,30 +165,26 @@ def _warning(status: CalendarStatus, today: date) -> HorizonWarning:
     )
     if status.horizon >= status.last_day or not status.estimated_years:
         first_after = status.last_day + timedelta(days=1)
-        return HorizonWarning(
-            calendar=status.calendar,
-            key=status.key,
-            horizon=status.horizon,
-            days_left=status.days_left,
-            message=(
-                f"{head}: it is the last day the calendars are built for, so deadlines from "
-                f"{first_after.isoformat()} on cannot be answered. Raise calendars: last_year "
-                f"in the bundle's {POLICY_FILE}. {EDIT_A_BUNDLE}"
-            ),
+        message = (
+            f"{head}: it is the last day the calendars are built for, so deadlines from "
+            f"{first_after.isoformat()} on cannot be answered. Raise calendars: last_year in "
+            f"the bundle's {POLICY_FILE}. {EDIT_A_BUNDLE}"
         )
-    year = status.estimated_years[0]
-    then = (
-        "deadlines past it are estimates (estimate: true)"
-        if status.allow_estimates
-        else "deadlines past it are refused (allow_estimates: false)"
-    )
+    else:
+        year = status.estimated_years[0]
+        then = (
+            "deadlines past it are estimates (estimate: true)"
+            if status.allow_estimates
+            else "deadlines past it are refused (allow_estimates: false)"
+        )
+        message = (
+            f"{head}; {then}: {year.year}: {'; '.join(year.reasons)}. To answer {year.year} "
+            f"from the official notice, {estimate_fix(status.key, year.year)}. {EDIT_A_BUNDLE}"
+        )
     return HorizonWarning(
         calendar=status.calendar,
         key=status.key,
         horizon=status.horizon,
         days_left=status.days_left,
-        message=(
-            f"{head}; {then}: {year.year}: {'; '.join(year.reasons)}. To answer {year.year} "
-            f"from the official notice, {estimate_fix(status.key, year.year)}. {EDIT_A_BUNDLE}"
-        ),
+        message=message,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ipp_rules import Engine
-from ipp_rules.deadlines import load_deadline_policy
+from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
 from ipp_rules.horizons import calendar_statuses, horizon_warnings
 from ipp_rules.tools.init import copy_bundle
 from tests.conftest import BUNDLE
@@ -272,3 +272,19 @@ def test_init_into_an_empty_folder_and_never_over_files(tmp_path: Path):
     file.write_text("keep me", encoding="utf-8")
     assert run_cli("init", file).returncode == 2
     assert file.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_horizon_at_the_end_of_the_built_years_says_to_raise_last_year() -> None:
+    data = load_deadline_policy(BUNDLE).model_dump(mode="json")
+    data["calendars"]["last_year"] = 2027
+    policy = DeadlinePolicy.model_validate(data)
+    today = date(2027, 12, 1)
+    warnings = {w.key: w for w in horizon_warnings(calendar_statuses(policy, today), today)}
+    assert set(warnings) == NEAR | {"MY-14", "SG"}
+    singapore = warnings["SG"].message
+    assert "its horizon 2027-12-31 ends in 30 days (today 2027-12-01)" in singapore
+    assert "it is the last day the calendars are built for, so deadlines from 2028-01-01" in (
+        singapore
+    )
+    assert "Raise calendars: last_year in the bundle's deadlines.yaml" in singapore
+    assert "passed" not in warnings["CN"].message and "ends 335 days ago" in warnings["CN"].message
