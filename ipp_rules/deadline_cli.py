@@ -116,15 +116,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def load_policy(rules: str | Path | DeadlinePolicy | None = None) -> DeadlinePolicy:
-    """A loaded policy as it is; a bundle folder or ``deadlines.yaml`` loaded; ``None``: the
-    bundled rulesets."""
+    """A loaded policy as it is; a bundle folder (or its ``bundle.yaml``): the policy its
+    manifest names, as ``Engine.from_path`` reads it; a ``deadlines.yaml`` file (or a folder
+    holding only that file) loaded directly; ``None``: the bundled rulesets'."""
     if isinstance(rules, DeadlinePolicy):
         return rules
-    if rules:
-        return load_deadline_policy(rules)
     from ipp_rules.engine.engine import default_bundle_path
+    from ipp_rules.rulesets.bundle import MANIFEST, load_bundle_deadlines
 
-    return load_deadline_policy(default_bundle_path())
+    path = Path(rules) if rules else default_bundle_path()
+    if path.name == MANIFEST or (path.is_dir() and (path / MANIFEST).exists()):
+        return load_bundle_deadlines(path)
+    return load_deadline_policy(path)
 
 
 def _instant(text: str, what: str) -> datetime:
@@ -297,19 +300,13 @@ def deadline_text(deadline: Deadline, calendar: BusinessCalendar, title: str = "
         rows.append(
             (
                 "estimate",
-                f"yes: days after {calendar.horizon.isoformat()}, the calendar's horizon, were "
-                "counted on holidays' rule-based guess",
+                f"yes: it counts days after {calendar.horizon.isoformat()}, the calendar's "
+                "horizon, which are not published data",
             )
         )
         rows.extend(("", estimate.note) for estimate in deadline.estimates)
         key = calendar_key(deadline.platform, deadline.country)
-        rows.append(
-            (
-                "",
-                f"to count {deadline.estimates[-1].year} exactly, "
-                f"{estimate_fix(key, deadline.estimates[-1].year)}",
-            )
-        )
+        rows.append(("", f"to count them exactly, {estimate_fix(key, calendar)}"))
     rows.append(("source", deadline.source))
     width = max(len(label) for label, _ in rows)
     lines = [deadline.kind + (f": {title}" if title else "")]

@@ -400,7 +400,7 @@ class Notice(_Strict):
 
     source: Citation
     """The notice: its issuer, number and date, as published."""
-    days_off: dict[IsoDate, Reason]
+    days_off: Annotated[dict[IsoDate, Reason], Field(min_length=1)]
     """Every day off the notice sets, with its name; weekend days may be listed too."""
     working_days: dict[IsoDate, Reason] = Field(default_factory=dict)
     """The weekend days the notice makes working days (China's make-up working days)."""
@@ -859,12 +859,23 @@ def calendar_key(platform: str, country: str | None = None) -> str:
     return calendar_name(policy.calendar(policy.check_country(country)))
 
 
-def estimate_fix(calendar_key: str, year: int) -> str:
-    """What to edit so that ``year`` of the calendar ``calendar_key`` is no estimate."""
-    return (
+def estimate_fix(calendar_key: str, calendar: BusinessCalendar) -> str:
+    """What to edit in the bundle so that the first year past ``calendar``'s horizon (its key
+    under ``calendars: overrides:`` is ``calendar_key``) is answered without estimating."""
+    year = (calendar.horizon + _ONE_DAY).year
+    enter = (
         f"enter the {year} notice under calendars: overrides: {calendar_key}: notices: {year} "
         f"in the bundle's {POLICY_FILE} (or upgrade holidays once a release carries it)"
     )
+    if calendar.horizon_source != "set":
+        return enter
+    fix = (
+        f"move or remove the horizon set by hand under calendars: overrides: {calendar_key}: "
+        f"horizon ({calendar.horizon.isoformat()}) in the bundle's {POLICY_FILE}"
+    )
+    if year in calendar.overrides.notices or not calendar.published.reasons(year):
+        return fix
+    return f"{fix}, and {enter}"
 
 
 def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonError:
@@ -880,7 +891,7 @@ def _horizon_error(exc: CalendarHorizonError, plan: _Plan) -> CalendarHorizonErr
             f"allow_estimates: false in its {POLICY_FILE}). {year} {calendar.published.label} "
             f"calendar: {why}. To answer, set allow_estimates: true there (answers past the "
             f"horizon are then marked estimate: true), or "
-            f"{estimate_fix(plan.calendar_key, year)}. {EDIT_A_BUNDLE}"
+            f"{estimate_fix(plan.calendar_key, calendar)}. {EDIT_A_BUNDLE}"
         )
     else:
         bound = "first_year" if exc.asked < calendar.first_day else "last_year"

@@ -70,9 +70,13 @@ class CalendarStatus(_Frozen):
     holidays_version: str
     days_left: int
     """Days from ``today`` to the horizon (0 on the horizon itself; negative once past)."""
+    days_to_last_day: int
+    """Days from ``today`` to :attr:`last_day`, after which no deadline is answered at all."""
     allow_estimates: bool
     estimated_years: tuple[EstimatedYear, ...]
     """The years between the horizon and :attr:`last_day`, and why each is an estimate."""
+    fix: str
+    """What to edit in the bundle so that the first year past the horizon is published."""
 
 
 def calendar_statuses(policy: DeadlinePolicy, today: date) -> list[CalendarStatus]:
@@ -109,7 +113,7 @@ def _status(
         years = ", ".join(str(year) for year in entered if date(year, 12, 31) <= calendar.horizon)
         source = f"{calendar.published.source()}, and notices entered in {POLICY_FILE} ({years})"
     else:
-        source = f"horizon set in {POLICY_FILE} (calendars: overrides: {key}: horizon)"
+        source = f"the horizon set in {POLICY_FILE} (calendars: overrides: {key}: horizon)"
     return CalendarStatus(
         calendar=calendar.name,
         key=key,
@@ -122,11 +126,13 @@ def _status(
         source=source,
         holidays_version=HOLIDAYS_VERSION,
         days_left=(calendar.horizon - today).days,
+        days_to_last_day=(calendar.last_day - today).days,
         allow_estimates=policy.calendars.allow_estimates,
         estimated_years=tuple(
             EstimatedYear(year=year, reasons=tuple(reasons))
             for year, reasons in calendar.estimated_years().items()
         ),
+        fix=estimate_fix(key, calendar),
     )
 
 
@@ -143,32 +149,50 @@ class HorizonWarning(_Frozen):
 def horizon_warnings(
     statuses: list[CalendarStatus], today: date, days: int = DEFAULT_WARNING_DAYS
 ) -> list[HorizonWarning]:
-    """A warning for each calendar whose horizon is at most ``days`` days after ``today``, or
-    already past."""
-    return [_warning(status, today) for status in statuses if status.days_left <= days]
+    """A warning for each calendar whose horizon is at most ``days`` days after ``today`` (or
+    already past), and for each whose last built day is: after that day no deadline is
+    answered at all, estimate or not."""
+    warnings: list[HorizonWarning] = []
+    for status in statuses:
+        if status.days_left <= days:
+            warnings.append(_warning(status, today))
+        if status.horizon < status.last_day and status.days_to_last_day <= days:
+            warnings.append(_end_warning(status, today))
+    return warnings
+
+
+def _used(status: CalendarStatus) -> str:
+    return ", ".join(
+        m.platform + (f" {m.country}" if m.country else "") for m in status.marketplaces
+    )
+
+
+def _when(days: int) -> str:
+    if days > 0:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    if days == 0:
+        return "today"
+    return f"{-days} day{'s' if days != -1 else ''} ago"
+
+
+def _end_message(status: CalendarStatus) -> str:
+    first_after = status.last_day + timedelta(days=1)
+    return (
+        f"deadlines from {first_after.isoformat()} on cannot be answered, estimate or not. "
+        f"Raise calendars: last_year in the bundle's {POLICY_FILE}. {EDIT_A_BUNDLE}"
+    )
 
 
 def _warning(status: CalendarStatus, today: date) -> HorizonWarning:
-    used = ", ".join(
-        m.platform + (f" {m.country}" if m.country else "") for m in status.marketplaces
-    )
-    when = (
-        f"in {status.days_left} day{'s' if status.days_left != 1 else ''}"
-        if status.days_left > 0
-        else "today"
-        if status.days_left == 0
-        else f"{-status.days_left} day{'s' if status.days_left != -1 else ''} ago"
-    )
+    verb = "ended" if status.days_left < 0 else "ends"
     head = (
-        f"calendar {status.key} ({status.label}; {used}): its horizon "
-        f"{status.horizon.isoformat()} ends {when} (today {today.isoformat()})"
+        f"calendar {status.key} ({status.label}; {_used(status)}): its horizon "
+        f"{status.horizon.isoformat()} {verb} {_when(status.days_left)} (today "
+        f"{today.isoformat()})"
     )
     if status.horizon >= status.last_day or not status.estimated_years:
-        first_after = status.last_day + timedelta(days=1)
         message = (
-            f"{head}: it is the last day the calendars are built for, so deadlines from "
-            f"{first_after.isoformat()} on cannot be answered. Raise calendars: last_year in "
-            f"the bundle's {POLICY_FILE}. {EDIT_A_BUNDLE}"
+            f"{head}: it is the last day the calendars are built for, so {_end_message(status)}"
         )
     else:
         year = status.estimated_years[0]
@@ -179,7 +203,7 @@ def _warning(status: CalendarStatus, today: date) -> HorizonWarning:
         )
         message = (
             f"{head}; {then}: {year.year}: {'; '.join(year.reasons)}. To answer {year.year} "
-            f"from the official notice, {estimate_fix(status.key, year.year)}. {EDIT_A_BUNDLE}"
+            f"without estimating, {status.fix}. {EDIT_A_BUNDLE}"
         )
     return HorizonWarning(
         calendar=status.calendar,
@@ -187,4 +211,19 @@ def _warning(status: CalendarStatus, today: date) -> HorizonWarning:
         horizon=status.horizon,
         days_left=status.days_left,
         message=message,
+    )
+
+
+def _end_warning(status: CalendarStatus, today: date) -> HorizonWarning:
+    verb = "ended" if status.days_to_last_day < 0 else "end"
+    return HorizonWarning(
+        calendar=status.calendar,
+        key=status.key,
+        horizon=status.last_day,
+        days_left=status.days_to_last_day,
+        message=(
+            f"calendar {status.key} ({status.label}; {_used(status)}): the years it is built "
+            f"for {verb} on {status.last_day.isoformat()}, {_when(status.days_to_last_day)} "
+            f"(today {today.isoformat()}): {_end_message(status)}"
+        ),
     )

@@ -206,10 +206,15 @@ class _Case:
         due = deadline.due.isoformat()
         self.window = None
         estimated = self.note_estimates(deadline)
+        # An end counted on estimated days says so wherever it is quoted, refusals included.
+        quoted = due
+        if deadline.estimate:
+            notes = "; ".join(estimate.note for estimate in deadline.estimates)
+            quoted += f" (an estimate: {notes})"
         if self.state == "taken_down":
             self.state = "closed"
-            self.closed_because = f"the merchant's counter-notification window closed at {due}"
-            self.merchant_window_closed = due
+            self.closed_because = f"the merchant's counter-notification window closed at {quoted}"
+            self.merchant_window_closed = quoted
             self.deemed.append(
                 Finding(
                     rule_id="lifecycle.counter_notification_window_closed",
@@ -230,7 +235,7 @@ class _Case:
             self.listing = "reinstated"
             self.closed_because = (
                 f"the counter-notification was deemed accepted when the rights holder's "
-                f"response window closed at {due}"
+                f"response window closed at {quoted}"
             )
             self.deemed.append(
                 Finding(

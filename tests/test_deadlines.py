@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import ValidationError
 
 from ipp_rules.deadline_cli import add_parsers, run_deadline
 from ipp_rules.deadlines import (
@@ -1081,12 +1082,12 @@ def test_cli_text_says_why_a_deadline_is_an_estimate() -> None:
     assert run_deadline(args, out, err) == 0, err.getvalue()
     text = out.getvalue()
     assert (
-        "  estimate     yes: days after 2026-12-31, the calendar's horizon, were counted on "
-        "holidays'\n               rule-based guess\n"
+        "  estimate     yes: it counts days after 2026-12-31, the calendar's horizon, which are "
+        "not\n               published data\n"
         "               2027 China calendar (CN): the State Council notice with its days off "
         "and\n"
     ) in text
-    assert "to count 2027 exactly, enter the 2027 notice under calendars: overrides: CN:" in text
+    assert "to count them exactly, enter the 2027 notice under calendars: overrides: CN:" in text
     out = io.StringIO()
     args = parse("deadline", "lazada", "rights_holder_response", "2027-01-05T10:00:00+07:00")
     args.country, args.format = "TH", "json"
@@ -1106,7 +1107,7 @@ def test_cli_text_says_why_a_deadline_is_an_estimate() -> None:
             "days of its own year",
         ),
         (
-            "        2030:\n          source: x\n          days_off: {}\n",
+            "        2030:\n          source: x\n          days_off: {2030-01-01: y}\n",
             "deadlines.yaml:5:3: overrides.CN.notices.2030 is outside the years the calendars are "
             "built for (2024 to 2027); raise last_year",
         ),
@@ -1120,3 +1121,48 @@ def test_a_bad_notice_is_located(tmp_path: Path, notices: str, message: str) -> 
     text = MINIMAL.replace("  overrides: {}\n", "  overrides:\n    CN:\n      notices:\n" + notices)
     found = problems(tmp_path, text)
     assert any(message in problem for problem in found), found
+
+
+def test_a_notice_lists_its_days_off() -> None:
+    data = minimal()
+    data["calendars"]["overrides"] = {
+        "CN": {"notices": {2027: {"source": "to be filled", "days_off": {}}}}
+    }
+    with pytest.raises(ValidationError, match="at least 1 item"):
+        policy_from(data)
+
+
+def test_the_advice_names_the_first_year_that_is_not_published(shipped: DeadlinePolicy) -> None:
+    """A period across 2027 and 2028: entering 2028 alone would not help, 2027 comes first."""
+    out = io.StringIO()
+    args = parse("deadline", "taobao", "merchant_counter_notification", "2027-12-30T10:00:00+08:00")
+    assert run_deadline(args, out, io.StringIO(), policy=shipped) == 0
+    assert "to count them exactly, enter the 2027 notice under" in out.getvalue()
+    assert "2028 notice" not in out.getvalue()
+
+
+def test_a_horizon_set_by_hand_is_named_as_the_fix() -> None:
+    data = minimal()
+    data["calendars"]["overrides"] = {
+        "CN": {"horizon": "2026-12-31", "notices": {2027: NOTICE_2027}}
+    }
+    strict = policy_from(data)
+    with pytest.raises(CalendarHorizonError) as caught:
+        compute_deadline(strict, "taobao", "merchant_counter_notification", cn("2026-12-30"))
+    message = str(caught.value)
+    assert "2027 China calendar: its notice is entered, but the horizon is set by hand to " in (
+        message
+    )
+    assert (
+        "move or remove the horizon set by hand under calendars: overrides: CN: horizon "
+        "(2026-12-31)" in message
+    )
+    assert "enter the 2027 notice" not in message
+    data["calendars"]["overrides"] = {"CN": {"horizon": "2026-06-30"}}
+    early = policy_from(data)
+    with pytest.raises(CalendarHorizonError) as caught:
+        compute_deadline(early, "taobao", "merchant_counter_notification", cn("2026-07-01"))
+    message = str(caught.value)
+    assert "2026 China calendar: past the horizon set for this calendar (2026-06-30)" in message
+    assert "move or remove the horizon set by hand" in message
+    assert "enter the 2026 notice" not in message

@@ -724,3 +724,29 @@ def test_cli_lifecycle_shows_the_estimate(tmp_path: Path) -> None:
     assert document["estimate"] is True
     assert document["next"]["estimate"] is True
     assert document["estimates"][0]["year"] == 2027
+
+
+def test_a_refusal_that_rests_on_an_estimated_window_says_so(policy: DeadlinePolicy) -> None:
+    """The window's end is only a guess for 2027: the refusal must not state it as fact."""
+    with pytest.raises(LifecycleError) as caught:
+        run(
+            policy,
+            ev("submitted", "2026-12-20T09:00:00+08:00"),
+            ev("taken_down", "2026-12-30T09:00:00+08:00"),
+            ev("counter_notified", "2027-01-06T09:00:00+08:00"),
+        )
+    assert caught.value.index == 2
+    assert caught.value.message == (
+        "a counter-notification after the merchant's window closed at "
+        "2027-01-06T00:00:00+08:00 (an estimate: 2027 China calendar (CN): the State Council "
+        "notice with its days off and make-up working days is not in the data (holidays "
+        "0.109))"
+    )
+    with pytest.raises(LifecycleError, match=r"closed at 2027-01-06T00:00:00\+08:00 \(an estimate"):
+        run(
+            policy,
+            ev("submitted", "2026-12-20T09:00:00+08:00"),
+            ev("taken_down", "2026-12-28T09:00:00+08:00"),
+            ev("counter_notified", "2026-12-30T09:00:00+08:00"),
+            ev("rights_holder_disputed", "2027-01-06T01:00:00+08:00"),
+        )

@@ -572,6 +572,11 @@ class BusinessCalendar:
         if date(year, 12, 31) <= self.horizon:
             return []
         if year in self.overrides.notices:
+            if self.horizon_source == "set":
+                return [
+                    f"its notice is entered, but the horizon is set by hand to "
+                    f"{self.horizon.isoformat()}"
+                ]
             gap = self.horizon.year + 1
             return [
                 f"its notice is entered, but the horizon stops at {self.horizon.isoformat()}: "

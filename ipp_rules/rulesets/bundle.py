@@ -91,6 +91,37 @@ def bundle_root(path: str | os.PathLike[str]) -> Path:
     return root
 
 
+def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
+    """The deadline policy the bundle in ``path`` names (``deadlines:`` in its manifest),
+    without loading its rules: the same policy :func:`load_bundle` would give it."""
+    root = bundle_root(path)
+    manifest_doc = load_yaml_file(root / MANIFEST, display_name=_shown(root, MANIFEST))
+    manifest, problems = validate_document(fmt.Manifest, manifest_doc)
+    if manifest is None:
+        raise RulesetError(problems)
+    if manifest.deadlines is None:
+        raise RulesetError(
+            [
+                Problem(
+                    manifest_doc.location(()),
+                    "this bundle has no deadline policy (name one in bundle.yaml: "
+                    "deadlines: deadlines.yaml)",
+                    "no_policy",
+                )
+            ]
+        )
+    policy = _load_part(
+        root,
+        manifest.deadlines,
+        load_deadline_policy,
+        problems,
+        manifest_doc.location(("deadlines",)),
+    )
+    if policy is None:
+        raise RulesetError(problems)
+    return policy
+
+
 def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Load and compile the bundle in ``path``; RulesetError lists every problem found
     (BundlePathError, one of them, when the path is no bundle at all)."""

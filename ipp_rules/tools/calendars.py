@@ -161,14 +161,24 @@ def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -
             lines += _wrap(f"{year.year}: {'; '.join(year.reasons)}", f"{indent}{head}")
         lines.append("")
     near = [s.calendar for s in statuses if s.days_left <= warn_days]
+    ending = [s.calendar for s in statuses if s.days_to_last_day <= warn_days]
     if near:
-        lines.append(
-            f"{len(near)} of {len(statuses)} horizons end within {warn_days} days: "
-            f"{', '.join(near)}. docs/deadlines.md says how to enter a year's notice in the "
-            f"bundle's {POLICY_FILE}; `ipp-rules check` warns about them."
+        lines += _wrap(
+            f"{len(near)} of {len(statuses)} horizons are past or end within {warn_days} days: "
+            f"{', '.join(near)}. A year's notice is entered in the bundle's {POLICY_FILE} "
+            "(calendars: overrides: <calendar>: notices: <year>); `ipp-rules check` warns "
+            "about them.",
+            "",
         )
     else:
         lines.append(f"no horizon ends within {warn_days} days")
+    if ending:
+        lines += _wrap(
+            f"the years the calendars are built for end within {warn_days} days "
+            f"({statuses[0].last_day.isoformat()}): raise calendars: last_year in the "
+            f"bundle's {POLICY_FILE}.",
+            "",
+        )
     return "\n".join(lines) + "\n"
 
 

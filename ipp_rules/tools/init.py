@@ -43,11 +43,15 @@ def copy_bundle(folder: str | Path) -> list[Path]:
     from ipp_rules.engine.engine import default_bundle_path
 
     target = Path(folder)
-    if target.is_dir() and not any(target.iterdir()):
-        target.rmdir()
-    elif target.exists() or target.is_symlink():
+    empty = target.is_dir() and not any(target.iterdir())
+    if not empty and (target.exists() or target.is_symlink()):
         raise FileExistsError(0, "already exists and is not an empty folder", str(target))
-    shutil.copytree(default_bundle_path(), target, ignore=_IGNORED)
+    # An empty folder is filled where it is (it may be the working folder, a link, or have
+    # its own permissions), never removed and made again.
+    mode = target.stat().st_mode if empty else None
+    shutil.copytree(default_bundle_path(), target, ignore=_IGNORED, dirs_exist_ok=empty)
+    if mode is not None:
+        target.chmod(mode)  # copytree gives the folder the package's permissions
     return sorted(p.relative_to(target) for p in target.rglob("*") if p.is_file())
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -97,7 +97,7 @@ def test_exactly_60_days_before_warns_and_a_past_horizon_says_so() -> None:
     after = HORIZON + timedelta(days=3)
     (china, *_) = horizon_warnings(calendar_statuses(policy, after), after)
     assert china.days_left == -3
-    assert "its horizon 2026-12-31 ends 3 days ago" in china.message
+    assert "its horizon 2026-12-31 ended 3 days ago" in china.message
 
 
 def test_an_entered_notice_stops_the_warning_and_check_points_at_it(tmp_path: Path):
@@ -179,7 +179,9 @@ def test_calendars_lists_every_horizon_with_its_source_and_estimated_years():
     text = run_cli("calendars", "--today", "2026-12-03").stdout
     assert "CN     China: taobao, tmall, tmall_global, 1688, aliexpress, alibaba_com" in text
     assert "horizon    2026-12-31, 28 days left; from holidays" in text
-    assert text.splitlines()[-1].startswith("5 of 7 horizons end within 60 days: CN, ID, PH")
+    assert "5 of 7 horizons are past or end within 60 days: CN, ID, PH, TH, VN." in " ".join(
+        text.split()
+    )
 
 
 def test_calendars_of_a_bundle_with_a_notice_and_a_strict_setting(tmp_path: Path):
@@ -274,17 +276,91 @@ def test_init_into_an_empty_folder_and_never_over_files(tmp_path: Path):
     assert file.read_text(encoding="utf-8") == "keep me"
 
 
+def test_the_end_of_the_built_years_is_warned_about_too() -> None:
+    """After last_year no deadline is answered at all: check says so before it comes."""
+    policy = load_deadline_policy(BUNDLE)
+    today = date(2028, 12, 1)
+    warnings = horizon_warnings(calendar_statuses(policy, today), today)
+    ends = [w for w in warnings if w.horizon == date(2028, 12, 31)]
+    assert [w.key for w in ends] == ["CN", "ID", "MY-14", "PH", "SG", "TH", "VN"]
+    assert ends[0].days_left == 30
+    assert ends[0].message.startswith(
+        "calendar CN (China; taobao, tmall, tmall_global, 1688, aliexpress, alibaba_com): the "
+        "years it is built for end on 2028-12-31, in 30 days (today 2028-12-01): deadlines "
+        "from 2029-01-01 on cannot be answered, estimate or not. Raise calendars: last_year in "
+        "the bundle's deadlines.yaml."
+    )
+    # 61 days before, no such warning; the horizons passed long ago are still warned about.
+    earlier = date(2028, 10, 31)
+    warned = horizon_warnings(calendar_statuses(policy, earlier), earlier)
+    assert all(w.horizon != date(2028, 12, 31) for w in warned)
+    assert {w.key for w in warned} == NEAR | {"MY-14", "SG"}
+    text = run_cli("calendars", "--today", "2028-12-01").stdout
+    assert "the years the calendars are built for end within 60 days (2028-12-31)" in text
+
+
 def test_a_horizon_at_the_end_of_the_built_years_says_to_raise_last_year() -> None:
     data = load_deadline_policy(BUNDLE).model_dump(mode="json")
     data["calendars"]["last_year"] = 2027
     policy = DeadlinePolicy.model_validate(data)
     today = date(2027, 12, 1)
-    warnings = {w.key: w for w in horizon_warnings(calendar_statuses(policy, today), today)}
-    assert set(warnings) == NEAR | {"MY-14", "SG"}
-    singapore = warnings["SG"].message
+    warned = horizon_warnings(calendar_statuses(policy, today), today)
+    # Each calendar's horizon: past for five of them, the end of the years for MY-14 and SG.
+    horizons = {
+        w.key: w for w in warned if w.horizon < date(2027, 12, 31) or w.key in ("MY-14", "SG")
+    }
+    assert set(horizons) == NEAR | {"MY-14", "SG"}
+    singapore = horizons["SG"].message
     assert "its horizon 2027-12-31 ends in 30 days (today 2027-12-01)" in singapore
     assert "it is the last day the calendars are built for, so deadlines from 2028-01-01" in (
         singapore
     )
     assert "Raise calendars: last_year in the bundle's deadlines.yaml" in singapore
-    assert "passed" not in warnings["CN"].message and "ends 335 days ago" in warnings["CN"].message
+    assert "its horizon 2026-12-31 ended 335 days ago" in horizons["CN"].message
+    # The five whose horizon passed also get the end of the years, once each.
+    ends = [
+        w.key for w in warned if w.horizon == date(2027, 12, 31) and w.key not in ("MY-14", "SG")
+    ]
+    assert sorted(ends) == sorted(NEAR)
+
+
+def test_the_command_line_reads_the_deadlines_the_manifest_names(tmp_path: Path):
+    """As Engine.from_path does: bundle.yaml's deadlines entry, not a file by its usual name."""
+    bundle = tmp_path / "my-bundle"
+    copy_bundle(bundle)
+    (bundle / "deadlines.yaml").rename(bundle / "deadlines-2027.yaml")
+    edit(bundle / "bundle.yaml", "deadlines: deadlines.yaml", "deadlines: deadlines-2027.yaml")
+    edit(bundle / "deadlines-2027.yaml", "  overrides: {}\n", NOTICE_2027)
+    done = run_cli("calendars", "--rules", bundle, "--today", "2026-12-03", "--format", "json")
+    rows = {c["key"]: c for c in json.loads(done.stdout)["calendars"]}
+    assert rows["CN"]["horizon"] == "2027-12-31"
+    deadline = run_cli(
+        "deadline",
+        "taobao",
+        "merchant_counter_notification",
+        "2026-12-30T10:00:00+08:00",
+        "--rules",
+        bundle,
+        "--format",
+        "json",
+    )
+    assert json.loads(deadline.stdout)["estimate"] is False
+    with Engine.from_path(bundle) as engine:
+        api = engine.deadline(
+            "taobao", "merchant_counter_notification", datetime(2026, 12, 30, 2, tzinfo=UTC)
+        )
+    assert api.estimate is False
+
+
+def test_init_fills_an_empty_folder_where_it_is(tmp_path: Path):
+    here = tmp_path / "here"
+    here.mkdir(mode=0o700)
+    done = run_cli("init", ".", cwd=here)
+    assert done.returncode == 0, done.stderr
+    assert (here / "bundle.yaml").is_file()
+    assert here.stat().st_mode & 0o777 == 0o700
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(private)
+    assert run_cli("init", "link", cwd=tmp_path).returncode == 0
+    assert (private / "bundle.yaml").is_file() and private.stat().st_mode & 0o777 == 0o700
