@@ -375,7 +375,38 @@ def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]
                 f"never read: {fix}, or remove the file"
             )
         problems.append(CheckProblem(f"{shown}:1:1", "W-UNLISTED-FILE", message, name))
+    problems.extend(_unnamed_test_files(bundle.root))
     return problems, rules
+
+
+def _unnamed_test_files(root: Path) -> list[CheckProblem]:
+    """Files in ``tests/`` that hold test cases but are not named ``test_*.yaml``, so neither
+    ``ipp-rules test`` nor pytest ever runs them."""
+    folder = root / "tests"
+    if not folder.is_dir():
+        return []
+    problems: list[CheckProblem] = []
+    for path in sorted(folder.iterdir()):
+        name = f"tests/{path.name}"
+        if path.suffix not in (".yaml", ".yml") or not path.is_file():
+            continue
+        if path.suffix == ".yaml" and path.name.startswith("test_"):
+            continue
+        shown = display_name(root, name)
+        data = _contents(path, root, shown)
+        if not isinstance(data, dict) or "cases" not in data:
+            continue
+        stem = path.stem if path.stem.startswith("test_") else f"test_{path.stem}"
+        problems.append(
+            CheckProblem(
+                f"{shown}:1:1",
+                "W-UNLISTED-FILE",
+                f"{name} holds test cases but is never run: test files are named "
+                f"tests/test_*.yaml; rename it to tests/{stem}.yaml",
+                name,
+            )
+        )
+    return problems
 
 
 def _contents(path: Path, root: Path, shown: str) -> Any:

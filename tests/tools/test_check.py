@@ -456,3 +456,27 @@ def test_the_bundled_rules_never_always_or_never_fire():
     report = check_bundle(BUNDLE, backend="reference")
     found = [*report.problems, *report.allowed]
     assert not [p for p in found if p.code in ("W-ALWAYS-TRUE", "W-NEVER-TRUE")]
+
+
+def test_a_test_file_not_named_test_yaml_is_reported(bundle_copy: Path):
+    # Neither `ipp-rules test` nor pytest collects it: its cases silently never ran.
+    cases = (bundle_copy / "tests" / "test_account.yaml").read_text(encoding="utf-8")
+    (bundle_copy / "tests" / "account_more.yml").write_text(cases, encoding="utf-8")
+    (bundle_copy / "tests" / "extra.yaml").write_text(cases, encoding="utf-8")
+    report = check_bundle(bundle_copy, backend="reference")
+    found = [p for p in report.problems if p.code == "W-UNLISTED-FILE"]
+    assert [(p.subject, p.message) for p in found] == [
+        (
+            "tests/account_more.yml",
+            "tests/account_more.yml holds test cases but is never run: test files are named "
+            "tests/test_*.yaml; rename it to tests/test_account_more.yaml",
+        ),
+        (
+            "tests/extra.yaml",
+            "tests/extra.yaml holds test cases but is never run: test files are named "
+            "tests/test_*.yaml; rename it to tests/test_extra.yaml",
+        ),
+    ]
+    assert all(p.location.endswith(":1:1") for p in found)
+    # The base complaints the cases build on are not test files.
+    assert not any("bases" in (p.subject or "") for p in report.problems)
