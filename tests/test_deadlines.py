@@ -123,7 +123,7 @@ def due_of(policy: DeadlinePolicy, received: datetime, platform: str = "taobao",
         ("2026-02-15T10:00:00", "2026-02-27T00:00:00+08:00", date(2026, 2, 26)),
     ],
 )
-def test_worked_examples_of_the_calendar_notes(
+def test_worked_examples_of_china_deadlines(
     shipped: DeadlinePolicy, received: str, due: str, last_day: date
 ) -> None:
     deadline = compute_deadline(shipped, "taobao", "merchant_counter_notification", cn(received))

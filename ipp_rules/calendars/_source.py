@@ -38,7 +38,7 @@ NON_CLOSING_CATEGORIES = frozenset({"workday", "half_day"})
 
 ``workday``: the Philippines' special *working* days (2026-02-25, EDSA anniversary), Thailand's
 commemorations. ``half_day``: China's Children's, Women's and Youth Days, on which only some
-people are off (the notes: adding them as closures would make Children's Day non-working).
+people are off (closing them would make Children's Day non-working for everyone).
 Asking for them in a spec records their names; it never closes the day.
 """
 

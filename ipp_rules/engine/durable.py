@@ -1,8 +1,8 @@
 """The durable_rules backend: compiled conditions run by durable_rules' C engine.
 
 Only the C module ``durable_rules_engine`` is used (no ``Host``, no timer threads). What the
-wrapper does about each measured quirk and crash mode of durable_rules 2.0.28 (see
-``durable-rules-notes.md``):
+wrapper does about each measured quirk and crash mode of durable_rules 2.0.28 (the crash and
+hang modes are listed, and numbered as cited here, in ``tests/engine/test_crash_modes.py``):
 
 - Facts are serialised here: each fact gets a short key (``f0``, ``f1`` ...), lists get a
   length companion (``n0`` ...), ``Matches`` atoms get a companion holding the text
