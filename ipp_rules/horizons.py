@@ -23,7 +23,9 @@ __all__ = [
     "EstimatedYear",
     "HorizonWarning",
     "calendar_statuses",
+    "days_text",
     "horizon_warnings",
+    "marketplaces_text",
 ]
 
 DEFAULT_WARNING_DAYS = 60
@@ -161,18 +163,22 @@ def horizon_warnings(
     return warnings
 
 
-def _used(status: CalendarStatus) -> str:
+def marketplaces_text(status: CalendarStatus) -> str:
+    """The marketplaces on a calendar: ``taobao, tmall`` or ``lazada TH``."""
     return ", ".join(
         m.platform + (f" {m.country}" if m.country else "") for m in status.marketplaces
     )
 
 
+def days_text(days: int) -> str:
+    """``1 day``, ``28 days`` (of a count that may be negative: its size)."""
+    return f"{abs(days)} day{'s' if abs(days) != 1 else ''}"
+
+
 def _when(days: int) -> str:
-    if days > 0:
-        return f"in {days} day{'s' if days != 1 else ''}"
     if days == 0:
         return "today"
-    return f"{-days} day{'s' if days != -1 else ''} ago"
+    return f"in {days_text(days)}" if days > 0 else f"{days_text(days)} ago"
 
 
 def _end_message(status: CalendarStatus) -> str:
@@ -186,7 +192,7 @@ def _end_message(status: CalendarStatus) -> str:
 def _warning(status: CalendarStatus, today: date) -> HorizonWarning:
     verb = "ended" if status.days_left < 0 else "ends"
     head = (
-        f"calendar {status.key} ({status.label}; {_used(status)}): its horizon "
+        f"calendar {status.key} ({status.label}; {marketplaces_text(status)}): its horizon "
         f"{status.horizon.isoformat()} {verb} {_when(status.days_left)} (today "
         f"{today.isoformat()})"
     )
@@ -222,7 +228,7 @@ def _end_warning(status: CalendarStatus, today: date) -> HorizonWarning:
         horizon=status.last_day,
         days_left=status.days_to_last_day,
         message=(
-            f"calendar {status.key} ({status.label}; {_used(status)}): the years it is built "
+            f"calendar {status.key} ({status.label}; {marketplaces_text(status)}): the years it is built "
             f"for {verb} on {status.last_day.isoformat()}, {_when(status.days_to_last_day)} "
             f"(today {today.isoformat()}): {_end_message(status)}"
         ),

@@ -21,7 +21,9 @@ from ipp_rules.horizons import (
     DEFAULT_WARNING_DAYS,
     CalendarStatus,
     calendar_statuses,
+    days_text,
     horizon_warnings,
+    marketplaces_text,
 )
 
 __all__ = [
@@ -146,10 +148,7 @@ def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -
     width = max((len(s.calendar) for s in statuses), default=2)
     indent = " " * (width + 2)
     for status in statuses:
-        used = ", ".join(
-            m.platform + (f" {m.country}" if m.country else "") for m in status.marketplaces
-        )
-        lines.append(f"{status.calendar.ljust(width)}  {status.label}: {used}")
+        lines.append(f"{status.calendar.ljust(width)}  {status.label}: {marketplaces_text(status)}")
         lines += _wrap(
             f"{status.horizon.isoformat()}, {_left(status.days_left)}; from {status.source}",
             f"{indent}horizon    ",
@@ -183,11 +182,9 @@ def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -
 
 
 def _left(days: int) -> str:
-    if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
     if days == 0:
         return "ends today"
-    return f"passed {-days} day{'s' if days != -1 else ''} ago"
+    return f"{days_text(days)} left" if days > 0 else f"passed {days_text(days)} ago"
 
 
 def _wrap(text: str, first: str) -> list[str]:
