@@ -228,8 +228,9 @@ def _end_warning(status: CalendarStatus, today: date) -> HorizonWarning:
         horizon=status.last_day,
         days_left=status.days_to_last_day,
         message=(
-            f"calendar {status.key} ({status.label}; {marketplaces_text(status)}): the years it is built "
-            f"for {verb} on {status.last_day.isoformat()}, {_when(status.days_to_last_day)} "
-            f"(today {today.isoformat()}): {_end_message(status)}"
+            f"calendar {status.key} ({status.label}; {marketplaces_text(status)}): the years "
+            f"it is built for {verb} on {status.last_day.isoformat()}, "
+            f"{_when(status.days_to_last_day)} (today {today.isoformat()}): "
+            f"{_end_message(status)}"
         ),
     )
