@@ -91,14 +91,21 @@ def bundle_root(path: str | os.PathLike[str]) -> Path:
     return root
 
 
-def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
-    """The deadline policy the bundle in ``path`` names (``deadlines:`` in its manifest),
-    without loading its rules: the same policy :func:`load_bundle` would give it."""
+def _read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, fmt.Manifest]:
+    """The bundle folder ``path`` names, its manifest as read, and as validated."""
     root = bundle_root(path)
     manifest_doc = load_yaml_file(root / MANIFEST, display_name=_shown(root, MANIFEST))
     manifest, problems = validate_document(fmt.Manifest, manifest_doc)
     if manifest is None:
         raise RulesetError(problems)
+    return root, manifest_doc, manifest
+
+
+def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
+    """The deadline policy the bundle in ``path`` names (``deadlines:`` in its manifest),
+    without loading its rules: the same policy :func:`load_bundle` would give it."""
+    root, manifest_doc, manifest = _read_manifest(path)
+    problems: list[Problem] = []
     if manifest.deadlines is None:
         raise RulesetError(
             [
@@ -125,12 +132,8 @@ def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
 def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Load and compile the bundle in ``path``; RulesetError lists every problem found
     (BundlePathError, one of them, when the path is no bundle at all)."""
-    root = bundle_root(path)
-    manifest_path = root / MANIFEST
-    manifest_doc = load_yaml_file(manifest_path, display_name=_shown(root, MANIFEST))
-    manifest, problems = validate_document(fmt.Manifest, manifest_doc)
-    if manifest is None:
-        raise RulesetError(problems)
+    root, manifest_doc, manifest = _read_manifest(path)
+    problems: list[Problem] = []
 
     sourced: list[SourcedRule] = []
     waivers: list[SourcedWaiver] = []
