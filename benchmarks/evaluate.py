@@ -21,8 +21,8 @@ from typing import Any
 import yaml
 
 from ipp_rules import Complaint, Engine
-from ipp_rules.documents import load_complaint
-from ipp_rules.engine.facts import marketplace_timezone
+from ipp_rules.facts import marketplace_timezone
+from ipp_rules.models.intake import load_complaint
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,12 +10,12 @@ from ipp_rules.errors import (
     ComplaintError,
     EngineError,
     IppRulesError,
-    Problem,
     RulesetError,
     UnknownMarketplaceError,
 )
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import BundleIdentity, Decision, Finding, TraceEntry
+from ipp_rules.problems import Problem
 
 __all__ = [
     "BundleIdentity",

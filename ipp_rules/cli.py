@@ -76,8 +76,8 @@ _TOOLS: Mapping[str, _Tool] = {
 
 
 def _evaluate(args: argparse.Namespace, out: TextIO) -> int:
-    from ipp_rules.documents import parse_complaint_document
     from ipp_rules.engine.engine import Engine
+    from ipp_rules.models.intake import parse_complaint_document
     from ipp_rules.render import decision_text
 
     data, label = read_input(args.file)

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
-from ipp_rules._files import open_regular
 from ipp_rules.calendars import BusinessCalendar
 from ipp_rules.deadlines import (
     DEADLINE_KINDS,
@@ -30,9 +29,11 @@ from ipp_rules.deadlines import (
     estimate_fix,
     load_deadline_policy,
 )
-from ipp_rules.errors import DeadlineError, IppRulesError, LifecycleError, Problem, _ProblemsError
-from ipp_rules.lifecycle import CaseState, replay
-from ipp_rules.rulesets.yamlsource import YamlDocument, YamlLimits, load_yaml
+from ipp_rules.deadlines.lifecycle import CaseState, replay
+from ipp_rules.errors import DeadlineError, EventsFileError, IppRulesError, LifecycleError
+from ipp_rules.problems import Problem
+from ipp_rules.text.files import open_regular
+from ipp_rules.text.yaml import YamlDocument, YamlLimits, load_yaml
 
 __all__ = [
     "EXIT_INVALID",
@@ -52,12 +53,6 @@ EXIT_INVALID = 2
 MAX_EVENTS_BYTES = 1_048_576
 _LIMITS = YamlLimits(max_bytes=MAX_EVENTS_BYTES)
 _WIDTH = 92
-
-
-class EventsFileError(_ProblemsError):
-    """An events file that is not a JSON or YAML list of events."""
-
-    title = "invalid events file"
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -137,9 +132,9 @@ def _instant(text: str, what: str) -> datetime:
         raise DeadlineError(
             [
                 Problem(
-                    what,
                     f"expected an ISO-8601 time with an offset, like 2026-09-18T10:00:00+08:00 "
                     f"(got {text!r})",
+                    path=(what,),
                 )
             ]
         ) from None
@@ -147,9 +142,9 @@ def _instant(text: str, what: str) -> datetime:
         raise DeadlineError(
             [
                 Problem(
-                    what,
                     f"{text!r} has no UTC offset: add one, like +08:00 or Z (a time without an "
                     "offset could be any of several instants)",
+                    path=(what,),
                 )
             ]
         )
@@ -170,10 +165,11 @@ def load_events(name: str) -> tuple[list[Any], YamlDocument]:
     if not isinstance(doc.data, list):
         raise EventsFileError(
             [
-                Problem(
-                    doc.location(()),
+                doc.problem(
+                    (),
                     "expected a list of events, like [{kind: submitted, at: "
                     '"2026-09-14T09:00:00+08:00"}]',
+                    "invalid",
                 )
             ]
         )

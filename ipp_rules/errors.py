@@ -1,10 +1,53 @@
-"""Typed errors. Each carries where the problem is and why, as data and as a message."""
+"""Every error ipp-rules raises on purpose, in one place.
+
+Each carries where the problem is and why, as data and as a message. The hierarchy::
+
+    IppRulesError
+    ├── InputError                  an input that is not valid; .problems lists every problem
+    │   ├── ComplaintError          a complaint document that does not match the model
+    │   ├── RulesetError            a bundle that cannot be loaded or compiled
+    │   │   └── BundlePathError     a path that names no bundle at all
+    │   ├── DeadlineError           a deadline question that cannot be asked as written
+    │   ├── HistoryError            a Good Faith reporting history with bad records
+    │   └── EventsFileError         a file of case events that is not a list of events
+    ├── EngineError                 the rules engine failed in a way it could not recover from
+    ├── UnknownMarketplaceError     a marketplace no registered policy knows
+    ├── CalendarHorizonError        a business-day question past what a calendar can answer
+    ├── LifecycleError              case events that cannot have happened in this order
+    ├── GoodFaithError              a Good Faith question that cannot be answered
+    ├── ArgumentError               a command-line argument that cannot be used
+    ├── PolicyDefinitionError       a marketplace policy declared with inconsistent data
+    └── CalendarConfigError         a calendar that cannot be built as asked
+
+:class:`~ipp_rules.problems.Problem`, the located problem an :class:`InputError` lists, is
+defined beside the helpers that make problems, in :mod:`ipp_rules.problems`.
+"""
 
 from __future__ import annotations
 
 import reprlib
-from dataclasses import dataclass
 from datetime import date
+
+from ipp_rules.problems import Problem
+
+__all__ = [
+    "ArgumentError",
+    "BundlePathError",
+    "CalendarConfigError",
+    "CalendarHorizonError",
+    "ComplaintError",
+    "DeadlineError",
+    "EngineError",
+    "EventsFileError",
+    "GoodFaithError",
+    "HistoryError",
+    "InputError",
+    "IppRulesError",
+    "LifecycleError",
+    "PolicyDefinitionError",
+    "UnknownMarketplaceError",
+    "shown",
+]
 
 _REPR = reprlib.Repr()
 _REPR.maxlevel = 3
@@ -24,21 +67,9 @@ class IppRulesError(Exception):
     """Base class of every error ipp-rules raises on purpose."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in an input: where it is, what was expected, and a hint."""
-
-    location: str
-    """``file:line:column`` in a ruleset; a field path (``listings[2].url``) in a complaint."""
-    message: str
-    code: str = "invalid"
-
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
-
-
-class _ProblemsError(IppRulesError):
-    """An error that lists every problem found, not only the first."""
+class InputError(IppRulesError):
+    """An input that is not valid: ``problems`` lists every problem found, not only the
+    first, each located as data (:class:`~ipp_rules.problems.Problem`)."""
 
     title = "invalid input"
 
@@ -54,13 +85,13 @@ class _ProblemsError(IppRulesError):
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 
-class ComplaintError(_ProblemsError):
+class ComplaintError(InputError):
     """A complaint document that does not match the complaint model."""
 
     title = "invalid complaint document"
 
 
-class RulesetError(_ProblemsError):
+class RulesetError(InputError):
     """A ruleset bundle that cannot be loaded or compiled; locations are ``file:line:column``."""
 
     title = "invalid ruleset bundle"
@@ -75,14 +106,14 @@ class BundlePathError(RulesetError):
     title = "not a bundle"
 
     def __init__(self, location: str, message: str, code: str):
-        super().__init__([Problem(location, message, code)])
+        super().__init__([Problem(message, code, file=location)])
 
     def _render(self) -> str:
         return str(self.problems[0])
 
     def __reduce__(self) -> tuple[object, ...]:
         (problem,) = self.problems
-        return (BundlePathError, (problem.location, problem.message, problem.code))
+        return (BundlePathError, (problem.file, problem.message, problem.code))
 
 
 class EngineError(IppRulesError):
@@ -175,7 +206,7 @@ class CalendarHorizonError(IppRulesError):
         )
 
 
-class DeadlineError(_ProblemsError):
+class DeadlineError(InputError):
     """A deadline question that cannot be answered as asked: a ``received_at`` without an
     offset, or an unknown deadline kind. Locations name the argument (``received_at``,
     ``kind``)."""
@@ -204,3 +235,33 @@ def _rebuild_horizon_error(
     calendar: str, asked: date, horizon: date, detail: str, past_horizon: bool
 ) -> CalendarHorizonError:
     return CalendarHorizonError(calendar, asked, horizon, detail, past_horizon=past_horizon)
+
+
+class PolicyDefinitionError(IppRulesError, ValueError):
+    """A marketplace policy, URL form or calendar spec declared with inconsistent data."""
+
+
+class CalendarConfigError(IppRulesError, ValueError):
+    """A calendar that cannot be built as asked: an unknown country, subdivision or category,
+    years outside the ``holidays`` data, or overrides that contradict each other."""
+
+
+class GoodFaithError(IppRulesError):
+    """A Good Faith question that cannot be answered: a naive ``as_of``, or a date no policy
+    period covers."""
+
+
+class HistoryError(InputError):
+    """A reporting history with records that do not match the record format."""
+
+    title = "invalid reporting history"
+
+
+class EventsFileError(InputError):
+    """An events file that is not a JSON or YAML list of events."""
+
+    title = "invalid events file"
+
+
+class ArgumentError(IppRulesError):
+    """A command-line argument that cannot be used (a date that is not a date, ...)."""

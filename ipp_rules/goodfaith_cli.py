@@ -19,9 +19,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ipp_rules._files import bounded_lines, open_regular
-from ipp_rules.documents import _JsonRefused, _unique_keys
-from ipp_rules.errors import IppRulesError, Problem, RulesetError
+from ipp_rules.errors import IppRulesError, RulesetError
 from ipp_rules.goodfaith import (
     Eligibility,
     GoodFaithPolicy,
@@ -35,6 +33,9 @@ from ipp_rules.goodfaith import (
     record_problems,
 )
 from ipp_rules.models.complaint import ISO_DATETIME, in_range
+from ipp_rules.models.intake import _JsonRefused, _unique_keys
+from ipp_rules.problems import Problem
+from ipp_rules.text.files import bounded_lines, open_regular
 
 __all__ = [
     "EXIT_ELIGIBLE",
@@ -204,14 +205,14 @@ class HistoryReader:
         problems = list(self.problems)
         if self.bad_rows > _MAX_REPORTED:
             problems.append(
-                Problem(self.label, f"and {self.bad_rows - _MAX_REPORTED} more bad rows")
+                Problem(f"and {self.bad_rows - _MAX_REPORTED} more bad rows", file=self.label)
             )
         return HistoryError(problems)
 
     def _bad(self, line: int, messages: list[str]) -> None:
         self.bad_rows += 1
         if self.bad_rows <= _MAX_REPORTED:
-            self.problems.extend(Problem(f"{self.label}:{line}", m) for m in messages)
+            self.problems.extend(Problem(m, file=self.label, line=line) for m in messages)
 
     def _row(self, line: int, values: dict[str, Any], *, text_booleans: bool) -> RecordRow | None:
         messages = [f"missing {field}" for field in REQUIRED if values.get(field) in (None, "")]
@@ -470,7 +471,7 @@ def _policy(rules: str | None) -> GoodFaithPolicy:
     policy = load_bundle(path).good_faith
     if policy is None:
         raise RulesetError(
-            [Problem(str(path), "this bundle has no good_faith policy", "no_policy")]
+            [Problem("this bundle has no good_faith policy", "no_policy", file=str(path))]
         )
     return policy
 

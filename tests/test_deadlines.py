@@ -795,7 +795,7 @@ def test_the_minimal_file_loads(tmp_path: Path) -> None:
 def test_an_unknown_key_with_a_suggestion(tmp_path: Path) -> None:
     text = MINIMAL.replace("  allow_estimates: false", "  allow_estimate: false")
     assert problems(tmp_path, text) == [
-        "deadlines.yaml:7:3: unknown key 'allow_estimate' (did you mean 'allow_estimates'?) "
+        "deadlines.yaml:7:3: unknown key 'allow_estimate'; did you mean 'allow_estimates'? "
         "(allowed here: first_year, last_year, allow_estimates, indonesia_collective_leave, "
         "overrides)"
     ]
@@ -807,7 +807,7 @@ def test_an_unknown_key_in_a_period(tmp_path: Path) -> None:
     )
     found = problems(tmp_path, text)
     assert found[0].startswith(
-        "deadlines.yaml:13:15: unknown key 'busines_days' (did you mean 'business_days'?)"
+        "deadlines.yaml:13:15: unknown key 'busines_days'; did you mean 'business_days'?"
     )
 
 
@@ -815,8 +815,8 @@ def test_an_unknown_deadline_kind(tmp_path: Path) -> None:
     text = MINIMAL.replace("  account_verification:", "  acount_verification:")
     assert problems(tmp_path, text) == [
         "deadlines.yaml:10:3: missing required key 'account_verification'",
-        "deadlines.yaml:18:3: unknown deadline kind 'acount_verification' (did you mean "
-        "'account_verification'?) (allowed here: merchant_counter_notification, "
+        "deadlines.yaml:18:3: unknown deadline kind 'acount_verification'; did you mean "
+        "'account_verification'? (allowed here: merchant_counter_notification, "
         "rights_holder_response, account_verification, takedown_processing)",
     ]
 

@@ -16,8 +16,8 @@ import pytest
 
 from ipp_rules.deadline_cli import add_parsers, run_lifecycle
 from ipp_rules.deadlines import DeadlinePolicy, deadline_function, load_deadline_policy
+from ipp_rules.deadlines.lifecycle import FINAL_STATES, STATES, CaseEvent, CaseState, replay
 from ipp_rules.errors import CalendarHorizonError, LifecycleError
-from ipp_rules.lifecycle import FINAL_STATES, STATES, CaseEvent, CaseState, replay
 
 REPO = Path(__file__).resolve().parents[1]
 CST = timezone(timedelta(hours=8))

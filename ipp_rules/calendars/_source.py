@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import holidays
 from holidays import HolidayBase
 
-from ipp_rules.errors import IppRulesError
+from ipp_rules.errors import CalendarConfigError
 
 if TYPE_CHECKING:
     from ipp_rules.policies.base import CalendarSpec
@@ -41,11 +41,6 @@ commemorations. ``half_day``: China's Children's, Women's and Youth Days, on whi
 people are off (closing them would make Children's Day non-working for everyone).
 Asking for them in a spec records their names; it never closes the day.
 """
-
-
-class CalendarConfigError(IppRulesError, ValueError):
-    """A calendar that cannot be built as asked: an unknown country, subdivision or category,
-    years outside the ``holidays`` data, or overrides that contradict each other."""
 
 
 def calendar_name(spec: CalendarSpec) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from ipp_rules.engine.ir import CompiledRule, Encoded, EncodedType, compile_predicate
+from ipp_rules.facts.types import Encoded, EncodedType
+from ipp_rules.rulesets.ir import CompiledRule, compile_predicate
 
 
 class RuleGroup(Protocol):
@@ -22,7 +23,7 @@ class RuleGroup(Protocol):
 
 class ReferenceGroup:
     """The reference evaluator: runs the compiled conditions as Python functions
-    (:func:`~ipp_rules.engine.ir.compile_predicate`)."""
+    (:func:`~ipp_rules.rulesets.ir.compile_predicate`)."""
 
     def __init__(self, rules: Sequence[CompiledRule], fact_types: Mapping[str, EncodedType]):
         self._checks = tuple((r.id, compile_predicate(r.condition)) for r in rules)

@@ -59,9 +59,11 @@ from typing import Any, TypeAlias
 
 import durable_rules_engine as _d
 
-from ipp_rules.engine import patterns
 from ipp_rules.engine.backend import ReferenceGroup
-from ipp_rules.engine.ir import (
+from ipp_rules.errors import EngineError
+from ipp_rules.facts.types import Encoded, EncodedType
+from ipp_rules.rulesets import patterns
+from ipp_rules.rulesets.ir import (
     AllIn,
     And,
     Atom,
@@ -69,8 +71,6 @@ from ipp_rules.engine.ir import (
     CompareOp,
     CompiledRule,
     Const,
-    Encoded,
-    EncodedType,
     Exists,
     FactRef,
     Matches,
@@ -82,7 +82,6 @@ from ipp_rules.engine.ir import (
     SomeIn,
     simplify,
 )
-from ipp_rules.errors import EngineError
 
 __all__ = ["DurableGroup", "Limits"]
 

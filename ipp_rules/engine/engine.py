@@ -11,12 +11,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from ipp_rules import facts as fx
 from ipp_rules.deadlines import Deadline, DeadlinePolicy, compute_deadline, deadline_function
-from ipp_rules.documents import load_complaint
-from ipp_rules.engine import facts as fx
+from ipp_rules.deadlines.lifecycle import CaseEvent, CaseState, replay
 from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
-from ipp_rules.engine.ir import CompiledRule, EncodedType, Scope
-from ipp_rules.errors import EngineError, Problem, RulesetError
+from ipp_rules.errors import EngineError, RulesetError
+from ipp_rules.facts.types import EncodedType, Scope
 from ipp_rules.goodfaith import (
     Eligibility,
     HistoryRecord,
@@ -24,11 +24,13 @@ from ipp_rules.goodfaith import (
     evaluate_good_faith,
     history_records,
 )
-from ipp_rules.lifecycle import CaseEvent, CaseState, replay
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision, Finding, TraceEntry
+from ipp_rules.models.intake import load_complaint
+from ipp_rules.problems import Problem
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
 from ipp_rules.rulesets.compiler import RuleInfo
+from ipp_rules.rulesets.ir import CompiledRule
 
 log = logging.getLogger("ipp_rules.engine")
 
@@ -170,10 +172,10 @@ class Engine:
         bundle = self._program.bundle
         if bundle.good_faith is None:
             problem = Problem(
-                str(bundle.root),
                 "this bundle has no good_faith policy "
                 "(name one in bundle.yaml: good_faith: good_faith.yaml)",
                 "no_policy",
+                file=str(bundle.root),
             )
             raise RulesetError([problem])
         records = history_records(history)
@@ -207,10 +209,10 @@ class Engine:
         bundle = self._program.bundle
         if bundle.deadlines is None:
             problem = Problem(
-                str(bundle.root),
                 "this bundle has no deadline policy (name one in bundle.yaml: deadlines: "
                 "deadlines.yaml)",
                 "no_policy",
+                file=str(bundle.root),
             )
             raise RulesetError([problem])
         return bundle.deadlines
@@ -224,9 +226,9 @@ class Engine:
         """
         model = load_complaint(complaint)
         program = self._program
-        base = fx.complaint_subject(model, program.needed)
-        listings = fx.listing_subjects(model, base, program.needed, program.bundle.category_classes)
-        fired: list[tuple[str, fx.Subject]] = []
+        base = fx.complaint_facts(model, program.needed)
+        listings = fx.listing_facts(model, base, program.needed, program.bundle.category_classes)
+        fired: list[tuple[str, fx.FactSet]] = []
         for stratum in range(program.strata):
             complaint_group = program.groups.get((stratum, "complaint"))
             if complaint_group is not None:
@@ -242,9 +244,9 @@ class Engine:
 
 def _set_derived(
     step: _DerivedStep,
-    fired: list[tuple[str, fx.Subject]],
-    base: fx.Subject,
-    listings: list[fx.Subject],
+    fired: list[tuple[str, fx.FactSet]],
+    base: fx.FactSet,
+    listings: list[fx.FactSet],
 ) -> None:
     on_complaint = any(rid in step.rules and s.listing is None for rid, s in fired)
     if step.spec.scope == "complaint":
@@ -256,7 +258,7 @@ def _set_derived(
         fx.set_fact(subject, step.spec, on_complaint or subject.listing in per_listing)
 
 
-def _decision(program: _Program, fired: list[tuple[str, fx.Subject]], trace: bool) -> Decision:
+def _decision(program: _Program, fired: list[tuple[str, fx.FactSet]], trace: bool) -> Decision:
     findings: list[tuple[tuple[int, int, int], Finding]] = []
     entries: list[tuple[tuple[int, int], TraceEntry]] = []
     for rid, subject in fired:

@@ -39,7 +39,7 @@ from pydantic_core import PydanticCustomError
 from ipp_rules.errors import shown
 from ipp_rules.models.countries import JURISDICTION_CODES
 from ipp_rules.policies.registry import get_policy, policies
-from ipp_rules.scalars import source_text
+from ipp_rules.text.scalars import source_text
 
 __all__ = [
     "COMPLAINT_SCHEMA_ID",

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ipp_rules.errors import IppRulesError, UnknownMarketplaceError, shown
+from ipp_rules.errors import PolicyDefinitionError, UnknownMarketplaceError, shown
 from ipp_rules.policies.urls import SafeUrl, UrlProblem, inspect_url
 
 __all__ = [
@@ -51,10 +51,6 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 _HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+")
 _HOST_PATTERN = re.compile(r"([a-z0-9-]*)\{id\}([a-z0-9-]*(?:\.[a-z0-9-]+)+)")
 _PLACEHOLDER = "{id}"
-
-
-class PolicyDefinitionError(IppRulesError, ValueError):
-    """A marketplace policy, URL form or calendar spec declared with inconsistent data."""
 
 
 @dataclass(frozen=True)

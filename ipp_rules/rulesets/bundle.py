@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ipp_rules._files import open_regular
 from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
-from ipp_rules.errors import BundlePathError, Problem, RulesetError
+from ipp_rules.errors import BundlePathError, RulesetError
 from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
+from ipp_rules.problems import Problem, validate_document
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.compiler import (
     CompiledBundle,
@@ -22,8 +22,8 @@ from ipp_rules.rulesets.compiler import (
     SourcedWaiver,
     compile_bundle,
 )
-from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
+from ipp_rules.text.files import open_regular
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 
 MANIFEST = "bundle.yaml"
 
@@ -109,8 +109,8 @@ def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
     if manifest.deadlines is None:
         raise RulesetError(
             [
-                Problem(
-                    manifest_doc.location(()),
+                manifest_doc.problem(
+                    (),
                     "this bundle has no deadline policy (name one in bundle.yaml: "
                     "deadlines: deadlines.yaml)",
                     "no_policy",
@@ -122,7 +122,8 @@ def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
         manifest.deadlines,
         load_deadline_policy,
         problems,
-        manifest_doc.location(("deadlines",)),
+        manifest_doc,
+        ("deadlines",),
     )
     if policy is None:
         raise RulesetError(problems)
@@ -140,20 +141,24 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     tables: dict[str, tuple[Any, YamlDocument, tuple[str | int, ...]]] = {}
     seen_files: set[str] = set()
     for index, name in enumerate(manifest.rulesets):
-        where = manifest_doc.location(("rulesets", index))
+        where = ("rulesets", index)
         if name == MANIFEST:
             problems.append(
-                Problem(where, f"{MANIFEST} is the manifest, not a rule file", "manifest_listed")
+                manifest_doc.problem(
+                    where, f"{MANIFEST} is the manifest, not a rule file", "manifest_listed"
+                )
             )
             continue
         if name in seen_files:
-            problems.append(Problem(where, f"'{name}' is listed twice", "duplicate_file"))
+            problems.append(
+                manifest_doc.problem(where, f"'{name}' is listed twice", "duplicate_file")
+            )
             continue
         seen_files.add(name)
         file_path = root / name
         missing = _not_in_bundle(root, name)
         if missing is not None:
-            problems.append(Problem(where, missing, "missing_file"))
+            problems.append(manifest_doc.problem(where, missing, "missing_file"))
             continue
         try:
             doc = load_yaml_file(file_path, display_name=_shown(root, name))
@@ -168,10 +173,11 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             if table_name in tables:
                 first = tables[table_name][1].location(("tables", table_name), key=True)
                 problems.append(
-                    Problem(
-                        doc.location(("tables", table_name), key=True),
+                    doc.problem(
+                        ("tables", table_name),
                         f"table '{table_name}' is defined twice (first at {first})",
                         "duplicate_table",
+                        key=True,
                     )
                 )
                 continue
@@ -187,7 +193,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             manifest.good_faith,
             load_good_faith_policy,
             problems,
-            manifest_doc.location(("good_faith",)),
+            manifest_doc,
+            ("good_faith",),
         )
     deadlines = None
     if manifest.deadlines is not None:
@@ -196,7 +203,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             manifest.deadlines,
             load_deadline_policy,
             problems,
-            manifest_doc.location(("deadlines",)),
+            manifest_doc,
+            ("deadlines",),
         )
     if problems:
         raise RulesetError(problems)
@@ -238,12 +246,13 @@ def _load_part(
     name: str,
     load: Callable[[Path], Part],
     problems: list[Problem],
-    where: str,
+    manifest: YamlDocument,
+    where: tuple[str],
 ) -> Part | None:
     """A policy file the manifest names (Good Faith, deadlines), its problems collected."""
     missing = _not_in_bundle(root, name)
     if missing is not None:
-        problems.append(Problem(where, missing, "missing_file"))
+        problems.append(manifest.problem(where, missing, "missing_file"))
         return None
     try:
         return load(root / name)
@@ -264,12 +273,13 @@ def _category_tables(
         data, doc, path = tables[name]
         if not isinstance(data, dict):
             problems.append(
-                Problem(
-                    doc.location(path, key=True),
+                doc.problem(
+                    path,
                     f"category table '{name}' "
                     "maps each category to its Nice class: "
                     "'category: [class]'",
                     "table_shape",
+                    key=True,
                 )
             )
             continue
@@ -278,8 +288,8 @@ def _category_tables(
             value = values[0] if isinstance(values, list) and len(values) == 1 else None
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 45:
                 problems.append(
-                    Problem(
-                        doc.location((*path, category)),
+                    doc.problem(
+                        (*path, category),
                         f"category "
                         f"'{category}' in table '{name}' needs exactly one Nice "
                         "class (1 to 45), like [25]",

@@ -1,7 +1,7 @@
 """From validated rule files to compiled rules: names resolved, types checked, strata ordered.
 
 Every problem is collected with its ``file:line:column`` and reported together. The output is
-backend-neutral (``ipp_rules.engine.ir``); both backends run exactly what this produces.
+backend-neutral (``ipp_rules.rulesets.ir``); both backends run exactly what this produces.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ipp_rules.engine import ir, patterns
-from ipp_rules.engine.facts import (
+from ipp_rules.facts import (
     DERIVED_PREFIX,
     FACTS,
     FactSpec,
@@ -22,11 +21,13 @@ from ipp_rules.engine.facts import (
     decode_literal,
     derived_fact,
 )
-from ipp_rules.errors import Problem
+from ipp_rules.facts.types import Scope
+from ipp_rules.problems import Problem
 from ipp_rules.rulesets import format as fmt
+from ipp_rules.rulesets import ir, patterns
 from ipp_rules.rulesets.templates import Template, parse_template
-from ipp_rules.rulesets.yamlsource import YamlDocument
-from ipp_rules.scalars import PlainInt
+from ipp_rules.text.scalars import PlainInt
+from ipp_rules.text.yaml import YamlDocument
 
 YamlPath = tuple[str | int, ...]
 
@@ -86,7 +87,7 @@ class _Problems:
     def add(
         self, doc: YamlDocument, path: YamlPath, message: str, code: str, *, key: bool = False
     ) -> None:
-        self.items.append(Problem(doc.location(path, key=key), message, code))
+        self.items.append(doc.problem(path, message, code, key=key))
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
@@ -150,7 +151,7 @@ def compile_bundle(
         # The scope follows the facts as written: a condition folded to a constant (or one
         # naming an unknown fact) keeps the scope its writer meant.
         written = set(fact_names(item.rule.when)) | read
-        scope: ir.Scope = (
+        scope: Scope = (
             "listing"
             if any(facts[n].scope == "listing" for n in written if n in facts)
             else "complaint"
@@ -288,7 +289,7 @@ def _strata(
     return level
 
 
-def _rule_info(item: SourcedRule, index: int, checker: _Checker, scope: ir.Scope) -> RuleInfo:
+def _rule_info(item: SourcedRule, index: int, checker: _Checker, scope: Scope) -> RuleInfo:
     rule = item.rule
     category = rule.category or item.file.category
     template = None
@@ -369,7 +370,7 @@ class _Checker:
             )
         return spec
 
-    def scoped_fact(self, name: str, path: YamlPath, scope: ir.Scope) -> FactSpec | None:
+    def scoped_fact(self, name: str, path: YamlPath, scope: Scope) -> FactSpec | None:
         """A fact named by a rule's message or path, which must be there when the rule fires.
 
         A rule whose condition reads no listing fact fires once for the whole complaint, so it

@@ -8,14 +8,12 @@ the fact's type is checked by the compiler, which knows the fact catalog.
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from collections.abc import Collection
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -24,67 +22,42 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
+from ipp_rules.facts import FACTS
 from ipp_rules.models.decision import Category
-from ipp_rules.scalars import source_text
+from ipp_rules.models.types import (
+    BASE_FILE_PATTERN,
+    BUNDLE_NAME_PATTERN,
+    RULE_FILE_PATTERN,
+    Code,
+    FactPath,
+    IsoDate,
+    Name,
+    RuleId,
+    Strict,
+    Text,
+)
+from ipp_rules.problems import Holds
 
 SCHEMA_VERSION = 1
-
-_NAME = r"^[a-z][a-z0-9_]*$"
-_RULE_ID = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
-_CODE = r"^[A-Z][A-Z0-9_]*$"
-_FACT_PATH = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
-_BUNDLE_NAME = r"^[a-z][a-z0-9_-]*$"
-_RULE_FILE = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.yaml$"
-_BASE_FILE = r"^[A-Za-z0-9_./-]+\.ya?ml$"
-
-PATTERN_WORDS: dict[str, str] = {
-    _NAME: "a name of lower-case letters, digits and _, starting with a letter (like good_faith)",
-    _RULE_ID: "an id of lower-case words joined by dots, at least two (like account.right_expired)",
-    _CODE: "a code of capital letters, digits and _, starting with a letter (like RIGHT_EXPIRED)",
-    _FACT_PATH: "a fact name of lower-case words joined by dots (like right.valid_until)",
-    _BUNDLE_NAME: "a name of lower-case letters, digits, _ and -, starting with a letter",
-    _RULE_FILE: "a file name ending in .yaml, in the bundle folder itself (no folders, no '..')",
-    _BASE_FILE: "a file name ending in .yaml, inside the tests folder",
-}
-"""The patterns of the format's names, in words (error messages show these, not the pattern)."""
-
-Text = Annotated[str, BeforeValidator(source_text)]
-Name = Annotated[Text, Field(pattern=_NAME, max_length=64)]
-RuleId = Annotated[Text, Field(pattern=_RULE_ID, max_length=128)]
-Code = Annotated[Text, Field(pattern=_CODE, max_length=64)]
-FactPath = Annotated[Text, Field(pattern=_FACT_PATH, max_length=128)]
-
-
-def _iso_date(value: Any) -> Any:
-    """Only a date written ``YYYY-MM-DD``: no Unix timestamps, no dates with a time of day."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        return value
-    raise PydanticCustomError("date_type", "expected a date written YYYY-MM-DD, like 2026-03-02")
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 OutcomeName = Literal["reject", "needs_info", "warn", "info", "derive"]
 
 SCALAR_SCHEMA: dict[str, Any] = {"type": ["string", "integer", "boolean"]}
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
-
-
 class FactRefSpec(Strict):
     """``{fact: right.valid_until}``: compare with another fact instead of a literal."""
+
+    expected: ClassVar[str] = "another fact, like {fact: submitted_on}"
 
     fact: FactPath
 
 
 class TableRefSpec(Strict):
     """``{table: name}``, or ``{table: name, key: {fact: platform}}`` for a keyed table."""
+
+    expected: ClassVar[str] = "a table, like {table: name}"
 
     table: Name
     key: FactRefSpec | None = None
@@ -143,11 +116,13 @@ _TABLE_REF_SCHEMA = _inline_schema(TableRefSpec)
 Value = Annotated[
     Any,
     AfterValidator(_value),
+    Holds(FactRefSpec),
     WithJsonSchema({"anyOf": [SCALAR_SCHEMA, _FACT_REF_SCHEMA]}),
 ]
 Values = Annotated[
     Any,
     AfterValidator(_values),
+    Holds(TableRefSpec),
     WithJsonSchema({"anyOf": [{"type": "array", "items": SCALAR_SCHEMA}, _TABLE_REF_SCHEMA]}),
 ]
 Literal1 = Annotated[Any, AfterValidator(_scalar), WithJsonSchema(SCALAR_SCHEMA)]
@@ -156,6 +131,8 @@ ContainsValue = Value
 
 class FactTests(Strict):
     """The tests on one fact, all of which must hold: ``{gte: 1, lte: 45}``."""
+
+    expected: ClassVar[str] = "the tests on this fact, in braces, like {eq: value}"
 
     eq: Value = None
     ne: Value = None
@@ -186,6 +163,11 @@ class Condition(BaseModel):
     the words ``all`` (every condition in the list holds), ``any`` (at least one holds) and
     ``not`` (the condition does not hold).
     """
+
+    expected: ClassVar[str] = (
+        "a condition: facts with their tests, like {right.status: {eq: authenticated}}"
+    )
+    extra_keys: ClassVar[Collection[str]] = FACTS.keys()
 
     model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=False)
     __pydantic_extra__: dict[str, FactTests] = Field(init=False)
@@ -296,17 +278,17 @@ class RuleFile(Strict):
 class Manifest(Strict):
     """``bundle.yaml``: the bundle's identity and its rule files, in order."""
 
-    name: Annotated[Text, Field(pattern=_BUNDLE_NAME, max_length=64)]
+    name: Annotated[Text, Field(pattern=BUNDLE_NAME_PATTERN, max_length=64)]
     version: Annotated[Text, Field(min_length=1, max_length=64)]
     description: Annotated[Text, Field(max_length=4000)] | None = None
     format: Literal[1] = 1
     rulesets: Annotated[
-        list[Annotated[Text, Field(pattern=_RULE_FILE)]],
+        list[Annotated[Text, Field(pattern=RULE_FILE_PATTERN)]],
         Field(min_length=1, max_length=100),
     ]
-    good_faith: Annotated[Text, Field(pattern=_RULE_FILE)] | None = None
+    good_faith: Annotated[Text, Field(pattern=RULE_FILE_PATTERN)] | None = None
     """The Good Faith Program policy file (``good_faith.yaml``), if the bundle has one."""
-    deadlines: Annotated[Text, Field(pattern=_RULE_FILE)] | None = None
+    deadlines: Annotated[Text, Field(pattern=RULE_FILE_PATTERN)] | None = None
     """The deadline policy file (``deadlines.yaml``), if the bundle has one."""
 
 
@@ -343,7 +325,7 @@ class TestFile(Strict):
     __test__ = False  # not a pytest class
 
     description: Annotated[Text, Field(max_length=4000)] | None = None
-    base: dict[str, Any] | Annotated[Text, Field(pattern=_BASE_FILE)] | None = None
+    base: dict[str, Any] | Annotated[Text, Field(pattern=BASE_FILE_PATTERN)] | None = None
     cases: Annotated[list[TestCase], Field(min_length=1, max_length=5000)]
 
 

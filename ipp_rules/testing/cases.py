@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ipp_rules.engine.engine import Engine
-from ipp_rules.errors import ComplaintError, Problem, RulesetError
+from ipp_rules.errors import ComplaintError, RulesetError
+from ipp_rules.problems import Problem, validate_document
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,11 @@ def bundle_test_files(bundle_root: str | os.PathLike[str]) -> list[Path]:
     folder = Path(bundle_root) / "tests"
     if folder.exists() and not folder.is_dir():
         raise RulesetError(
-            [Problem(str(folder), "'tests' must be a folder of test files", "tests_not_a_folder")],
+            [
+                Problem(
+                    "'tests' must be a folder of test files", "tests_not_a_folder", file=str(folder)
+                )
+            ],
             title="invalid test file",
         )
     return sorted(folder.glob("test_*.yaml")) if folder.is_dir() else []
@@ -102,8 +106,8 @@ def load_test_file(path: str | os.PathLike[str]) -> LoadedTestFile:
         except (OSError, RuntimeError):  # a symlink loop
             raise RulesetError(
                 [
-                    Problem(
-                        document.location(("base",)),
+                    document.problem(
+                        ("base",),
                         f"cannot read base file '{spec.base}': a symlink loop",
                         "missing_file",
                     )
@@ -113,8 +117,8 @@ def load_test_file(path: str | os.PathLike[str]) -> LoadedTestFile:
         if not inside:
             raise RulesetError(
                 [
-                    Problem(
-                        document.location(("base",)),
+                    document.problem(
+                        ("base",),
                         "a base file must lie inside the tests folder",
                         "base_outside",
                     )
@@ -123,17 +127,13 @@ def load_test_file(path: str | os.PathLike[str]) -> LoadedTestFile:
             )
         if not base_path.is_file():
             raise RulesetError(
-                [
-                    Problem(
-                        document.location(("base",)), f"no base file '{spec.base}'", "missing_file"
-                    )
-                ],
+                [document.problem(("base",), f"no base file '{spec.base}'", "missing_file")],
                 title="invalid test file",
             )
         base_doc = load_yaml_file(base_path)
         if not isinstance(base_doc.data, dict):
             raise RulesetError(
-                [Problem(base_doc.location(()), "a base complaint is a mapping", "not_a_mapping")],
+                [base_doc.problem((), "a base complaint is a mapping", "not_a_mapping")],
                 title="invalid test file",
             )
         base = base_doc.data

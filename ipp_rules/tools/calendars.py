@@ -14,10 +14,7 @@ import textwrap
 from datetime import date
 from typing import Any, TextIO
 
-from ipp_rules.calendars import HOLIDAYS_VERSION
-from ipp_rules.deadlines import POLICY_FILE
-from ipp_rules.errors import IppRulesError
-from ipp_rules.horizons import (
+from ipp_rules.analysis.horizons import (
     DEFAULT_WARNING_DAYS,
     CalendarStatus,
     calendar_statuses,
@@ -25,6 +22,9 @@ from ipp_rules.horizons import (
     horizon_warnings,
     marketplaces_text,
 )
+from ipp_rules.calendars import HOLIDAYS_VERSION
+from ipp_rules.deadlines import POLICY_FILE
+from ipp_rules.errors import ArgumentError, IppRulesError
 
 __all__ = [
     "TODAY_VARIABLE",
@@ -66,11 +66,7 @@ def parse_today(text: str | None) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise _ArgumentError(f"{what}: expected a date written YYYY-MM-DD (got {text!r})") from None
-
-
-class _ArgumentError(IppRulesError):
-    """A command-line argument that cannot be used."""
+        raise ArgumentError(f"{what}: expected a date written YYYY-MM-DD (got {text!r})") from None
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -108,7 +104,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         today = parse_today(args.today)
         if args.warn_days < 0:
-            raise _ArgumentError(f"--warn-days: expected 0 or more days (got {args.warn_days})")
+            raise ArgumentError(f"--warn-days: expected 0 or more days (got {args.warn_days})")
         policy = load_policy(args.rules)
         statuses = calendar_statuses(policy, today)
     except (IppRulesError, OSError) as exc:

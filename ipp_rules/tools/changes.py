@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ipp_rules.engine.ir import CompiledRule
 from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.rulesets.bundle import Bundle
 from ipp_rules.rulesets.compiler import RuleInfo
+from ipp_rules.rulesets.ir import CompiledRule
 
 ChangeKind = Literal["added", "removed", "changed"]
 

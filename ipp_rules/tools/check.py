@@ -14,28 +14,29 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import BaseModel
 
+from ipp_rules.analysis.horizons import DEFAULT_WARNING_DAYS, calendar_statuses, horizon_warnings
 from ipp_rules.deadlines import POLICY_FILE as DEADLINES_FILE
 from ipp_rules.deadlines import DeadlinePolicy
-from ipp_rules.engine import ir
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
-from ipp_rules.engine.facts import DERIVED_PREFIX, FactSpec
-from ipp_rules.errors import BundlePathError, IppRulesError, Problem, RulesetError
+from ipp_rules.errors import BundlePathError, IppRulesError, RulesetError
+from ipp_rules.facts import DERIVED_PREFIX, FactSpec
 from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
 from ipp_rules.goodfaith import GoodFaithPolicy
-from ipp_rules.horizons import DEFAULT_WARNING_DAYS, calendar_statuses, horizon_warnings
 from ipp_rules.policies import policies
+from ipp_rules.problems import Problem
 from ipp_rules.rulesets import format as fmt
+from ipp_rules.rulesets import ir
 from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, load_bundle
 from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
-from ipp_rules.rulesets.yamlsource import load_yaml_file, shown_path
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 from ipp_rules.tools.calendars import parse_today, today_argument
 from ipp_rules.tools.conditions import Analysis, FactKind, Literal
 from ipp_rules.tools.sources import BundleSources, display_name, read_sources
@@ -63,43 +64,27 @@ CODES: Mapping[str, str] = {
 
 _DATES_MESSAGE = "effective_until must come after effective_from"
 _ALLOW = re.compile(r"#.*?\bipp-rules:\s*allow\s+([A-Z][A-Z0-9-]*(?:\s*,\s*[A-Z][A-Z0-9-]*)*)")
-_LOCATION = re.compile(r"(?P<file>.*):(?P<line>[0-9]+):(?P<column>[0-9]+)")
 _OP_WORDS = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte"}
 
 
-@dataclass(frozen=True)
-class CheckProblem:
-    """One problem: where, which code, what is wrong, and the rule (or table) it is about."""
+def _place(document: YamlDocument, path: Sequence[str | int], *, key: bool = False) -> Problem:
+    """An empty problem placed at ``path`` in ``document``, for :func:`_found` to fill in."""
+    return document.problem(path, "", "", key=key)
 
-    location: str
-    code: str
-    message: str
-    subject: str | None = None
 
-    @property
-    def severity(self) -> str:
-        return "error" if self.code.startswith("E-") else "warning"
+def _found(at: Problem, code: str, message: str, subject: str | None = None) -> Problem:
+    """What ``check`` found at ``at``: its code, what is wrong, and the rule (or table, or
+    file) it is about."""
+    return replace(at, code=code, message=message, subject=subject)
 
-    def parts(self) -> tuple[str, int | None, int | None]:
-        found = _LOCATION.fullmatch(self.location)
-        if found is None:
-            return self.location, None, None
-        return found["file"], int(found["line"]), int(found["column"])
 
-    def __str__(self) -> str:
-        return f"{self.location}: {self.code} {self.message}"
+def _file_start(file: str) -> Problem:
+    return Problem("", file=file, line=1, column=1)
 
-    def as_json(self) -> dict[str, Any]:
-        file, line, column = self.parts()
-        return {
-            "file": file,
-            "line": line,
-            "column": column,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "subject": self.subject,
-        }
+
+def problem_line(problem: Problem) -> str:
+    """``file:line:column: CODE message``, as ``check`` prints a problem."""
+    return f"{problem.location}: {problem.code} {problem.message}"
 
 
 @dataclass
@@ -107,16 +92,16 @@ class CheckReport:
     """Everything ``check`` found about one bundle."""
 
     bundle: Bundle | None
-    problems: list[CheckProblem] = field(default_factory=list)
-    allowed: list[CheckProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    allowed: list[Problem] = field(default_factory=list)
     """Warnings a comment in the file allows; not reported as problems."""
 
     @property
-    def errors(self) -> list[CheckProblem]:
+    def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
     @property
-    def warnings(self) -> list[CheckProblem]:
+    def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
 
@@ -144,7 +129,7 @@ def check_bundle(
         bundle = load_bundle(root)
     except RulesetError as exc:
         problems.extend(
-            CheckProblem(p.location, "E-LOAD", p.message)
+            replace(p, code="E-LOAD")
             for p in exc.problems
             if not (p.message == _DATES_MESSAGE and p.location in dated)
         )
@@ -159,7 +144,7 @@ def check_bundle(
     return _report(bundle, problems, sources)
 
 
-def _horizons(bundle: Bundle, today: date, days: int) -> list[CheckProblem]:
+def _horizons(bundle: Bundle, today: date, days: int) -> list[Problem]:
     """``W-HORIZON`` for each calendar whose horizon is near, at its override in
     ``deadlines.yaml`` if it has one, else at ``calendars``."""
     name = bundle.manifest.deadlines
@@ -177,28 +162,24 @@ def _horizons(bundle: Bundle, today: date, days: int) -> list[CheckProblem]:
         if isinstance(overrides, dict) and warning.key in overrides:
             path = ("calendars", "overrides", warning.key)
         problems.append(
-            CheckProblem(
-                document.location(path, key=True), "W-HORIZON", warning.message, warning.key
-            )
+            _found(_place(document, path, key=True), "W-HORIZON", warning.message, warning.key)
         )
     return problems
 
 
-def _report(
-    bundle: Bundle | None, problems: list[CheckProblem], sources: BundleSources
-) -> CheckReport:
+def _report(bundle: Bundle | None, problems: list[Problem], sources: BundleSources) -> CheckReport:
     order = {MANIFEST: 0, **{s.name: i + 1 for i, s in enumerate(sources.files)}}
     displays = {Path(s.document.filename).as_posix(): order[s.name] for s in sources.files}
     if sources.manifest is not None:
         displays[Path(sources.manifest.filename).as_posix()] = 0
 
-    def key(problem: CheckProblem) -> tuple[int, str, int, int, str]:
-        file, line, column = problem.parts()
+    def key(problem: Problem) -> tuple[int, str, int, int, str]:
+        file = problem.file or ""
         return (
             displays.get(Path(file).as_posix(), len(order)),
             file,
-            line or 0,
-            column or 0,
+            problem.line or 0,
+            problem.column or 0,
             problem.code,
         )
 
@@ -218,12 +199,11 @@ class _AllowComments:
     def __init__(self) -> None:
         self._lines: dict[str, list[str]] = {}
 
-    def allows(self, problem: CheckProblem) -> bool:
-        file, line, _ = problem.parts()
-        if line is None:
+    def allows(self, problem: Problem) -> bool:
+        if problem.file is None or problem.line is None:
             return False
-        lines = self._read(file)
-        index = line - 1
+        lines = self._read(problem.file)
+        index = problem.line - 1
         if not 0 <= index < len(lines):
             return False
         if problem.code in _allowed_codes(lines[index]):
@@ -249,10 +229,10 @@ def _allowed_codes(line: str) -> set[str]:
     return {code.strip() for code in found[1].split(",")} if found else set()
 
 
-def _date_problems(sources: BundleSources) -> list[CheckProblem]:
+def _date_problems(sources: BundleSources) -> list[Problem]:
     """Rules whose effective_until is not after effective_from, read as written (such a file
     does not validate, so the format model is not there to ask)."""
-    problems: list[CheckProblem] = []
+    problems: list[Problem] = []
     for source, index, raw in sources.raw_rules():
         if not isinstance(raw, dict):
             continue
@@ -261,8 +241,8 @@ def _date_problems(sources: BundleSources) -> list[CheckProblem]:
             continue
         rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{index}]"
         problems.append(
-            CheckProblem(
-                source.document.location(("rules", index)),
+            _found(
+                _place(source.document, ("rules", index)),
                 "E-DATES",
                 f"rule {rule_id} stops applying on {end.isoformat()} (effective_until), "
                 f"which is not after it starts on {start.isoformat()} (effective_from), so it "
@@ -282,8 +262,8 @@ def _iso(value: Any) -> date | None:
         return None
 
 
-def _test_file_problems(root: Path) -> list[CheckProblem]:
-    problems: list[CheckProblem] = []
+def _test_file_problems(root: Path) -> list[Problem]:
+    problems: list[Problem] = []
     for path in bundle_test_files(root):
         try:
             load_test_file(shown_path(path))
@@ -292,11 +272,11 @@ def _test_file_problems(root: Path) -> list[CheckProblem]:
     return problems
 
 
-def _test_problem(problem: Problem) -> CheckProblem:
-    return CheckProblem(problem.location, "E-TESTS", problem.message)
+def _test_problem(problem: Problem) -> Problem:
+    return replace(problem, code="E-TESTS")
 
 
-def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> list[CheckProblem]:
+def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> list[Problem]:
     with Engine(bundle, backend=backend) as engine:
         run = run_bundle_tests(engine)
     problems = [_test_problem(p) for p in run.problems]
@@ -306,8 +286,8 @@ def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> l
         rule_id = item.rule.id
         if rule_id not in fired:
             problems.append(
-                CheckProblem(
-                    item.document.location((*item.path, "id")),
+                _found(
+                    _place(item.document, (*item.path, "id")),
                     "W-UNTESTED",
                     f"no test case makes rule {rule_id} fire{hint}",
                     rule_id,
@@ -332,12 +312,12 @@ _POLICY_FILES = (
 )
 
 
-def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]:
+def _unlisted_files(bundle: Bundle) -> tuple[list[Problem], dict[str, str]]:
     """YAML files in the bundle folder that bundle.yaml does not name, so nothing reads them;
     and the ids of the rules in those files, with the file (a test case may name them)."""
     manifest = bundle.manifest
     named = {MANIFEST, *manifest.rulesets, manifest.good_faith, manifest.deadlines}
-    problems: list[CheckProblem] = []
+    problems: list[Problem] = []
     rules: dict[str, str] = {}
     for path in sorted(bundle.root.iterdir()):
         name = path.name
@@ -374,18 +354,18 @@ def _unlisted_files(bundle: Bundle) -> tuple[list[CheckProblem], dict[str, str]]
                 f"{name} is in the bundle folder but bundle.yaml does not list it, so {read} "
                 f"never read: {fix}, or remove the file"
             )
-        problems.append(CheckProblem(f"{shown}:1:1", "W-UNLISTED-FILE", message, name))
+        problems.append(_found(_file_start(shown), "W-UNLISTED-FILE", message, name))
     problems.extend(_unnamed_test_files(bundle.root))
     return problems, rules
 
 
-def _unnamed_test_files(root: Path) -> list[CheckProblem]:
+def _unnamed_test_files(root: Path) -> list[Problem]:
     """Files in ``tests/`` that hold test cases but are not named ``test_*.yaml``, so neither
     ``ipp-rules test`` nor pytest ever runs them."""
     folder = root / "tests"
     if not folder.is_dir():
         return []
-    problems: list[CheckProblem] = []
+    problems: list[Problem] = []
     for path in sorted(folder.iterdir()):
         name = f"tests/{path.name}"
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
@@ -398,8 +378,8 @@ def _unnamed_test_files(root: Path) -> list[CheckProblem]:
             continue
         stem = path.stem if path.stem.startswith("test_") else f"test_{path.stem}"
         problems.append(
-            CheckProblem(
-                f"{shown}:1:1",
+            _found(
+                _file_start(shown),
                 "W-UNLISTED-FILE",
                 f"{name} holds test cases but is never run: test files are named "
                 f"tests/test_*.yaml; rename it to tests/{stem}.yaml",
@@ -445,11 +425,11 @@ def _rule_ids(data: Any) -> list[str]:
     return [r["id"] for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)]
 
 
-def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[CheckProblem]:
+def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[Problem]:
     """Test cases that expect a rule the bundle does not have to fire (or not to): such a
     case fails, and says nothing about the rules that are there."""
     known = bundle.compiled.info
-    problems: list[CheckProblem] = []
+    problems: list[Problem] = []
     try:
         paths = bundle_test_files(bundle.root)
     except RulesetError:
@@ -470,8 +450,8 @@ def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[CheckPro
                         close = difflib.get_close_matches(rule_id, list(known), n=1, cutoff=0.6)
                         why = f"did you mean {close[0]}?" if close else "was it renamed or removed?"
                     problems.append(
-                        CheckProblem(
-                            loaded.document.location(("cases", index, "expect", key, position)),
+                        _found(
+                            _place(loaded.document, ("cases", index, "expect", key, position)),
                             "W-UNKNOWN-RULE",
                             f"case '{case.name}' names rule {rule_id} under {key}, but the "
                             f"bundle has no such rule ({why})",
@@ -494,7 +474,7 @@ class _Analyser:
         }
         self.never: set[str] = set()
 
-    def problems(self) -> list[CheckProblem]:
+    def problems(self) -> list[Problem]:
         found = self._conditions()
         found.extend(self._waivers())
         found.extend(self._shadowed())
@@ -504,7 +484,7 @@ class _Analyser:
 
     # -- never true, always true --------------------------------------------------------
 
-    def _conditions(self) -> list[CheckProblem]:
+    def _conditions(self) -> list[Problem]:
         undated = _compile(self.sources, dates=False, waivers=False)
         dated = _compile(self.sources, dates=True, waivers=False)
         derivers: dict[str, list[ir.CompiledRule]] = {}
@@ -512,7 +492,7 @@ class _Analyser:
             if rule.derives:
                 derivers.setdefault(rule.derives, []).append(rule)
         always: set[str] = set()
-        problems: list[CheckProblem] = []
+        problems: list[Problem] = []
         for stratum in range(self.compiled.strata):
             analysis = Analysis(self.kinds)
             for rule in (r for r in self.compiled.rules if r.stratum == stratum):
@@ -524,8 +504,8 @@ class _Analyser:
                     always.add(rule.id)
                     every = "listing" if rule.scope == "listing" else "complaint"
                     problems.append(
-                        CheckProblem(
-                            item.document.location((*item.path, "when"), key=True),
+                        _found(
+                            _place(item.document, (*item.path, "when"), key=True),
                             "W-ALWAYS-TRUE",
                             f"rule {rule.id} fires for every {every}: its condition always holds"
                             + self._domain_reason(ir.negate(rule.condition)),
@@ -549,8 +529,8 @@ class _Analyser:
         rule: ir.CompiledRule,
         undated: CompiledBundle,
         dated: CompiledBundle,
-    ) -> CheckProblem:
-        when = item.document.location((*item.path, "when"), key=True)
+    ) -> Problem:
+        when = _place(item.document, (*item.path, "when"), key=True)
         head = f"rule {rule.id} can never fire"
         bare = next(r.condition for r in undated.rules if r.id == rule.id)
         with_dates = next(r.condition for r in dated.rules if r.id == rule.id)
@@ -558,17 +538,17 @@ class _Analyser:
             empty = next(_empty_value_lists(item.document.data, (*item.path, "when")), None)
             if empty is not None:
                 path, fact, op = empty
-                return CheckProblem(
-                    item.document.location(path),
+                return _found(
+                    _place(item.document, path),
                     "W-NEVER-TRUE",
                     f"{head}: '{fact}: {{{op}: ...}}' names no values, so it never holds",
                     rule.id,
                 )
-            return CheckProblem(when, "W-NEVER-TRUE", f"{head}: its condition is false", rule.id)
+            return _found(when, "W-NEVER-TRUE", f"{head}: its condition is false", rule.id)
         if analysis.never_true(bare):
             conflict = analysis.conflict(bare)
             if conflict is None:
-                return CheckProblem(
+                return _found(
                     when,
                     "W-NEVER-TRUE",
                     f"{head}: no combination of its tests can hold at once",
@@ -582,7 +562,7 @@ class _Analyser:
                 name = restricted[0]
                 value = self.kinds[name].choices
                 assert value is not None
-                return CheckProblem(
+                return _found(
                     where,
                     "W-NEVER-TRUE",
                     f"{head}: {name} is always {_word(value[0])} (the rules deriving it "
@@ -591,7 +571,7 @@ class _Analyser:
                     rule.id,
                 )
             together = {1: "", 2: " both"}.get(len(conflict.literals), " all")
-            return CheckProblem(
+            return _found(
                 where,
                 "W-NEVER-TRUE",
                 f"{head}: {self._describe_all(conflict.literals)} cannot{together} hold"
@@ -606,8 +586,8 @@ class _Analyser:
                 if conflict is not None
                 else "its condition cannot hold"
             )
-            return CheckProblem(
-                item.document.location((*item.path, key), key=True),
+            return _found(
+                _place(item.document, (*item.path, key), key=True),
                 "W-NEVER-TRUE",
                 f"{head}: {why} while it is in force ({_range(item.rule)})",
                 rule.id,
@@ -615,27 +595,27 @@ class _Analyser:
         waivers = [w.waiver.id for w in self.sources.waivers if rule.id in w.waiver.waives] or [
             "its waivers"
         ]
-        return CheckProblem(
+        return _found(
             when,
             "W-NEVER-TRUE",
             f"{head}: it is waived whenever its condition holds (by {', '.join(waivers)})",
             rule.id,
         )
 
-    def _waivers(self) -> list[CheckProblem]:
+    def _waivers(self) -> list[Problem]:
         if not self.sources.waivers:
             return []
         compiled = _compile(self.sources, dates=True, waivers=False, waivers_as_rules=True)
         conditions = {r.id: r.condition for r in compiled.rules}
         analysis = Analysis(self.kinds)
-        problems: list[CheckProblem] = []
+        problems: list[Problem] = []
         for item in self.sources.waivers:
             condition = conditions[_waiver_rule_id(item.waiver.id)]
-            where = item.document.location((*item.path, "when"), key=True)
+            where = _place(item.document, (*item.path, "when"), key=True)
             waived = ", ".join(item.waiver.waives)
             if analysis.never_true(condition):
                 problems.append(
-                    CheckProblem(
+                    _found(
                         where,
                         "W-NEVER-TRUE",
                         f"waiver {item.waiver.id} never applies: its condition can never hold, "
@@ -645,7 +625,7 @@ class _Analyser:
                 )
             elif analysis.always_true(condition):
                 problems.append(
-                    CheckProblem(
+                    _found(
                         where,
                         "W-ALWAYS-TRUE",
                         f"waiver {item.waiver.id} always applies: its condition always holds, "
@@ -681,7 +661,7 @@ class _Analyser:
 
     # -- shadowing ----------------------------------------------------------------------
 
-    def _shadowed(self) -> list[CheckProblem]:
+    def _shadowed(self) -> list[Problem]:
         analysis = Analysis(self.kinds)
         groups: dict[tuple[Any, ...], list[ir.CompiledRule]] = {}
         for rule in self.compiled.rules:
@@ -690,7 +670,7 @@ class _Analyser:
                 continue
             key = (info.outcome, info.code, rule.derives, rule.scope)
             groups.setdefault(key, []).append(rule)
-        problems: list[CheckProblem] = []
+        problems: list[Problem] = []
         for rules in groups.values():
             for rule in rules:
                 for other in rules:
@@ -708,8 +688,8 @@ class _Analyser:
                         else f"gives {info.outcome} with code {info.code} too"
                     )
                     problems.append(
-                        CheckProblem(
-                            item.document.location((*item.path, "when"), key=True),
+                        _found(
+                            _place(item.document, (*item.path, "when"), key=True),
                             "W-SHADOWED",
                             f"rule {rule.id} is shadowed by {other.id} "
                             f"({other_info.location}): whenever it fires, {other.id} fires "
@@ -722,18 +702,18 @@ class _Analyser:
 
     # -- unused tables and derived facts ------------------------------------------------
 
-    def _unused_tables(self) -> list[CheckProblem]:
+    def _unused_tables(self) -> list[Problem]:
         used = {policy.category_table for policy in policies().values()}
         for item in self.sources.rules:
             used.update(_tables(item.document.data, (*item.path, "when")))
         for waiver in self.sources.waivers:
             used.update(_tables(waiver.document.data, (*waiver.path, "when")))
-        problems: list[CheckProblem] = []
+        problems: list[Problem] = []
         for name, (_, document, path) in self.sources.tables.items():
             if name not in used:
                 problems.append(
-                    CheckProblem(
-                        document.location(path, key=True),
+                    _found(
+                        _place(document, path, key=True),
                         "W-UNUSED-TABLE",
                         f"table {name} is not read by any rule or waiver, nor named by a "
                         "marketplace policy",
@@ -742,7 +722,7 @@ class _Analyser:
                 )
         return problems
 
-    def _unused_derived(self) -> list[CheckProblem]:
+    def _unused_derived(self) -> list[Problem]:
         read: set[str] = set()
         for item in self.sources.rules:
             read.update(fact_names(item.rule.when))
@@ -753,13 +733,13 @@ class _Analyser:
             read.update([info.path_fact] if info.path_fact else [])
         for rule in self.compiled.rules:
             read.update(rule.facts)
-        problems: list[CheckProblem] = []
+        problems: list[Problem] = []
         for item in self.sources.rules:
             name = f"{DERIVED_PREFIX}{item.rule.derive}" if item.rule.derive else None
             if name is not None and name not in read:
                 problems.append(
-                    CheckProblem(
-                        item.document.location((*item.path, "derive")),
+                    _found(
+                        _place(item.document, (*item.path, "derive")),
                         "W-UNUSED-DERIVED",
                         f"rule {item.rule.id} derives {name}, but no rule, waiver, message "
                         "or path reads it",
@@ -877,10 +857,10 @@ def _step(data: Any, step: str | int) -> Any:
     return None
 
 
-def _fact_key_location(item: SourcedRule, fact: str) -> str | None:
+def _fact_key_location(item: SourcedRule, fact: str) -> Problem | None:
     for where, name in _tests(item.document.data, (*item.path, "when")):
         if name == fact:
-            return item.document.location(where, key=True)
+            return _place(item.document, where, key=True)
     return None
 
 
@@ -1011,7 +991,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def report_text(report: CheckReport) -> str:
-    lines = [str(problem) for problem in report.problems]
+    lines = [problem_line(problem) for problem in report.problems]
     errors, warnings = len(report.errors), len(report.warnings)
     if report.bundle is None:
         summary = f"the bundle does not load: {_count(errors, 'error')}"

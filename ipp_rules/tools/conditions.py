@@ -1,6 +1,6 @@
 """What a compiled condition can do: never hold, always hold, or imply another condition.
 
-The analysis works on the IR (``ipp_rules.engine.ir``) with the semantics ``ir.evaluate``
+The analysis works on the IR (``ipp_rules.rulesets.ir``) with the semantics ``ir.evaluate``
 defines, absent facts included. A condition is spread into a disjunction of conjunctions of
 literals (an atom or its negation); a conjunction holds for some facts exactly when, for each
 fact, some value (or its absence) satisfies every literal about that fact, and every relation
@@ -28,9 +28,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from ipp_rules.engine import ir
-from ipp_rules.engine.facts import FactSpec
-from ipp_rules.engine.patterns import find_text
+from ipp_rules.facts import FactSpec
+from ipp_rules.facts.types import Encoded, EncodedType
+from ipp_rules.rulesets import ir
+from ipp_rules.rulesets.patterns import find_text
 
 Literal = tuple[ir.Atom, bool]
 """An atom and whether it holds (True) or is negated (False)."""
@@ -56,7 +57,7 @@ _RELATIONS = ("<", "=", ">")
 class FactKind:
     """What the analysis knows about one fact."""
 
-    type: ir.EncodedType
+    type: EncodedType
     choices: tuple[ir.Scalar, ...] | None = None
     """The only values the fact (or, for a list, its elements) can take; None: any value."""
     may_be_absent: bool = True
@@ -292,7 +293,7 @@ def _pair_holds(key: tuple[str, str], literals: Iterable[Literal], state: object
 
 def _holds(literal: Literal, name: str, value: object) -> bool:
     atom, positive = literal
-    facts: dict[str, ir.Encoded] = {}
+    facts: dict[str, Encoded] = {}
     if value is not ABSENT:
         facts[name] = value  # type: ignore[assignment]
     return ir.evaluate(atom, facts) == positive
@@ -308,7 +309,7 @@ def _constants(literals: Iterable[Literal]) -> list[ir.Scalar]:
     return list(dict.fromkeys(found))
 
 
-def _fresh(kind: ir.EncodedType, named: Sequence[object]) -> object:
+def _fresh(kind: EncodedType, named: Sequence[object]) -> object:
     """A value of the kind that none of ``named`` equals."""
     if kind in ("int", "list_int"):
         ints = [v for v in named if isinstance(v, int) and not isinstance(v, bool)]

@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ipp_rules._files import bounded_lines, open_regular
-from ipp_rules.documents import (
+from ipp_rules.models.intake import (
     MAX_DOCUMENT_BYTES,
     _finite_float,
     _JsonRefused,
     _refuse_constant,
     _unique_keys,
 )
-from ipp_rules.errors import Problem
+from ipp_rules.problems import Problem
+from ipp_rules.text.files import bounded_lines, open_regular
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Pr
         for number, raw in enumerate(raw_lines, start=1):
             if len(raw) > MAX_DOCUMENT_BYTES:
                 problems.append(
-                    Problem(f"{label}:{number}", f"longer than {MAX_DOCUMENT_BYTES} bytes")
+                    Problem(f"longer than {MAX_DOCUMENT_BYTES} bytes", file=label, line=number)
                 )
                 continue
             try:
@@ -51,9 +51,10 @@ def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Pr
             except UnicodeDecodeError as exc:
                 problems.append(
                     Problem(
-                        f"{label}:{number}",
                         f"not valid UTF-8: {exc.reason} at byte {exc.start + 1}",
                         "encoding",
+                        file=label,
+                        line=number,
                     )
                 )
                 continue
@@ -66,7 +67,10 @@ def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Pr
 
 def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
     """The complaint document on a line, or what is wrong with the line."""
-    where = f"{label}:{line.number}"
+
+    def problem(message: str, code: str) -> Problem:
+        return Problem(message, code, file=label, line=line.number)
+
     try:
         # As ``ipp-rules evaluate`` reads a document: no key twice, no NaN or Infinity.
         data = json.loads(
@@ -76,15 +80,15 @@ def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
             parse_float=_finite_float,
         )
     except _JsonRefused as exc:
-        return Problem(where, f"not a valid complaint: {exc.message}", exc.code)
+        return problem(f"not a valid complaint: {exc.message}", exc.code)
     except ValueError as exc:
         if "integer string conversion" in str(exc):
-            return Problem(where, "not valid JSON: a number with thousands of digits", "json")
-        return Problem(where, f"not valid JSON: {exc}", "json")
+            return problem("not valid JSON: a number with thousands of digits", "json")
+        return problem(f"not valid JSON: {exc}", "json")
     except RecursionError:
-        return Problem(where, "not valid JSON: nested too deeply", "json")
+        return problem("not valid JSON: nested too deeply", "json")
     if not isinstance(data, dict):
-        return Problem(where, "expected a JSON object (a complaint document)", "model_type")
+        return problem("expected a JSON object (a complaint document)", "model_type")
     return data
 
 

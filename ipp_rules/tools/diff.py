@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from ipp_rules.documents import load_complaint
 from ipp_rules.engine.engine import BackendName, Engine
-from ipp_rules.errors import IppRulesError, Problem, RulesetError
+from ipp_rules.errors import IppRulesError, RulesetError
+from ipp_rules.models.intake import load_complaint
+from ipp_rules.problems import Problem
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
 from ipp_rules.tools.changes import BundleChanges, bundle_changes
 from ipp_rules.tools.corpus import CorpusLine, chunks, parse_line, read_corpus
@@ -166,8 +167,10 @@ def _line_problem(label: str, line: CorpusLine, exc: IppRulesError) -> Problem:
         more = len(problems) - _MAX_PROBLEMS_PER_LINE
         if more > 0:
             shown += f"; and {more} more"
-        return Problem(f"{label}:{line.number}", f"not a valid complaint: {shown}", "complaint")
-    return Problem(f"{label}:{line.number}", f"cannot be decided: {exc}", "complaint")
+        message = f"not a valid complaint: {shown}"
+    else:
+        message = f"cannot be decided: {exc}"
+    return Problem(message, "complaint", file=label, line=line.number)
 
 
 def decide_corpus(

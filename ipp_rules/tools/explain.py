@@ -18,9 +18,9 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel, ConfigDict
 
-from ipp_rules.documents import parse_complaint_document
 from ipp_rules.engine.engine import Engine
 from ipp_rules.models.decision import Decision, Finding, TraceEntry
+from ipp_rules.models.intake import parse_complaint_document
 from ipp_rules.rulesets.compiler import RuleInfo
 from ipp_rules.tools.inputs import read_input
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ipp_rules._files import open_regular
+from ipp_rules.text.files import open_regular
 
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 """The largest document a command reads, in bytes."""

@@ -15,12 +15,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 
-from ipp_rules._files import write_regular
 from ipp_rules.deadlines import DeadlinePolicy
 from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.models.complaint import complaint_json_schema
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST
+from ipp_rules.text.files import write_regular
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FOLDER = "schema"
@@ -64,7 +64,7 @@ def schema_text(kind: str) -> str:
 
 def write_schemas(folder: str | Path) -> list[Path]:
     """Write every schema into ``folder``; returns the files written. ``OSError`` if one of
-    them is not a regular file (see :func:`~ipp_rules._files.write_regular`)."""
+    them is not a regular file (see :func:`~ipp_rules.text.files.write_regular`)."""
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []

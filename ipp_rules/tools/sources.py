@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ipp_rules.errors import RulesetError
+from ipp_rules.problems import validate_document
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST, resolve_bundle_root
 from ipp_rules.rulesets.compiler import SourcedRule, SourcedWaiver, YamlPath
-from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 
 TableSource = tuple[Any, YamlDocument, YamlPath]
 

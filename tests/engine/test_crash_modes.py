@@ -36,7 +36,7 @@ PRELUDE = """
 import json, random, sys
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import DurableGroup
-from ipp_rules.engine.ir import *
+from ipp_rules.rulesets.ir import *
 
 def agree(rules, types, samples):
     durable = DurableGroup(rules, types)

@@ -181,7 +181,7 @@ def test_oversized_and_deep_inputs_are_input_errors_not_crashes(tmp_path: Path):
         bundle,
         [long_url, many],
         """
-        from ipp_rules.documents import parse_complaint_document
+        from ipp_rules.models.intake import parse_complaint_document
         try:
             durable.evaluate(documents[0]); print("accepted")
         except ComplaintError as exc:

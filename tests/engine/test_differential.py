@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import DurableGroup
-from ipp_rules.engine.ir import (
+from ipp_rules.facts.types import Encoded, EncodedType
+from ipp_rules.rulesets.ir import (
     AllIn,
     And,
     Atom,
@@ -16,8 +17,6 @@ from ipp_rules.engine.ir import (
     CompiledRule,
     Const,
     Empty,
-    Encoded,
-    EncodedType,
     Exists,
     FactRef,
     Matches,

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ipp_rules import Engine
-from ipp_rules.engine.facts import CATALOG, FactSpec
+from ipp_rules.facts import CATALOG, FactSpec
 from ipp_rules.testing import strategies as gen
 
 POOLS: dict[str, tuple[Any, ...]] = {

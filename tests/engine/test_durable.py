@@ -12,15 +12,15 @@ import pytest
 
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import DurableGroup, Limits
-from ipp_rules.engine.ir import (
+from ipp_rules.errors import EngineError
+from ipp_rules.facts.types import Encoded, EncodedType
+from ipp_rules.rulesets.ir import (
     AllIn,
     And,
     Compare,
     CompiledRule,
     Const,
     Empty,
-    Encoded,
-    EncodedType,
     Exists,
     FactRef,
     Matches,
@@ -30,7 +30,6 @@ from ipp_rules.engine.ir import (
     Or,
     SomeIn,
 )
-from ipp_rules.errors import EngineError
 
 TYPES: dict[str, EncodedType] = {
     "flag": "bool",

@@ -24,13 +24,12 @@ from ipp_rules import Engine
 from ipp_rules.engine import durable as durable_module
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import MAX_SEQUENCE_ENTRIES, DurableGroup, Limits
-from ipp_rules.engine.ir import (
+from ipp_rules.facts.types import Encoded, EncodedType
+from ipp_rules.rulesets.ir import (
     AllIn,
     And,
     Compare,
     CompiledRule,
-    Encoded,
-    EncodedType,
     Exists,
     Matches,
     Node,

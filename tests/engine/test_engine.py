@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ipp_rules import ComplaintError, Decision, Engine, RulesetError
-from ipp_rules.documents import load_complaint
+from ipp_rules.models.intake import load_complaint
 from tests.conftest import BUNDLE
 
 

@@ -12,27 +12,27 @@ from typing import Any
 
 from hypothesis import given, settings
 
-from ipp_rules.documents import load_complaint
-from ipp_rules.engine.facts import (
+from ipp_rules.facts import (
     CATALOG,
     FACTS,
-    Subject,
-    complaint_subject,
+    FactSet,
+    complaint_facts,
     derived_fact,
-    listing_subjects,
+    listing_facts,
 )
 from ipp_rules.models import complaint as cm
+from ipp_rules.models.intake import load_complaint
 from ipp_rules.policies import policies
 from ipp_rules.testing import strategies as gen
 
 
-def _subjects(document: dict[str, Any]) -> list[Subject]:
+def _subjects(document: dict[str, Any]) -> list[FactSet]:
     complaint = load_complaint(document)
-    base = complaint_subject(complaint)
-    return [base, *listing_subjects(complaint, base)]
+    base = complaint_facts(complaint)
+    return [base, *listing_facts(complaint, base)]
 
 
-def _claims_hold(subject: Subject) -> None:
+def _claims_hold(subject: FactSet) -> None:
     scopes = {"complaint"} if subject.listing is None else {"complaint", "listing"}
     for spec in (s for s in CATALOG if s.scope in scopes):
         value = subject.encoded.get(spec.name)

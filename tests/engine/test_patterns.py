@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipp_rules.engine import patterns
 from ipp_rules.engine.durable import DurableGroup
-from ipp_rules.engine.ir import CompiledRule, Matches
+from ipp_rules.rulesets import patterns
+from ipp_rules.rulesets.ir import CompiledRule, Matches
 
 ACCEPTED = [
     "abc",
@@ -224,7 +224,7 @@ def test_patterns_that_make_re_backtrack_are_matched_in_linear_time(
     """``re`` needs minutes for these; the automaton answers at once. Run in a subprocess so
     a regression fails on its timeout instead of hanging the run."""
     code = (
-        "from ipp_rules.engine import patterns; import sys; "
+        "from ipp_rules.rulesets import patterns; import sys; "
         "print(patterns.fullmatch(sys.argv[1], sys.argv[2] * 100))"
     )
     done = subprocess.run(

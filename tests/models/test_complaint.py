@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from ipp_rules.documents import load_complaint
-from ipp_rules.errors import ComplaintError, Problem
+from ipp_rules.errors import ComplaintError
 from ipp_rules.models import (
     COMPLAINT_SCHEMA_ID,
     BasicDocument,
@@ -28,7 +27,9 @@ from ipp_rules.models import (
     Translation,
     complaint_json_schema,
 )
-from ipp_rules.scalars import PlainFloat, PlainInt
+from ipp_rules.models.intake import load_complaint
+from ipp_rules.problems import Problem
+from ipp_rules.text.scalars import PlainFloat, PlainInt
 
 
 def refused(data: Any) -> list[Problem]:

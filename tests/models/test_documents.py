@@ -10,15 +10,16 @@ from typing import Any
 import pytest
 
 from ipp_rules import Engine
-from ipp_rules.documents import (
+from ipp_rules.errors import ComplaintError
+from ipp_rules.models import Platform, TrademarkRight
+from ipp_rules.models.intake import (
     MAX_DOCUMENT_BYTES,
     MAX_DOCUMENT_DEPTH,
     MAX_DOCUMENT_NODES,
     load_complaint,
     parse_complaint_document,
 )
-from ipp_rules.errors import ComplaintError, Problem
-from ipp_rules.models import Platform, TrademarkRight
+from ipp_rules.problems import Problem
 from tests.conftest import BUNDLE
 
 YAML_1688 = """\
@@ -192,7 +193,10 @@ def test_json_deep_nesting_is_refused_without_crashing(opening: str, column: int
     # Too deep for Python's own JSON parser: the bracket that went too deep, from the text.
     problem = only(opening * 100_000, "complaint.json")
 
-    assert problem == Problem(f"complaint.json:1:{column}", TOO_DEEP, "nesting_too_deep")
+    assert problem == Problem(
+        TOO_DEEP, "nesting_too_deep", file="complaint.json", line=1, column=column
+    )
+    assert problem.location == f"complaint.json:1:{column}"
 
 
 def test_deep_nesting_in_plain_data_is_refused_at_the_first_level_too_deep(
@@ -205,7 +209,9 @@ def test_deep_nesting_in_plain_data_is_refused_at_the_first_level_too_deep(
     with pytest.raises(ComplaintError) as caught:
         load_complaint({"platform": "taobao", "notes": nested})
 
-    assert caught.value.problems == (Problem("notes" + "[0]" * 31, TOO_DEEP, "nesting_too_deep"),)
+    (problem,) = caught.value.problems
+    assert problem == Problem(TOO_DEEP, "nesting_too_deep", path=("notes", *[0] * 31))
+    assert problem.location == "notes" + "[0]" * 31
     assert capfd.readouterr().err == ""
 
 
@@ -221,6 +227,7 @@ def nested_list(levels: int) -> list[Any]:
 # cannot show one nested thousands deep (it printed an "Exception ignored" traceback each time).
 # Level 33 is kind's 30th list: the document, the evidence list and its item are 1 to 3.
 KIND_TOO_DEEP = "evidence[0].kind" + "[0]" * 29
+KIND_TOO_DEEP_PATH = ("evidence", 0, "kind", *[0] * 29)
 
 
 @pytest.mark.parametrize(
@@ -229,17 +236,30 @@ KIND_TOO_DEEP = "evidence[0].kind" + "[0]" * 29
         (
             '{"evidence": [{"kind": ' + "[" * 100_000 + "]" * 100_000 + "}]}",
             "c.json",
-            Problem("c.json:1:53", TOO_DEEP, "nesting_too_deep"),
+            Problem(TOO_DEEP, "nesting_too_deep", file="c.json", line=1, column=53),
         ),
         (
             '{"evidence": [{"kind": ' + "[" * 40 + "]" * 40 + "}]}",
             "c.json",
-            Problem(f"{KIND_TOO_DEEP} (c.json:1:53)", TOO_DEEP, "nesting_too_deep"),
+            Problem(
+                TOO_DEEP,
+                "nesting_too_deep",
+                file="c.json",
+                line=1,
+                column=53,
+                path=KIND_TOO_DEEP_PATH,
+            ),
         ),
         (
             "evidence:\n- kind: " + "[" * 100_000 + "]" * 100_000 + "\n",
             "c.yaml",
-            Problem("c.yaml:2:38", "nesting too deep: more than 32 levels", "too_deep"),
+            Problem(
+                "nesting too deep: more than 32 levels",
+                "too_deep",
+                file="c.yaml",
+                line=2,
+                column=38,
+            ),
         ),
     ],
     ids=["json past its parser", "json", "yaml"],
@@ -248,6 +268,7 @@ def test_a_discriminator_nested_too_deep_is_refused_before_validation(
     capfd: pytest.CaptureFixture[str], source: str, filename: str, expected: Problem
 ) -> None:
     assert refused(source, filename) == [expected]
+    assert str(expected).startswith((f"{KIND_TOO_DEEP} ({filename}:", f"{filename}:"))
     assert capfd.readouterr().err == ""
 
 
@@ -255,17 +276,17 @@ def test_a_discriminator_nested_too_deep_in_plain_data_is_refused_quietly(
     engine: Engine, capfd: pytest.CaptureFixture[str]
 ) -> None:
     documents = [
-        ({"evidence": [{"kind": nested_list(100_000)}]}, KIND_TOO_DEEP),
+        ({"evidence": [{"kind": nested_list(100_000)}]}, KIND_TOO_DEEP_PATH),
         (
             {"platform": "taobao", "right": {"type": nested_list(100_000)}},
-            "right.type" + "[0]" * 30,
+            ("right", "type", *[0] * 30),
         ),
     ]
-    for document, location in documents:
+    for document, path in documents:
         for evaluate in (load_complaint, engine.evaluate):
             with pytest.raises(ComplaintError) as caught:
                 evaluate(document)
-            assert caught.value.problems == (Problem(location, TOO_DEEP, "nesting_too_deep"),)
+            assert caught.value.problems == (Problem(TOO_DEEP, "nesting_too_deep", path=path),)
     assert capfd.readouterr().err == ""
 
 
@@ -277,7 +298,7 @@ def test_a_list_that_contains_itself_is_too_deep_not_endless() -> None:
         load_complaint({"evidence": looped})
 
     assert caught.value.problems == (
-        Problem("evidence" + "[0]" * 31, TOO_DEEP, "nesting_too_deep"),
+        Problem(TOO_DEEP, "nesting_too_deep", path=("evidence", *[0] * 31)),
     )
 
 
@@ -334,10 +355,10 @@ def test_a_document_of_too_many_values_is_refused_before_validation(as_text: boo
     # 4 MiB of JSON holds two million values; pydantic reported each, in 40 seconds.
     items = MAX_DOCUMENT_BYTES // 2 - 20
     expected = Problem(
-        "evidence",
         f"expected a document of at most {MAX_DOCUMENT_NODES} values (objects, lists, keys "
         "and single values), got more by here",
         "too_many_nodes",
+        path=("evidence",),
     )
     if as_text:
         source = '{"platform": "taobao", "evidence": [' + "1," * items + "1]}"

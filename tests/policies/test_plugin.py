@@ -23,7 +23,7 @@ PROBE = """
 import json, sys
 import ipp_rules
 from ipp_rules.policies import get_policy, identify_url, policies
-from ipp_rules.documents import load_complaint
+from ipp_rules.models.intake import load_complaint
 out = {"known": list(policies())}
 out["timezone"] = get_policy("examplemart").timezone()
 out["listing"] = identify_url("https://www.examplemart.sg/p/8675309?ref=x").canonical

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from ipp_rules.engine import ir
 from ipp_rules.engine.engine import Engine
-from ipp_rules.errors import Problem, RulesetError
+from ipp_rules.errors import RulesetError
 from ipp_rules.models.decision import Decision
+from ipp_rules.problems import Problem
+from ipp_rules.rulesets import ir
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
 from ipp_rules.rulesets.format import ruleset_json_schema
 from ipp_rules.testing.cases import merge_patch

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from ipp_rules.engine.engine import Engine
-from ipp_rules.engine.facts import CATALOG
 from ipp_rules.errors import RulesetError
+from ipp_rules.facts import CATALOG
+from ipp_rules.problems import validate_document
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import load_bundle
-from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import load_yaml
 from ipp_rules.testing.cases import load_test_file, run_case
+from ipp_rules.text.yaml import load_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "ruleset-format.md"

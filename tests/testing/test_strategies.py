@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 
 from ipp_rules import Engine
-from ipp_rules.documents import load_complaint
+from ipp_rules.models.intake import load_complaint
 from ipp_rules.testing.strategies import (
     AREAS,
     admissible_documents,

@@ -192,7 +192,17 @@ def test_a_bundle_that_loads_but_is_wrong_gets_one_warning_per_problem(bundle_co
     assert as_json["errors"] == 0 and as_json["warnings"] == len(found)
     assert {p["code"] for p in as_json["problems"]} == set(found)
     first = as_json["problems"][0]
-    assert set(first) == {"file", "line", "column", "code", "severity", "message", "subject"}
+    assert set(first) == {
+        "file",
+        "line",
+        "column",
+        "path",
+        "location",
+        "code",
+        "severity",
+        "message",
+        "subject",
+    }
     assert first["severity"] == "warning" and isinstance(first["line"], int)
 
 
@@ -308,10 +318,10 @@ def test_a_rule_file_the_manifest_does_not_list_is_reported_with_its_cases(bundl
         for rule in case["expect"].get(key, [])
     ]
     assert [p.subject for p in unknown] == [r for r in named if r in rule_ids]
-    assert {p.parts()[0] for p in unknown} == {str(bundle_copy / "tests" / "test_scope.yaml")}
+    assert {p.file for p in unknown} == {str(bundle_copy / "tests" / "test_scope.yaml")}
     first = unknown[0]
     lines = (bundle_copy / "tests" / "test_scope.yaml").read_text().splitlines()
-    _, line, column = first.parts()
+    line, column = first.line, first.column
     assert line is not None and column is not None
     assert lines[line - 1][column - 1 :] == first.subject  # the id itself, in its list
     assert first.message.endswith(

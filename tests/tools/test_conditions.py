@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ipp_rules.engine import patterns
-from ipp_rules.engine.ir import (
+from ipp_rules.facts.types import EncodedType
+from ipp_rules.rulesets import patterns
+from ipp_rules.rulesets.ir import (
     AllIn,
     And,
     Atom,
     Compare,
     Const,
     Empty,
-    EncodedType,
     Exists,
     FactRef,
     Matches,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ipp_rules import Engine
+from ipp_rules.analysis.horizons import calendar_statuses, horizon_warnings
 from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
-from ipp_rules.horizons import calendar_statuses, horizon_warnings
 from ipp_rules.tools.init import copy_bundle
 from tests.conftest import BUNDLE
 from tests.tools.conftest import edit, run_cli

@@ -23,12 +23,12 @@ import pytest
 import yaml
 
 from ipp_rules.deadlines import load_deadline_policy
-from ipp_rules.documents import load_complaint
 from ipp_rules.errors import ComplaintError, RulesetError
 from ipp_rules.goodfaith import load_good_faith_policy
+from ipp_rules.models.intake import load_complaint
+from ipp_rules.problems import validate_document
 from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets.validation import validate_document
-from ipp_rules.rulesets.yamlsource import load_yaml_file
+from ipp_rules.text.yaml import load_yaml_file
 from ipp_rules.tools.schema import (
     MODELINE,
     SCHEMAS,

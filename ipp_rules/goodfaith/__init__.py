@@ -51,21 +51,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ipp_rules.errors import (
-    IppRulesError,
-    Problem,
-    RulesetError,
-    _ProblemsError,
-    shown,
-)
+from ipp_rules.errors import GoodFaithError, HistoryError, RulesetError, shown
 from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
 from ipp_rules.models.marketplace import Platform
+from ipp_rules.models.types import Code, IsoDate, Name, Text
 from ipp_rules.policies.registry import get_policy
-from ipp_rules.rulesets.format import Code, IsoDate, Name, Text
-from ipp_rules.rulesets.validation import validate_document, yaml_path
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
-from ipp_rules.scalars import PlainFloat, PlainInt, source_text
+from ipp_rules.problems import ANY_ITEM, Problem, validate_document
+from ipp_rules.text.scalars import PlainFloat, PlainInt, source_text
+from ipp_rules.text.yaml import load_yaml_file, shown_path
 
 __all__ = [
     "COUNTER_NOTIFICATIONS",
@@ -118,17 +112,6 @@ _REQUIRED_RATES = ("takedown_success_rate", "counter_notification_success_rate")
 _MAX_REASON_CHARS = 100
 _MAX_REPORTED = 50
 """Bad records reported by location before the rest are summarised."""
-
-
-class GoodFaithError(IppRulesError):
-    """A Good Faith question that cannot be answered: a naive ``as_of``, or a date no policy
-    period covers."""
-
-
-class HistoryError(_ProblemsError):
-    """A reporting history with records that do not match the record format."""
-
-    title = "invalid reporting history"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,7 +375,7 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
     problems: list[Problem] = []
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise HistoryError(
-            [Problem("history", f"expected a list of records, got {type(items).__name__}")]
+            [Problem(f"expected a list of records, got {type(items).__name__}", path=("history",))]
         )
     for index, item in enumerate(items):
         if isinstance(item, HistoryRecord):
@@ -402,9 +385,8 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
             records.append(HistoryRecord.model_validate(item))
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                where = ".".join(str(step) for step in error["loc"])
-                location = f"history[{index}]" + (f".{where}" if where else "")
-                problems.append(Problem(location, error["msg"].removeprefix("Value error, ")))
+                message = error["msg"].removeprefix("Value error, ")
+                problems.append(Problem(message, path=("history", index, *error["loc"])))
     if problems:
         raise HistoryError(problems)
     return records
@@ -694,55 +676,6 @@ def _cross_problems(policy: GoodFaithPolicy) -> list[tuple[tuple[str | int, ...]
     return problems
 
 
-# Which format model holds the keys at a place in the file: (model of a key's value, list or
-# mapping steps to skip after the key).
-_CHILDREN: dict[type[BaseModel], dict[str, tuple[type[BaseModel], int]]] = {
-    GoodFaithPolicy: {
-        "record_sets": (RecordSet, 1),
-        "rates": (RateDefinition, 1),
-        "periods": (Period, 1),
-    },
-    RecordSet: {"any": (RecordTerm, 1)},
-    Period: {"thresholds": (Threshold, 1), "false_information": (FalseInformationRule, 0)},
-}
-
-
-def _owner(loc: Sequence[str | int]) -> type[BaseModel] | None:
-    current: type[BaseModel] = GoodFaithPolicy
-    index = 0
-    while index < len(loc):
-        step = loc[index]
-        child = _CHILDREN.get(current, {}).get(step) if isinstance(step, str) else None
-        if child is None:
-            return None
-        current, skip = child
-        index += 1 + skip
-    return current if index == len(loc) else None
-
-
-def _keys(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)
-
-
-def _unknown_key_problems(exc: ValidationError, doc: YamlDocument) -> dict[str, str]:
-    """Messages for unknown keys, suggesting the keys allowed in their place (by location)."""
-    messages: dict[str, str] = {}
-    for error in exc.errors(include_url=False):
-        if error["type"] != "extra_forbidden":
-            continue
-        loc = error["loc"]
-        key = str(loc[-1])
-        owner = _owner(loc[:-1])
-        if owner is None:
-            continue
-        options = _keys(owner)
-        close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        location = doc.location(yaml_path(doc.data, loc), key=True)
-        messages[location] = f"unknown key '{key}'{hint} (allowed here: {', '.join(options)})"
-    return messages
-
-
 def load_good_faith_policy(path: str | os.PathLike[str]) -> GoodFaithPolicy:
     """Load the policy from a bundle folder (its ``good_faith.yaml``) or from the file itself.
 
@@ -756,31 +689,15 @@ def load_good_faith_policy(path: str | os.PathLike[str]) -> GoodFaithPolicy:
     token = _DEFERRED.set(deferred)
     try:
         policy, problems = validate_document(GoodFaithPolicy, doc)
-        if policy is None and problems:
-            problems = _better_unknown_keys(doc, problems)
     finally:
         _DEFERRED.reset(token)
     problems.extend(
-        Problem(doc.location(where, key=key), message, "good_faith_policy")
+        doc.problem(where, message, "good_faith_policy", key=key)
         for where, key, message in deferred
     )
     if policy is None or problems:
         raise RulesetError(problems)
     return policy
-
-
-def _better_unknown_keys(doc: YamlDocument, problems: list[Problem]) -> list[Problem]:
-    try:
-        GoodFaithPolicy.model_validate(doc.data)
-    except ValidationError as exc:
-        messages = _unknown_key_problems(exc, doc)
-        return [
-            Problem(p.location, messages[p.location], p.code)
-            if p.code == "extra_forbidden" and p.location in messages
-            else p
-            for p in problems
-        ]
-    return problems  # pragma: no cover - validate_document failed, so validation fails again
 
 
 # ---------------------------------------------------------------------------------------------
@@ -953,32 +870,33 @@ def _tally_records(
 
 
 def _row_problems(index: int, row: Any) -> list[Problem]:
-    where = f"history[{index}]"
+    where = ("history", index)
     if not isinstance(row, tuple | list) or len(row) != 6:
         return [
             Problem(
-                where,
                 "expected a tuple (submitted_at, platform, reason, outcome, "
                 "counter_notification, false_information)",
+                path=where,
             )
         ]
     problems = [
-        Problem(f"{where}.{field}", message) for field, message in record_problems(*row[1:])
+        Problem(message, path=(*where, field)) for field, message in record_problems(*row[1:])
     ]
     ts = row[0]
     if isinstance(ts, bool) or not isinstance(ts, int | float) or ts != ts:
         problems.insert(
-            0, Problem(f"{where}.submitted_at", f"expected POSIX seconds (got {_short(ts)})")
+            0,
+            Problem(f"expected POSIX seconds (got {_short(ts)})", path=(*where, "submitted_at")),
         )
     return problems
 
 
 def _model_problems(index: int, record: Any) -> list[Problem]:
-    where = f"history[{index}]"
+    where = ("history", index)
     if not isinstance(record, HistoryRecord):
-        return [Problem(where, f"expected a HistoryRecord (got {type(record).__name__})")]
+        return [Problem(f"expected a HistoryRecord (got {type(record).__name__})", path=where)]
     problems = [
-        Problem(f"{where}.{field}", message)
+        Problem(message, path=(*where, field))
         for field, message in record_problems(
             record.platform,
             record.reason,
@@ -989,7 +907,7 @@ def _model_problems(index: int, record: Any) -> list[Problem]:
     ]
     ts = record.submitted_at
     if not isinstance(ts, datetime) or ts.tzinfo is None:
-        problems.insert(0, Problem(f"{where}.submitted_at", "expected an aware datetime"))
+        problems.insert(0, Problem("expected an aware datetime", path=(*where, "submitted_at")))
     return problems
 
 
@@ -1006,7 +924,7 @@ def _locate(history: Iterable[Any], check: Any, fallback: list[Problem]) -> Hist
             if bad <= _MAX_REPORTED:
                 problems.extend(found)
     if bad > _MAX_REPORTED:
-        problems.append(Problem("history", f"and {bad - _MAX_REPORTED} more bad records"))
+        problems.append(Problem(f"and {bad - _MAX_REPORTED} more bad records", path=("history",)))
     return HistoryError(problems or fallback)
 
 
@@ -1017,7 +935,7 @@ def _tally_problems(tally: _Tally) -> list[Problem]:
         if bucket == _INVALID_TIME:
             found.insert(0, ("submitted_at", "expected a time, got a value that is not one (NaN)"))
         for field, message in found:
-            problems.append(Problem(f"history[*].{field}", message))
+            problems.append(Problem(message, path=("history", ANY_ITEM, field)))
     return list(dict.fromkeys(problems))
 
 
@@ -1079,7 +997,7 @@ def evaluate_good_faith(
     try:
         tally, named = _tally_records(history, setup.start_utc, setup.end_utc, setup.look_back)
     except (AttributeError, TypeError) as exc:
-        raise _locate(history, _model_problems, [Problem("history", str(exc))]) from None
+        raise _locate(history, _model_problems, [Problem(str(exc), path=("history",))]) from None
     problems = _tally_problems(tally)
     if problems:
         raise _locate(history, _model_problems, problems)
@@ -1108,7 +1026,7 @@ def evaluate_good_faith_records(
     try:
         tally, named = _tally_rows(rows, start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
-        raise _locate(rows, _row_problems, [Problem("history", str(exc))]) from None
+        raise _locate(rows, _row_problems, [Problem(str(exc), path=("history",))]) from None
     problems = _tally_problems(tally)
     if problems:
         raise _locate(rows, _row_problems, problems)

@@ -30,17 +30,15 @@ returns the :class:`Deadline` model.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import threading
-import types
 import typing
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeAlias
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -54,7 +52,6 @@ from pydantic import (
     PrivateAttr,
     StrictBool,
     StrictInt,
-    ValidationError,
     WithJsonSchema,
     model_validator,
 )
@@ -62,12 +59,12 @@ from pydantic_core import PydanticCustomError
 
 from ipp_rules.calendars import BusinessCalendar, CalendarOverrides, YearNotice, get_calendar
 from ipp_rules.calendars._source import calendar_name
-from ipp_rules.errors import CalendarHorizonError, DeadlineError, Problem, RulesetError, shown
+from ipp_rules.errors import CalendarHorizonError, DeadlineError, RulesetError, shown
+from ipp_rules.models.types import IsoDate, Text
 from ipp_rules.policies.base import CalendarSpec, MarketplacePolicy
 from ipp_rules.policies.registry import get_policy, policies
-from ipp_rules.rulesets.format import IsoDate, Text
-from ipp_rules.rulesets.validation import validate_document, yaml_path
-from ipp_rules.rulesets.yamlsource import YamlDocument, load_yaml_file, shown_path
+from ipp_rules.problems import Problem, suggest, validate_document
+from ipp_rules.text.yaml import load_yaml_file, shown_path
 
 __all__ = [
     "DEADLINE_KINDS",
@@ -229,12 +226,8 @@ def _known_calendar(value: str) -> str:
 
 
 def _hint(value: str, known: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    if not close:
-        close = [k for k in known if k.lower() == value.lower()]
-    if not close and value:
-        close = [k for k in known if k.lower().startswith(value.lower())]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = suggest(value, known)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 MarketplaceKey = Annotated[Text, AfterValidator(_known_marketplace)]
@@ -379,6 +372,8 @@ class DeadlineRule(_Strict):
 
 class DeadlineRules(_Strict):
     """The four deadline kinds, each required."""
+
+    unknown_key: ClassVar[str] = "deadline kind"
 
     merchant_counter_notification: DeadlineRule
     """The merchant's window to counter-notify after the listing was taken down (counted from
@@ -540,7 +535,7 @@ class DeadlinePolicy(_Strict):
     def rule(self, kind: str) -> DeadlineRule:
         """The rule of deadline ``kind``; :class:`DeadlineError` listing the kinds if unknown."""
         if kind not in DEADLINE_KINDS:
-            raise DeadlineError([Problem("kind", _unknown_kind(kind))])
+            raise DeadlineError([Problem(_unknown_kind(kind), path=("kind",))])
         found: DeadlineRule = getattr(self.deadlines, kind)
         return found
 
@@ -799,7 +794,7 @@ class _Plan:
     def due(self, received_at: datetime) -> tuple[datetime, datetime, date]:
         """(local trigger, due, last day) for an aware ``received_at``."""
         if not isinstance(received_at, datetime) or received_at.utcoffset() is None:
-            raise DeadlineError([Problem("received_at", _naive(received_at))])
+            raise DeadlineError([Problem(_naive(received_at), path=("received_at",))])
         zone = self.zone
         calendar = self.calendar
         try:
@@ -807,7 +802,7 @@ class _Plan:
         except OverflowError:  # year 1 or 9999 near its edge: outside every calendar's years
             calendar.is_business_day(received_at.date())  # raises CalendarHorizonError
             raise DeadlineError(
-                [Problem("received_at", f"{received_at.isoformat()} is out of range")]
+                [Problem(f"{received_at.isoformat()} is out of range", path=("received_at",))]
             ) from None
         day = local.date()
         n = self.business_days
@@ -985,7 +980,7 @@ def deadline_function(
     policy: DeadlinePolicy, platform: str, country: str | None = None
 ) -> Callable[[str, datetime], Deadline]:
     """``(kind, received_at) -> Deadline`` for one marketplace: what
-    :func:`ipp_rules.lifecycle.replay` takes as ``deadlines``."""
+    :func:`ipp_rules.deadlines.lifecycle.replay` takes as ``deadlines``."""
     get_policy(platform).check_country(country)
 
     def deadline(kind: str, received_at: datetime) -> Deadline:
@@ -1009,77 +1004,5 @@ def load_deadline_policy(path: str | os.PathLike[str]) -> DeadlinePolicy:
     doc = load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
     policy, problems = validate_document(DeadlinePolicy, doc)
     if policy is None:
-        raise RulesetError(_located(doc, problems))
+        raise RulesetError(problems)
     return policy
-
-
-def _located(doc: YamlDocument, problems: list[Problem]) -> list[Problem]:
-    """``validate_document``'s problems, with unknown keys matched against the keys allowed
-    in their place in *this* format, and a bad mapping key located at the key."""
-    try:
-        DeadlinePolicy.model_validate(doc.data)
-    except ValidationError as exc:
-        messages: dict[tuple[str, str], str] = {}
-        moved: dict[tuple[str, str], str] = {}
-        for error in exc.errors(include_url=False):
-            loc = tuple(error["loc"])
-            path = yaml_path(doc.data, loc)
-            old = doc.location(path, key=True)
-            if error["type"] == "extra_forbidden":
-                messages[(old, error["type"])] = _unknown_key(loc)
-            elif loc and loc[-1] == "[key]":
-                key_path = path[:-1] if path and path[-1] == "[key]" else path
-                moved[(old, error["type"])] = doc.location(key_path, key=True)
-        problems = [
-            Problem(
-                moved.get((p.location, p.code), p.location),
-                messages.get((p.location, p.code), p.message),
-                p.code,
-            )
-            for p in problems
-        ]
-    return list(dict.fromkeys(problems))
-
-
-def _unknown_key(loc: tuple[str | int, ...]) -> str:
-    key = str(loc[-1])
-    owner = _model_at(DeadlinePolicy, loc[:-1])
-    if owner is None:
-        return f"unknown key '{key}'"
-    allowed = [name for name in owner.model_fields if name != key]
-    what = "unknown deadline kind" if owner is DeadlineRules else "unknown key"
-    hint = _hint(key, allowed)
-    return f"{what} '{key}'{hint} (allowed here: {', '.join(owner.model_fields)})"
-
-
-def _model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The format model whose keys are expected at ``loc`` inside ``model``."""
-    current: Any = model
-    for step in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(step) if isinstance(step, str) else None
-            if field is None:
-                return None
-            current = field.annotation
-        elif typing.get_origin(current) is dict:
-            current = typing.get_args(current)[1]
-        else:
-            return None
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return current
-    return None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The annotation without ``Annotated`` and without ``None`` in a union."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin is typing.Union or origin is types.UnionType:
-            members = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = members[0]
-        else:
-            return annotation

@@ -22,16 +22,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-Encoded: TypeAlias = bool | int | str | tuple[str, ...] | tuple[int, ...]
-"""A fact value as the engine sees it."""
+from ipp_rules.facts.types import Encoded, Scope
 
 Scalar: TypeAlias = bool | int | str
 
 CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]
 ORDERING_OPS: frozenset[str] = frozenset({"lt", "le", "gt", "ge"})
-
-EncodedType = Literal["bool", "int", "str", "list_str", "list_int"]
-"""The encoded type of a fact: dates and datetimes are ``int``."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,6 @@ Node: TypeAlias = Atom | Not | And | Or | Const
 
 ATOM_TYPES: tuple[type, ...] = (Compare, OneOf, Exists, Matches, SomeIn, AllIn, Empty)
 
-Scope = Literal["complaint", "listing"]
 Outcome = Literal["reject", "needs_info", "warn", "info", "derive"]
 
 
@@ -277,7 +272,7 @@ def _evaluate_atom(atom: Atom, facts: Mapping[str, Encoded]) -> bool:
     if isinstance(atom, OneOf):
         return value in atom.values
     if isinstance(atom, Matches):
-        from ipp_rules.engine.patterns import fullmatch
+        from ipp_rules.rulesets.patterns import fullmatch
 
         assert isinstance(value, str)
         return fullmatch(atom.pattern, value)
@@ -360,7 +355,7 @@ def _compile_atom(atom: Atom) -> Predicate:
 
         return one_of
     if isinstance(atom, Matches):
-        from ipp_rules.engine.patterns import fullmatch
+        from ipp_rules.rulesets.patterns import fullmatch
 
         pattern = atom.pattern
 

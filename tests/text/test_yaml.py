@@ -20,9 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from yaml.scanner import Scanner
 
-from ipp_rules.errors import ComplaintError, Problem, RulesetError
-from ipp_rules.rulesets import yamlsource
-from ipp_rules.rulesets.yamlsource import (
+from ipp_rules.errors import ComplaintError, RulesetError
+from ipp_rules.problems import Problem
+from ipp_rules.text import yaml as yamlsource
+from ipp_rules.text.scalars import PlainFloat, PlainInt
+from ipp_rules.text.yaml import (
     DEFAULT_LIMITS,
     Mark,
     YamlDocument,
@@ -30,7 +32,6 @@ from ipp_rules.rulesets.yamlsource import (
     load_yaml,
     load_yaml_file,
 )
-from ipp_rules.scalars import PlainFloat, PlainInt
 from tests.conftest import REPO
 
 ONLY_PYTHON = "python"

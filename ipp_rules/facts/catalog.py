@@ -14,7 +14,7 @@ import functools
 import operator
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -24,23 +24,16 @@ import annotated_types
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel
 
-from ipp_rules.engine.ir import Encoded, EncodedType, Scope
+from ipp_rules.facts.types import (
+    DERIVED_PREFIX,
+    ENCODED_TYPES,
+    Encoded,
+    EncodedType,
+    FactType,
+    Scope,
+)
 from ipp_rules.models import complaint as cm
 from ipp_rules.policies import ParsedUrl, UrlProblem, get_policy, identify_url, policies
-
-FactType = Literal["bool", "int", "str", "date", "datetime", "list_str", "list_int"]
-
-ENCODED_TYPES: Mapping[FactType, EncodedType] = {
-    "bool": "bool",
-    "int": "int",
-    "str": "str",
-    "date": "int",
-    "datetime": "int",
-    "list_str": "list_str",
-    "list_int": "list_int",
-}
-
-DERIVED_PREFIX = "derived."
 
 
 def marketplace_timezone(complaint: cm.Complaint) -> ZoneInfo:
@@ -816,50 +809,3 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [json_ready(v) for v in value]
     return _value(value)
-
-
-@dataclass(frozen=True)
-class Subject:
-    """The facts of one thing the rules look at: the complaint, or one of its listings."""
-
-    raw: dict[str, Any]
-    encoded: dict[str, Encoded]
-    listing: int | None = None
-
-
-def _add(subject: Subject, spec: FactSpec, value: Any) -> None:
-    subject.raw[spec.name] = value
-    encoded = encode(spec, value)
-    if encoded is not None:
-        subject.encoded[spec.name] = encoded
-
-
-def complaint_subject(complaint: cm.Complaint, specs: Sequence[FactSpec] = CATALOG) -> Subject:
-    """The complaint's facts; only ``specs`` are computed (a bundle reads a few of them)."""
-    subject = Subject({}, {})
-    for spec in specs:
-        if spec.scope == "complaint" and spec.get is not None:
-            _add(subject, spec, spec.get(complaint))
-    return subject
-
-
-def listing_subjects(
-    complaint: cm.Complaint,
-    base: Subject,
-    specs: Sequence[FactSpec] = CATALOG,
-    category_tables: Mapping[str, Mapping[str, int]] | None = None,
-) -> list[Subject]:
-    """One subject per listing: the complaint's facts plus the listing's own."""
-    listing_specs = [s for s in specs if s.scope == "listing" and s.get is not None]
-    subjects = []
-    for view in listing_views(complaint, category_tables):
-        subject = Subject(dict(base.raw), dict(base.encoded), listing=view.index)
-        for spec in listing_specs:
-            _add(subject, spec, spec.get(view))  # type: ignore[misc]
-        subjects.append(subject)
-    return subjects
-
-
-def set_fact(subject: Subject, spec: FactSpec, value: Any) -> None:
-    """Set a derived fact on a subject."""
-    _add(subject, spec, value)

@@ -5,7 +5,7 @@ outside, so the YAML is hostile until validated. This loader composes PyYAML's n
 never constructs Python objects from tags) and converts it itself:
 
 * plain scalars follow the YAML 1.2 core schema, so ``NO``, ``yes``, ``0x1F``, ``1:30`` and
-  ``2026-03-02`` stay text, and numbers keep their source text (:mod:`ipp_rules.scalars`);
+  ``2026-03-02`` stay text, and numbers keep their source text (:mod:`ipp_rules.text.scalars`);
 * keys are always text, duplicates and ``<<`` merge keys are errors, tags other than ``!!str``
   are errors;
 * size, nesting depth, node count (alias expansions included) and scalar length are bounded,
@@ -46,9 +46,10 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
-from ipp_rules._files import open_regular
-from ipp_rules.errors import Problem, RulesetError, _ProblemsError
-from ipp_rules.scalars import PlainFloat, PlainInt
+from ipp_rules.errors import InputError, RulesetError
+from ipp_rules.problems import Problem
+from ipp_rules.text.files import open_regular
+from ipp_rules.text.scalars import PlainFloat, PlainInt
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -111,11 +112,21 @@ class YamlDocument:
                 return found
         return _ROOT_MARK
 
-    def location(self, path: Sequence[str | int], *, key: bool = False) -> str:
-        """``file:line:column`` of ``path``; with ``key=True`` the key's position if known."""
+    def position(self, path: Sequence[str | int], *, key: bool = False) -> Mark:
+        """Where ``path`` was written; with ``key=True`` its key's position if known."""
         found = self.key_positions.get(tuple(path)) if key else None
-        where = found if found is not None else self.mark(path)
-        return _where(self.filename, where)
+        return found if found is not None else self.mark(path)
+
+    def location(self, path: Sequence[str | int], *, key: bool = False) -> str:
+        """``file:line:column`` of ``path`` (for messages that name another place)."""
+        return _where(self.filename, self.position(path, key=key))
+
+    def problem(
+        self, path: Sequence[str | int], message: str, code: str, *, key: bool = False
+    ) -> Problem:
+        """A problem at ``path`` in this document, placed at ``file:line:column``."""
+        mark = self.position(path, key=key)
+        return Problem(message, code, file=self.filename, line=mark.line, column=mark.column)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -693,10 +704,10 @@ def _describe(exc: yaml.MarkedYAMLError) -> str:
 
 
 def _fail(
-    error: type[_ProblemsError], filename: str, problems: Sequence[tuple[Mark, str, str]]
+    error: type[InputError], filename: str, problems: Sequence[tuple[Mark, str, str]]
 ) -> NoReturn:
     unique = dict.fromkeys(
-        Problem(location=_where(filename, mark), message=message, code=code)
+        Problem(message, code, file=filename, line=mark.line, column=mark.column)
         for mark, message, code in problems
     )
     raise error(list(unique))
@@ -707,7 +718,7 @@ def load_yaml(
     filename: str,
     *,
     limits: YamlLimits = DEFAULT_LIMITS,
-    error: type[_ProblemsError] = RulesetError,
+    error: type[InputError] = RulesetError,
 ) -> YamlDocument:
     """Load one YAML document strictly; every bad input raises ``error`` with locations.
 
@@ -743,7 +754,7 @@ def load_yaml_file(
     *,
     display_name: str | None = None,
     limits: YamlLimits = DEFAULT_LIMITS,
-    error: type[_ProblemsError] = RulesetError,
+    error: type[InputError] = RulesetError,
 ) -> YamlDocument:
     """Load a YAML file, checking its size before reading it; see :func:`load_yaml`."""
     name = str(path) if display_name is None else display_name

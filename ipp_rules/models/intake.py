@@ -29,10 +29,11 @@ from typing import Any, Literal, NoReturn
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ipp_rules.errors import ComplaintError, Problem
+from ipp_rules.errors import ComplaintError
 from ipp_rules.models.complaint import SIMILAR_GROUP_PATTERN, Complaint
-from ipp_rules.rulesets.yamlsource import YamlDocument, YamlLimits, load_yaml
-from ipp_rules.scalars import PlainFloat, PlainInt
+from ipp_rules.problems import Problem
+from ipp_rules.text.scalars import PlainFloat, PlainInt
+from ipp_rules.text.yaml import YamlDocument, YamlLimits, load_yaml
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -82,16 +83,20 @@ def parse_complaint_document(
     document: YamlDocument | None = None
     if kind == "json":
         data = _parse_json(source, filename)
-        _check_shape(data, lambda path: _json_mark(source, filename, len(path) + 1))
+        _check_shape(data, filename, lambda path: _json_mark(source, len(path) + 1))
     elif kind == "yaml":  # the loader has bounded depth and nodes with the same limits
         document = load_yaml(source, filename, limits=_YAML_LIMITS, error=ComplaintError)
         data = document.data
     else:
         raise ValueError(f"format must be 'json', 'yaml' or None, not {format!r}")
     if not isinstance(data, dict):
-        where = filename if document is None else document.location(())
         message = f"expected the document to be an object of fields, got {_show(data)}"
-        raise ComplaintError([Problem(where, message, "model_type")])
+        problem = (
+            Problem(message, "model_type", file=filename)
+            if document is None
+            else document.problem((), message, "model_type")
+        )
+        raise ComplaintError([problem])
     return _validate(data, document)
 
 
@@ -112,7 +117,11 @@ def _sniff(source: str | bytes, filename: str) -> Literal["json", "yaml"]:
 # Depth and size, before validation
 
 
-def _check_shape(data: object, where: Callable[[DocumentPath], str] | None = None) -> None:
+def _check_shape(
+    data: object,
+    filename: str | None = None,
+    where: Callable[[DocumentPath], tuple[int, int] | None] | None = None,
+) -> None:
     """Raise :class:`ComplaintError` if ``data`` nests deeper than :data:`MAX_DOCUMENT_DEPTH`
     or holds more than :data:`MAX_DOCUMENT_NODES` values; ``where`` adds a position to the
     path of an object or list nested too deep.
@@ -125,10 +134,16 @@ def _check_shape(data: object, where: Callable[[DocumentPath], str] | None = Non
         _Shape().walk(data, 1)
     except _OutOfShape as out:
         path = tuple(reversed(out.path))
-        location = _format_path(path)
-        if out.code == "nesting_too_deep" and where is not None:
-            location = f"{location} ({where(path)})"
-        raise ComplaintError([Problem(location, out.message, out.code)]) from None
+        mark = where(path) if out.code == "nesting_too_deep" and where is not None else None
+        problem = Problem(
+            out.message,
+            out.code,
+            file=filename if mark is not None else None,
+            line=mark[0] if mark is not None else None,
+            column=mark[1] if mark is not None else None,
+            path=path,
+        )
+        raise ComplaintError([problem]) from None
 
 
 _TOO_DEEP = (
@@ -219,8 +234,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _json_failure(filename: str, message: str, code: str) -> ComplaintError:
-    return ComplaintError([Problem(filename, message, code)])
+def _json_failure(
+    filename: str, message: str, code: str, mark: tuple[int, int] | None = None
+) -> ComplaintError:
+    line, column = mark if mark is not None else (None, None)
+    return ComplaintError([Problem(message, code, file=filename, line=line, column=column)])
 
 
 def _parse_json(source: str | bytes, filename: str) -> Any:
@@ -254,13 +272,13 @@ def _parse_json(source: str | bytes, filename: str) -> Any:
             parse_float=_finite_float,
         )
     except json.JSONDecodeError as exc:
-        where = f"{filename}:{exc.lineno}:{exc.colno}"
-        raise _json_failure(where, f"expected valid JSON: {exc.msg}", "json_invalid") from None
+        message = f"expected valid JSON: {exc.msg}"
+        raise _json_failure(filename, message, "json_invalid", (exc.lineno, exc.colno)) from None
     except _JsonRefused as exc:
         raise _json_failure(filename, exc.message, exc.code) from None
     except RecursionError:  # nested far deeper than allowed: the position from the text
-        where = _json_mark(text, filename, MAX_DOCUMENT_DEPTH + 1)
-        raise _json_failure(where, _TOO_DEEP, "nesting_too_deep") from None
+        deepest = _json_mark(text, MAX_DOCUMENT_DEPTH + 1)
+        raise _json_failure(filename, _TOO_DEEP, "nesting_too_deep", deepest) from None
     except ValueError:  # an integer with more digits than Python converts
         message = "expected numbers of a sensible size, got one with thousands of digits"
         raise _json_failure(filename, message, "json_invalid") from None
@@ -270,9 +288,9 @@ _JSON_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 """A JSON string (skipped whole) or a bracket."""
 
 
-def _json_mark(source: str | bytes, filename: str, level: int) -> str:
-    """``file:line:column`` of the first object or list nested ``level`` deep in the JSON
-    ``source``, or just ``file`` if there is none."""
+def _json_mark(source: str | bytes, level: int) -> tuple[int, int] | None:
+    """Line and column of the first object or list nested ``level`` deep in the JSON
+    ``source``, or None if there is none."""
     text = source if isinstance(source, str) else source.decode("utf-8", "replace")
     text = text.removeprefix("\ufeff")
     depth = 0
@@ -284,10 +302,10 @@ def _json_mark(source: str | bytes, filename: str, level: int) -> str:
                 before = text[: match.start()]
                 line = before.count("\n") + 1
                 column = match.start() - (before.rfind("\n") + 1) + 1
-                return f"{filename}:{line}:{column}"
+                return line, column
         elif bracket in ("]", "}"):
             depth -= 1
-    return filename
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -406,24 +424,13 @@ def _problem(error: ErrorDetails, document: YamlDocument | None) -> Problem:
         path = (*path, ctx["index"])
     elif code == "invalid_key":
         path = path[:-1]
-    location = _format_path(path)
-    if document is not None:
-        where = document.location(path, key=code == "extra_forbidden")
-        location = f"{location} ({where})" if location else where
-    return Problem(location, _message(error, place), code)
-
-
-def _format_path(path: DocumentPath) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            name = _shorten(str(part))
-            if not name.isprintable() or not name:  # a NUL, a bidi control, an empty key
-                name = repr(name)
-            text = f"{text}.{name}" if text else name
-    return text
+    message = _message(error, place)
+    if document is None:
+        return Problem(message, code, path=path)
+    mark = document.position(path, key=code == "extra_forbidden")
+    return Problem(
+        message, code, file=document.filename, line=mark.line, column=mark.column, path=path
+    )
 
 
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from ipp_rules._files import bounded_lines, open_regular, write_regular
-from ipp_rules.documents import MAX_DOCUMENT_BYTES
+from ipp_rules.models.intake import MAX_DOCUMENT_BYTES
+from ipp_rules.text.files import bounded_lines, open_regular, write_regular
 from ipp_rules.tools.corpus import read_corpus
 from tests.conftest import BUNDLE, REPO
 
@@ -137,7 +137,7 @@ def test_write_regular_refuses_a_fifo_without_blocking(fifo: Path) -> None:
     # In a subprocess with a timeout: opening a FIFO with no reader would block the suite.
     script = (
         "import sys\n"
-        "from ipp_rules._files import write_regular\n"
+        "from ipp_rules.text.files import write_regular\n"
         "try:\n"
         "    write_regular(sys.argv[1], b'x')\n"
         "except OSError as exc:\n"
