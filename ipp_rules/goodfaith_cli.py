@@ -33,9 +33,9 @@ from ipp_rules.goodfaith import (
     record_problems,
 )
 from ipp_rules.models.complaint import ISO_DATETIME, in_range
-from ipp_rules.models.intake import _JsonRefused, _unique_keys
 from ipp_rules.problems import Problem
 from ipp_rules.text.files import bounded_lines, open_regular
+from ipp_rules.text.json import JsonRefused, unique_keys
 
 __all__ = [
     "EXIT_ELIGIBLE",
@@ -308,8 +308,8 @@ class HistoryReader:
             if not text.strip():
                 continue
             try:
-                values = json.loads(text, object_pairs_hook=_unique_keys)
-            except _JsonRefused as exc:
+                values = json.loads(text, object_pairs_hook=unique_keys)
+            except JsonRefused as exc:
                 self._bad(line, [f"not valid JSON: {exc.message}"])
                 continue
             except ValueError as exc:

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from difflib import get_close_matches
 from enum import Enum
 from pathlib import PurePath
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -32,6 +32,7 @@ from pydantic_core import ErrorDetails
 from ipp_rules.errors import ComplaintError
 from ipp_rules.models.complaint import SIMILAR_GROUP_PATTERN, Complaint
 from ipp_rules.problems import Problem
+from ipp_rules.text.json import JsonDocument, JsonRefused, loads
 from ipp_rules.text.scalars import PlainFloat, PlainInt
 from ipp_rules.text.yaml import YamlDocument, YamlLimits, load_yaml
 
@@ -80,9 +81,10 @@ def parse_complaint_document(
     the text: a document that starts with ``{`` is JSON. ``filename`` is used in locations.
     """
     kind = format if format is not None else _sniff(source, filename)
-    document: YamlDocument | None = None
+    document: YamlDocument | JsonDocument | None = None
     if kind == "json":
-        data = _parse_json(source, filename)
+        document = _parse_json(source, filename)
+        data = document.data
         _check_shape(data, filename, lambda path: _json_mark(source, len(path) + 1))
     elif kind == "yaml":  # the loader has bounded depth and nodes with the same limits
         document = load_yaml(source, filename, limits=_YAML_LIMITS, error=ComplaintError)
@@ -203,37 +205,6 @@ class _Shape:
 # JSON
 
 
-class _JsonRefused(Exception):
-    """Raised from the JSON parser's hooks: valid JSON syntax that a complaint may not use."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-def _refuse_constant(name: str) -> NoReturn:
-    raise _JsonRefused(f"expected a finite number, got {name}", "non_finite_number")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if value in (float("inf"), float("-inf")):
-        raise _JsonRefused(f"expected a finite number, got {_shorten(text)}", "non_finite_number")
-    return value
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _JsonRefused(
-                f"expected each key once in an object, got {_show(key)} twice", "duplicate_key"
-            )
-        result[key] = value
-    return result
-
-
 def _json_failure(
     filename: str, message: str, code: str, mark: tuple[int, int] | None = None
 ) -> ComplaintError:
@@ -241,7 +212,7 @@ def _json_failure(
     return ComplaintError([Problem(message, code, file=filename, line=line, column=column)])
 
 
-def _parse_json(source: str | bytes, filename: str) -> Any:
+def _parse_json(source: str | bytes, filename: str) -> JsonDocument:
     size = len(source)
     if isinstance(source, str) and size <= MAX_DOCUMENT_BYTES:
         size = len(source.encode("utf-8", "surrogatepass"))
@@ -261,20 +232,15 @@ def _parse_json(source: str | bytes, filename: str) -> Any:
             message = (
                 f"expected UTF-8 text, got byte 0x{source[exc.start]:02x} (byte offset {exc.start})"
             )
-            raise _json_failure(f"{filename}:{line}:{column}", message, "json_invalid") from None
+            raise _json_failure(filename, message, "json_invalid", (line, column)) from None
     else:
         text = source
     try:
-        return json.loads(
-            text.removeprefix("\ufeff"),
-            object_pairs_hook=_unique_keys,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
-        )
+        return JsonDocument(loads(text), filename, text.removeprefix("\ufeff"))
     except json.JSONDecodeError as exc:
         message = f"expected valid JSON: {exc.msg}"
         raise _json_failure(filename, message, "json_invalid", (exc.lineno, exc.colno)) from None
-    except _JsonRefused as exc:
+    except JsonRefused as exc:
         raise _json_failure(filename, exc.message, exc.code) from None
     except RecursionError:  # nested far deeper than allowed: the position from the text
         deepest = _json_mark(text, MAX_DOCUMENT_DEPTH + 1)
@@ -312,7 +278,7 @@ def _json_mark(source: str | bytes, level: int) -> tuple[int, int] | None:
 # Validation, and pydantic's errors in plain words
 
 
-def _validate(data: object, document: YamlDocument | None) -> Complaint:
+def _validate(data: object, document: YamlDocument | JsonDocument | None) -> Complaint:
     try:
         return Complaint.model_validate(data)
     except ValidationError as exc:
@@ -413,7 +379,7 @@ def _walk(loc: tuple[str | int, ...]) -> _Place:
     return _Place(tuple(path), parent, _unwrap(current))
 
 
-def _problem(error: ErrorDetails, document: YamlDocument | None) -> Problem:
+def _problem(error: ErrorDetails, document: YamlDocument | JsonDocument | None) -> Problem:
     code = error["type"]
     place = _walk(error["loc"])
     path = place.path

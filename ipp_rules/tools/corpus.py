@@ -7,21 +7,15 @@ count. Blank lines are skipped.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ipp_rules.models.intake import (
-    MAX_DOCUMENT_BYTES,
-    _finite_float,
-    _JsonRefused,
-    _refuse_constant,
-    _unique_keys,
-)
+from ipp_rules.models.intake import MAX_DOCUMENT_BYTES
 from ipp_rules.problems import Problem
 from ipp_rules.text.files import bounded_lines, open_regular
+from ipp_rules.text.json import JsonRefused, loads
 
 
 @dataclass(frozen=True)
@@ -73,13 +67,8 @@ def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
 
     try:
         # As ``ipp-rules evaluate`` reads a document: no key twice, no NaN or Infinity.
-        data = json.loads(
-            line.text,
-            object_pairs_hook=_unique_keys,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
-        )
-    except _JsonRefused as exc:
+        data = loads(line.text)
+    except JsonRefused as exc:
         return problem(f"not a valid complaint: {exc.message}", exc.code)
     except ValueError as exc:
         if "integer string conversion" in str(exc):

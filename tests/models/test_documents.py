@@ -19,7 +19,7 @@ from ipp_rules.models.intake import (
     load_complaint,
     parse_complaint_document,
 )
-from ipp_rules.problems import Problem
+from ipp_rules.problems import Problem, format_path
 from tests.conftest import BUNDLE
 
 YAML_1688 = """\
@@ -307,7 +307,7 @@ def test_the_depth_limit_is_exact_and_no_complaint_reaches_it() -> None:
     # Level 32 is validated as usual (a list is no evidence kind); level 33 is refused.
     at_the_limit = json.dumps({"evidence": [{"kind": nested_list(29)}]})
     problems = [(p.location, p.code) for p in refused(at_the_limit, "c.json")]
-    assert problems[-1] == ("evidence[0].kind", "union_tag_invalid")
+    assert problems[-1] == ("evidence[0].kind (c.json:1:24)", "union_tag_invalid")
     past_it = json.dumps({"evidence": [{"kind": nested_list(30)}]})
     assert [p.code for p in refused(past_it, "c.json")] == ["nesting_too_deep"]
     # The deepest a complaint goes is four levels: complainant.authorization.rights.
@@ -402,7 +402,7 @@ def test_yaml_size_is_bounded_too() -> None:
 def test_json_top_level_must_be_an_object() -> None:
     problem = only('[{"platform": "taobao"}]', "complaint.json")
 
-    assert (problem.location, problem.code) == ("complaint.json", "model_type")
+    assert (problem.location, problem.code) == ("complaint.json:1:1", "model_type")
     assert problem.message == "expected the document to be an object of fields, got a list"
 
 
@@ -434,13 +434,32 @@ def test_json_number_with_thousands_of_digits_is_refused() -> None:
     assert (problem.location, problem.code) == ("complaint.json", "json_invalid")
 
 
-def test_json_field_problems_have_plain_paths(lazada_th_trademark: dict[str, Any]) -> None:
+def test_json_field_problems_have_paths_and_positions(lazada_th_trademark: dict[str, Any]) -> None:
     lazada_th_trademark["listings"][1]["nice_class"] = "25"
     lazada_th_trademark["right"]["nice_classes"] = [25, 0]
+    text = json.dumps(lazada_th_trademark, indent=2)
+    lines = text.splitlines()
 
-    problems = refused(json.dumps(lazada_th_trademark), "complaint.json")
+    problems = refused(text, "complaint.json")
 
-    assert [p.location for p in problems] == ["right.nice_classes[1]", "listings[1].nice_class"]
+    assert [p.path for p in problems] == [
+        ("right", "nice_classes", 1),
+        ("listings", 1, "nice_class"),
+    ]
+    assert [format_path(p.path) for p in problems] == [
+        "right.nice_classes[1]",
+        "listings[1].nice_class",
+    ]
+    # Each points at the value itself, as a YAML document's problems do.
+    written = [lines[p.line - 1][p.column - 1 :] for p in problems if p.line and p.column]
+    assert written == ["0", '"25",']
+    assert problems[0].location == f"right.nice_classes[1] (complaint.json:{problems[0].line}:7)"
+
+
+def test_json_positions_name_keys_for_unknown_fields() -> None:
+    text = '{\n  "platform": "taobao",\n  "plaform": 1\n}'
+    (unknown,) = [p for p in refused(text, "c.json") if p.code == "extra_forbidden"]
+    assert unknown.location == "plaform (c.json:3:3)"
 
 
 def test_unknown_format_is_a_programming_error() -> None:
@@ -453,7 +472,7 @@ def test_an_empty_or_control_character_key_is_located_escaped():
     with pytest.raises(ComplaintError) as caught:
         parse_complaint_document('{"": 1, "\\u0000": 2, "\\u202e": 3}', "c.json")
     locations = [p.location for p in caught.value.problems if p.code == "extra_forbidden"]
-    assert locations == ["''", "'\\x00'", "'\\u202e'"]
+    assert locations == ["'' (c.json:1:2)", "'\\x00' (c.json:1:9)", "'\\u202e' (c.json:1:22)"]
     assert all(p.location.isprintable() for p in caught.value.problems)
 
 
