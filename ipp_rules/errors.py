@@ -45,6 +45,7 @@ __all__ = [
     "IppRulesError",
     "LifecycleError",
     "PolicyDefinitionError",
+    "RulesetError",
     "UnknownMarketplaceError",
     "shown",
 ]

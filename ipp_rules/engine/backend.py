@@ -8,6 +8,11 @@ from typing import Protocol
 from ipp_rules.facts.types import Encoded, EncodedType
 from ipp_rules.rulesets.ir import CompiledRule, compile_predicate
 
+__all__ = [
+    "ReferenceGroup",
+    "RuleGroup",
+]
+
 
 class RuleGroup(Protocol):
     """Rules of one scope and stratum, compiled for one backend."""

@@ -11,11 +11,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ipp_rules import facts as fx
 from ipp_rules.deadlines import Deadline, DeadlinePolicy, compute_deadline, deadline_function
 from ipp_rules.deadlines.lifecycle import CaseEvent, CaseState, replay
 from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
 from ipp_rules.errors import EngineError, RulesetError
+from ipp_rules.facts import (
+    CATALOG,
+    FactSet,
+    FactSpec,
+    complaint_facts,
+    json_ready,
+    listing_facts,
+    set_fact,
+)
 from ipp_rules.facts.types import EncodedType, Scope
 from ipp_rules.goodfaith import (
     Eligibility,
@@ -31,6 +39,13 @@ from ipp_rules.problems import Problem
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
 from ipp_rules.rulesets.compiler import RuleInfo
 from ipp_rules.rulesets.ir import CompiledRule
+
+__all__ = [
+    "BackendName",
+    "Engine",
+    "default_bundle_path",
+    "durable_available",
+]
 
 log = logging.getLogger("ipp_rules.engine")
 
@@ -53,7 +68,7 @@ def durable_available() -> bool:
 
 @dataclass(frozen=True)
 class _DerivedStep:
-    spec: fx.FactSpec
+    spec: FactSpec
     rules: frozenset[str]
 
 
@@ -95,7 +110,7 @@ class _Program:
         for info in compiled.info.values():
             needed.update(info.message.fields if info.message else ())
             needed.update([info.path_fact] if info.path_fact else [])
-        self.needed = tuple(spec for spec in fx.CATALOG if spec.name in needed)
+        self.needed = tuple(spec for spec in CATALOG if spec.name in needed)
 
     def close(self) -> None:
         for group in self.groups.values():
@@ -226,9 +241,9 @@ class Engine:
         """
         model = load_complaint(complaint)
         program = self._program
-        base = fx.complaint_facts(model, program.needed)
-        listings = fx.listing_facts(model, base, program.needed, program.bundle.category_classes)
-        fired: list[tuple[str, fx.FactSet]] = []
+        base = complaint_facts(model, program.needed)
+        listings = listing_facts(model, base, program.needed, program.bundle.category_classes)
+        fired: list[tuple[str, FactSet]] = []
         for stratum in range(program.strata):
             complaint_group = program.groups.get((stratum, "complaint"))
             if complaint_group is not None:
@@ -244,21 +259,21 @@ class Engine:
 
 def _set_derived(
     step: _DerivedStep,
-    fired: list[tuple[str, fx.FactSet]],
-    base: fx.FactSet,
-    listings: list[fx.FactSet],
+    fired: list[tuple[str, FactSet]],
+    base: FactSet,
+    listings: list[FactSet],
 ) -> None:
     on_complaint = any(rid in step.rules and s.listing is None for rid, s in fired)
     if step.spec.scope == "complaint":
         for subject in (base, *listings):
-            fx.set_fact(subject, step.spec, on_complaint)
+            set_fact(subject, step.spec, on_complaint)
         return
     per_listing = {s.listing for rid, s in fired if rid in step.rules and s.listing is not None}
     for subject in listings:
-        fx.set_fact(subject, step.spec, on_complaint or subject.listing in per_listing)
+        set_fact(subject, step.spec, on_complaint or subject.listing in per_listing)
 
 
-def _decision(program: _Program, fired: list[tuple[str, fx.FactSet]], trace: bool) -> Decision:
+def _decision(program: _Program, fired: list[tuple[str, FactSet]], trace: bool) -> Decision:
     findings: list[tuple[tuple[int, int, int], Finding]] = []
     entries: list[tuple[tuple[int, int], TraceEntry]] = []
     for rid, subject in fired:
@@ -266,7 +281,7 @@ def _decision(program: _Program, fired: list[tuple[str, fx.FactSet]], trace: boo
         rule = program.rules[rid]
         listing = subject.listing
         if trace:
-            values = {name: fx.json_ready(subject.raw.get(name)) for name in sorted(rule.facts)}
+            values = {name: json_ready(subject.raw.get(name)) for name in sorted(rule.facts)}
             entries.append(
                 (
                     (info.index, -1 if listing is None else listing),

@@ -32,11 +32,34 @@ from ipp_rules.facts.types import (
     FactType,
     Scope,
 )
-from ipp_rules.models import complaint as cm
+from ipp_rules.models.complaint import (
+    EARLIEST_INSTANT,
+    INSTANTS_END,
+    Authorization,
+    Complainant,
+    Complaint,
+    Listing,
+)
 from ipp_rules.policies import ParsedUrl, UrlProblem, get_policy, identify_url, policies
 
+__all__ = [
+    "CATALOG",
+    "FACTS",
+    "ComplaintGetter",
+    "FactSpec",
+    "ListingGetter",
+    "ListingView",
+    "choices",
+    "decode_literal",
+    "derived_fact",
+    "encode",
+    "json_ready",
+    "listing_views",
+    "marketplace_timezone",
+]
 
-def marketplace_timezone(complaint: cm.Complaint) -> ZoneInfo:
+
+def marketplace_timezone(complaint: Complaint) -> ZoneInfo:
     """The IANA timezone in which the complaint's marketplace (or country platform) keeps dates."""
     return get_policy(complaint.platform).zone(complaint.country)
 
@@ -57,7 +80,7 @@ def _countries() -> tuple[str, ...]:
 class ListingView:
     """One listing and what its URL turned out to be, for the listing facts."""
 
-    item: cm.Listing
+    item: Listing
     index: int
     parsed: ParsedUrl | UrlProblem | None
     first_index: int | None
@@ -71,7 +94,7 @@ class ListingView:
 
 
 def listing_views(
-    complaint: cm.Complaint, category_tables: Mapping[str, Mapping[str, int]] | None = None
+    complaint: Complaint, category_tables: Mapping[str, Mapping[str, int]] | None = None
 ) -> list[ListingView]:
     """Every listing with its URL identified, duplicates found (by canonical URL), and its
     category placed in a Nice class by the table the marketplace's policy names."""
@@ -98,7 +121,7 @@ def _problem(view: ListingView) -> UrlProblem | None:
     return view.parsed if isinstance(view.parsed, UrlProblem) else None
 
 
-ComplaintGetter = Callable[[cm.Complaint], Any]
+ComplaintGetter = Callable[[Complaint], Any]
 ListingGetter = Callable[[ListingView], Any]
 
 
@@ -196,7 +219,7 @@ def _union_choices(models: Iterable[type[BaseModel]], field: str) -> tuple[str, 
 
 
 def _right_models() -> tuple[type[BaseModel], ...]:
-    return _union_members(cm.Complaint.model_fields["right"].annotation)
+    return _union_members(Complaint.model_fields["right"].annotation)
 
 
 def _union_members(annotation: Any) -> tuple[type[BaseModel], ...]:
@@ -229,7 +252,7 @@ def _choice_fact(model: type[BaseModel], path: str, description: str) -> FactSpe
         path,
         choices=choices(model, path.rsplit(".", 1)[-1]),
         get=lambda c: _value(read(c)),
-        required=_required(cm.Complaint, path),
+        required=_required(Complaint, path),
     )
 
 
@@ -255,7 +278,7 @@ def _count_bounds(model: type[BaseModel], field: str) -> tuple[int, int]:
 
 def _position_bounds(first: int) -> tuple[int, int]:
     """A listing's position, counted from ``first``: a complaint has at most so many."""
-    return first, first + _count_bounds(cm.Complaint, "listings")[1] - 1
+    return first, first + _count_bounds(Complaint, "listings")[1] - 1
 
 
 @functools.cache
@@ -268,9 +291,9 @@ def _submission_dates() -> tuple[date, date]:
         for policy in policies().values()
         for country in (policy.countries or (None,))
     }
-    last = cm.INSTANTS_END - timedelta(microseconds=1)
+    last = INSTANTS_END - timedelta(microseconds=1)
     minutes = [timedelta(minutes=m) for m in range(24 * 60 + 1)]
-    first_days = [(cm.EARLIEST_INSTANT + m).astimezone(z).date() for z in zones for m in minutes]
+    first_days = [(EARLIEST_INSTANT + m).astimezone(z).date() for z in zones for m in minutes]
     last_days = [(last - m).astimezone(z).date() for z in zones for m in minutes]
     return min(first_days), max(last_days)
 
@@ -287,28 +310,28 @@ def _value(v: Any) -> Any:
     return v.value if isinstance(v, enum.Enum) else v
 
 
-def _submitted_on(c: cm.Complaint) -> date:
+def _submitted_on(c: Complaint) -> date:
     return c.submitted_at.astimezone(marketplace_timezone(c)).date()
 
 
-def _years_since_filing(c: cm.Complaint) -> int | None:
+def _years_since_filing(c: Complaint) -> int | None:
     filed = getattr(c.right, "filed_on", None)
     if filed is None:
         return None
     return relativedelta(_submitted_on(c), filed).years
 
 
-def _documents(c: cm.Complaint, kind: str, field: str) -> list[str]:
+def _documents(c: Complaint, kind: str, field: str) -> list[str]:
     return [str(_value(getattr(d, field))) for d in c.right.documents if _value(d.kind) == kind]
 
 
 def _catalog() -> tuple[FactSpec, ...]:
     rights = _right_models()
-    evidence_models = _item_models(cm.Complaint, "evidence")
+    evidence_models = _item_models(Complaint, "evidence")
     document_models = _union_members(
         typing.get_args(_right_models()[0].model_fields["documents"].annotation)[0]
     )
-    auth = cm.Authorization
+    auth = Authorization
     specs: list[FactSpec] = [
         FactSpec(
             "platform",
@@ -317,7 +340,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "platform",
             choices_from=_marketplaces,
             get=lambda c: _value(c.platform),
-            required=_required(cm.Complaint, "platform"),
+            required=_required(Complaint, "platform"),
         ),
         FactSpec(
             "platform_group",
@@ -342,8 +365,8 @@ def _catalog() -> tuple[FactSpec, ...]:
             "When the complaint was submitted.",
             "submitted_at",
             get=lambda c: c.submitted_at,
-            required=_required(cm.Complaint, "submitted_at"),
-            bounds=(cm.EARLIEST_INSTANT, cm.INSTANTS_END - timedelta(microseconds=1)),
+            required=_required(Complaint, "submitted_at"),
+            bounds=(EARLIEST_INSTANT, INSTANTS_END - timedelta(microseconds=1)),
         ),
         FactSpec(
             "submitted_on",
@@ -354,24 +377,24 @@ def _catalog() -> tuple[FactSpec, ...]:
             required=True,
             bounds_from=_submission_dates,
         ),
-        _choice_fact(cm.Complaint, "channel", "How the complaint arrived."),
-        _choice_fact(cm.Complaint, "complaint_type", "Product listing or store front."),
-        _choice_fact(cm.Complaint, "reason", "The reason chosen for the complaint."),
+        _choice_fact(Complaint, "channel", "How the complaint arrived."),
+        _choice_fact(Complaint, "complaint_type", "Product listing or store front."),
+        _choice_fact(Complaint, "reason", "The reason chosen for the complaint."),
         _choice_fact(
-            cm.Complaint,
+            Complaint,
             "mark_use",
             "Trademark complaints: whether the listing uses the mark itself or a similar one.",
         ),
-        _choice_fact(cm.Complainant, "complainant.kind", "Individual or business."),
-        _choice_fact(cm.Complainant, "complainant.role", "Rights holder or authorised agent."),
-        _choice_fact(cm.Complainant, "complainant.location", "Mainland China or elsewhere."),
+        _choice_fact(Complainant, "complainant.kind", "Individual or business."),
+        _choice_fact(Complainant, "complainant.role", "Rights holder or authorised agent."),
+        _choice_fact(Complainant, "complainant.location", "Mainland China or elsewhere."),
         FactSpec(
             "complainant.identity_verified",
             "bool",
             "The complainant's proof of identity has been verified.",
             "complainant.identity_verified",
             get=lambda c: c.complainant.identity_verified,
-            required=_required(cm.Complaint, "complainant.identity_verified"),
+            required=_required(Complaint, "complainant.identity_verified"),
         ),
         FactSpec(
             "complainant.good_faith_member",
@@ -415,7 +438,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The id of the right the complaint relies on.",
             "right.id",
             get=lambda c: c.right.id,
-            required=_required(cm.Complaint, "right.id"),
+            required=_required(Complaint, "right.id"),
         ),
         FactSpec(
             "right.type",
@@ -424,7 +447,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "right.type",
             choices=_union_choices(rights, "type"),
             get=lambda c: _value(c.right.type),
-            required=_required(cm.Complaint, "right.type"),
+            required=_required(Complaint, "right.type"),
         ),
         FactSpec(
             "right.status",
@@ -433,7 +456,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "right.status",
             choices=_union_choices(rights, "status"),
             get=lambda c: _value(c.right.status),
-            required=_required(cm.Complaint, "right.status"),
+            required=_required(Complaint, "right.status"),
         ),
         FactSpec(
             "right.jurisdiction",
@@ -441,7 +464,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "Where the right is registered (ISO 3166-1 alpha-2; WO for WIPO).",
             "right.jurisdiction",
             get=lambda c: c.right.jurisdiction,
-            required=_required(cm.Complaint, "right.jurisdiction"),
+            required=_required(Complaint, "right.jurisdiction"),
         ),
         FactSpec(
             "right.designations",
@@ -559,7 +582,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings",
             get=lambda c: len(c.listings),
             required=True,
-            bounds=_count_bounds(cm.Complaint, "listings"),
+            bounds=_count_bounds(Complaint, "listings"),
         ),
         FactSpec(
             "evidence.kinds",
@@ -594,7 +617,7 @@ def _catalog() -> tuple[FactSpec, ...]:
                 }
             ),
             required=True,
-            bounds=_count_bounds(cm.Complaint, "evidence"),
+            bounds=_count_bounds(Complaint, "evidence"),
         ),
         FactSpec(
             "evidence.decision_authorities",
@@ -613,7 +636,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "evidence",
             get=lambda c: len(c.evidence),
             required=True,
-            bounds=_count_bounds(cm.Complaint, "evidence"),
+            bounds=_count_bounds(Complaint, "evidence"),
         ),
         FactSpec(
             "listing.index",
@@ -642,7 +665,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             get=lambda v: v.item.url,
-            required=_required(cm.Listing, "url"),
+            required=_required(Listing, "url"),
         ),
         FactSpec(
             "listing.url_problem",

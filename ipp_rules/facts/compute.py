@@ -12,7 +12,7 @@ from typing import Any
 
 from ipp_rules.facts.catalog import CATALOG, FactSpec, encode, listing_views
 from ipp_rules.facts.types import Encoded
-from ipp_rules.models import complaint as cm
+from ipp_rules.models.complaint import Complaint
 
 __all__ = ["FactSet", "complaint_facts", "listing_facts", "set_fact"]
 
@@ -33,7 +33,7 @@ def _add(facts: FactSet, spec: FactSpec, value: Any) -> None:
         facts.encoded[spec.name] = encoded
 
 
-def complaint_facts(complaint: cm.Complaint, specs: Sequence[FactSpec] = CATALOG) -> FactSet:
+def complaint_facts(complaint: Complaint, specs: Sequence[FactSpec] = CATALOG) -> FactSet:
     """The complaint's facts; only ``specs`` are computed (a bundle reads a few of them)."""
     facts = FactSet({}, {})
     for spec in specs:
@@ -43,7 +43,7 @@ def complaint_facts(complaint: cm.Complaint, specs: Sequence[FactSpec] = CATALOG
 
 
 def listing_facts(
-    complaint: cm.Complaint,
+    complaint: Complaint,
     base: FactSet,
     specs: Sequence[FactSpec] = CATALOG,
     category_tables: Mapping[str, Mapping[str, int]] | None = None,

@@ -15,15 +15,24 @@ from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
 from ipp_rules.problems import Problem, validate_document
-from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.compiler import (
     CompiledBundle,
     SourcedRule,
     SourcedWaiver,
     compile_bundle,
 )
+from ipp_rules.rulesets.format import Manifest, RuleFile
 from ipp_rules.text.files import open_regular
 from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
+
+__all__ = [
+    "MANIFEST",
+    "Bundle",
+    "bundle_root",
+    "load_bundle",
+    "load_bundle_deadlines",
+    "resolve_bundle_root",
+]
 
 MANIFEST = "bundle.yaml"
 
@@ -33,7 +42,7 @@ class Bundle:
     """A loaded, compiled bundle and its identity."""
 
     root: Path
-    manifest: fmt.Manifest
+    manifest: Manifest
     identity: BundleIdentity
     compiled: CompiledBundle
     files: tuple[str, ...]
@@ -91,11 +100,11 @@ def bundle_root(path: str | os.PathLike[str]) -> Path:
     return root
 
 
-def _read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, fmt.Manifest]:
+def _read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, Manifest]:
     """The bundle folder ``path`` names, its manifest as read, and as validated."""
     root = bundle_root(path)
     manifest_doc = load_yaml_file(root / MANIFEST, display_name=_shown(root, MANIFEST))
-    manifest, problems = validate_document(fmt.Manifest, manifest_doc)
+    manifest, problems = validate_document(Manifest, manifest_doc)
     if manifest is None:
         raise RulesetError(problems)
     return root, manifest_doc, manifest
@@ -165,7 +174,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         except RulesetError as exc:
             problems.extend(exc.problems)
             continue
-        rule_file, file_problems = validate_document(fmt.RuleFile, doc)
+        rule_file, file_problems = validate_document(RuleFile, doc)
         problems.extend(file_problems)
         if rule_file is None:
             continue

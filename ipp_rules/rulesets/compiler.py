@@ -23,11 +23,30 @@ from ipp_rules.facts import (
 )
 from ipp_rules.facts.types import Scope
 from ipp_rules.problems import Problem
-from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets import ir, patterns
+from ipp_rules.rulesets.format import (
+    Condition,
+    FactRefSpec,
+    FactTests,
+    Rule,
+    RuleFile,
+    TableRefSpec,
+    Waiver,
+)
 from ipp_rules.rulesets.templates import Template, parse_template
 from ipp_rules.text.scalars import PlainInt
 from ipp_rules.text.yaml import YamlDocument
+
+__all__ = [
+    "SEVERITY",
+    "CompiledBundle",
+    "RuleInfo",
+    "SourcedRule",
+    "SourcedWaiver",
+    "YamlPath",
+    "compile_bundle",
+    "fact_names",
+]
 
 YamlPath = tuple[str | int, ...]
 
@@ -38,8 +57,8 @@ SEVERITY = {"reject": "error", "needs_info": "missing", "warn": "warning", "info
 class SourcedRule:
     """A validated rule with the file it came from."""
 
-    rule: fmt.Rule
-    file: fmt.RuleFile
+    rule: Rule
+    file: RuleFile
     document: YamlDocument
     path: YamlPath
     """Where the rule sits in its file, e.g. ``("rules", 3)``."""
@@ -49,7 +68,7 @@ class SourcedRule:
 class SourcedWaiver:
     """A validated waiver with the file it came from."""
 
-    waiver: fmt.Waiver
+    waiver: Waiver
     document: YamlDocument
     path: YamlPath
 
@@ -95,15 +114,15 @@ def _suggest(word: str, options: Sequence[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def fact_names(condition: fmt.Condition) -> Iterator[str]:
+def fact_names(condition: Condition) -> Iterator[str]:
     """Every fact path a condition names, operands included, in the order written."""
     for name, tests in condition.tests.items():
         yield name
         for op in tests.model_fields_set:
             value = getattr(tests, op)
-            if isinstance(value, fmt.FactRefSpec):
+            if isinstance(value, FactRefSpec):
                 yield value.fact
-            if isinstance(value, fmt.TableRefSpec) and value.key is not None:
+            if isinstance(value, TableRefSpec) and value.key is not None:
                 yield value.key.fact
     for child in (*(condition.all or ()), *(condition.any or ())):
         yield from fact_names(child)
@@ -178,9 +197,9 @@ def _waivers(
     facts: Mapping[str, FactSpec],
     tables: Mapping[str, tuple[Any, YamlDocument, YamlPath]],
     problems: _Problems,
-) -> dict[str, list[tuple[fmt.Condition, ir.Node]]]:
+) -> dict[str, list[tuple[Condition, ir.Node]]]:
     """Each waived rule id with the conditions (as written, and compiled) that waive it."""
-    waived_by: dict[str, list[tuple[fmt.Condition, ir.Node]]] = {}
+    waived_by: dict[str, list[tuple[Condition, ir.Node]]] = {}
     for item in waivers:
         waiver = item.waiver
         checker = _Checker(item.document, facts, tables, problems)
@@ -206,7 +225,7 @@ def _waivers(
     return waived_by
 
 
-def _effective(rule: fmt.Rule) -> tuple[ir.Node, ...]:
+def _effective(rule: Rule) -> tuple[ir.Node, ...]:
     bounds: list[ir.Node] = []
     if rule.effective_from is not None:
         bounds.append(ir.Compare("submitted_on", "ge", rule.effective_from.toordinal()))
@@ -250,7 +269,7 @@ def _strata(
     sourced: Sequence[SourcedRule],
     facts: Mapping[str, FactSpec],
     problems: _Problems,
-    waived_by: Mapping[str, list[tuple[fmt.Condition, ir.Node]]],
+    waived_by: Mapping[str, list[tuple[Condition, ir.Node]]],
 ) -> dict[str, int]:
     """Order rules so a rule runs after every rule deriving a fact it reads; find cycles."""
     derivers: dict[str, list[SourcedRule]] = {}
@@ -391,7 +410,7 @@ class _Checker:
     # -- conditions -------------------------------------------------------------------
 
     def condition(
-        self, cond: fmt.Condition, path: YamlPath, negated_by: YamlPath | None = None
+        self, cond: Condition, path: YamlPath, negated_by: YamlPath | None = None
     ) -> ir.Node:
         """Check and lower a condition.
 
@@ -520,7 +539,7 @@ class _Checker:
     def operand(
         self, spec: FactSpec, kind: FactType, value: Any, path: YamlPath
     ) -> ir.Operand | None:
-        if isinstance(value, fmt.FactRefSpec):
+        if isinstance(value, FactRefSpec):
             other = self.fact(value.fact, (*path, "fact"))
             if other is None:
                 return None
@@ -601,7 +620,7 @@ class _Checker:
         path: YamlPath,
         build: Callable[[tuple[ir.Scalar, ...]], ir.Node],
     ) -> ir.Node:
-        if isinstance(value, fmt.TableRefSpec):
+        if isinstance(value, TableRefSpec):
             return self.table(spec, kind, value, path, build)
         checked = [self.literal(spec, kind, v, (*path, i)) for i, v in enumerate(value)]
         if any(c is None for c in checked):
@@ -612,7 +631,7 @@ class _Checker:
         self,
         spec: FactSpec,
         kind: FactType,
-        ref: fmt.TableRefSpec,
+        ref: TableRefSpec,
         path: YamlPath,
         build: Callable[[tuple[ir.Scalar, ...]], ir.Node],
     ) -> ir.Node:
@@ -697,6 +716,6 @@ def _alias(op: str) -> str:
     return "in" if op == "in_" else op
 
 
-def _ordered_ops(tests: fmt.FactTests) -> list[str]:
-    order = list(fmt.FactTests.model_fields)
+def _ordered_ops(tests: FactTests) -> list[str]:
+    order = list(FactTests.model_fields)
     return sorted(tests.model_fields_set, key=order.index)

@@ -39,6 +39,32 @@ from ipp_rules.models.types import (
 )
 from ipp_rules.problems import Holds
 
+__all__ = [
+    "SCALAR_SCHEMA",
+    "SCHEMA_VERSION",
+    "Condition",
+    "ContainsValue",
+    "Expectation",
+    "FactRefSpec",
+    "FactTests",
+    "Literal1",
+    "Manifest",
+    "OutcomeName",
+    "Rule",
+    "RuleFile",
+    "ScalarList",
+    "Table",
+    "TableRefSpec",
+    "TestCase",
+    "TestFile",
+    "Value",
+    "Values",
+    "Waiver",
+    "case_file_json_schema",
+    "manifest_json_schema",
+    "ruleset_json_schema",
+]
+
 SCHEMA_VERSION = 1
 
 OutcomeName = Literal["reject", "needs_info", "warn", "info", "derive"]

@@ -24,6 +24,37 @@ from typing import Any, Literal, TypeAlias
 
 from ipp_rules.facts.types import Encoded, Scope
 
+__all__ = [
+    "ATOM_TYPES",
+    "ORDERING_OPS",
+    "AllIn",
+    "And",
+    "Atom",
+    "Compare",
+    "CompareOp",
+    "CompiledRule",
+    "Const",
+    "Empty",
+    "Exists",
+    "FactRef",
+    "Matches",
+    "Node",
+    "Not",
+    "OneOf",
+    "Operand",
+    "Or",
+    "Outcome",
+    "Predicate",
+    "Scalar",
+    "SomeIn",
+    "atoms",
+    "compile_predicate",
+    "evaluate",
+    "facts_read",
+    "negate",
+    "simplify",
+]
+
 Scalar: TypeAlias = bool | int | str
 
 CompareOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]

@@ -14,6 +14,13 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+__all__ = [
+    "ABSENT",
+    "Template",
+    "format_value",
+    "parse_template",
+]
+
 _PLACEHOLDER = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 ABSENT = "(not given)"
 

@@ -17,18 +17,30 @@ from typing import Any
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ComplaintError, RulesetError
 from ipp_rules.problems import Problem, validate_document
-from ipp_rules.rulesets import format as fmt
+from ipp_rules.rulesets.format import Expectation, TestCase, TestFile
 from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
+
+__all__ = [
+    "BundleTestRun",
+    "CaseResult",
+    "LoadedTestFile",
+    "bundle_test_files",
+    "load_test_file",
+    "merge_patch",
+    "run_bundle_cases",
+    "run_bundle_tests",
+    "run_case",
+]
 
 
 @dataclass(frozen=True)
 class LoadedTestFile:
     path: Path
     document: YamlDocument
-    spec: fmt.TestFile
+    spec: TestFile
     base: Mapping[str, Any] | None
 
-    def cases(self) -> Iterator[tuple[int, fmt.TestCase]]:
+    def cases(self) -> Iterator[tuple[int, TestCase]]:
         yield from enumerate(self.spec.cases)
 
     def location(self, index: int) -> str:
@@ -41,7 +53,7 @@ class CaseResult:
 
     name: str
     location: str
-    expected: fmt.Expectation
+    expected: Expectation
     outcome: str | None = None
     codes: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
@@ -95,7 +107,7 @@ def load_test_file(path: str | os.PathLike[str]) -> LoadedTestFile:
     """Load and validate a test file; RulesetError lists every problem with its location."""
     path = Path(path)
     document = load_yaml_file(path)
-    spec, problems = validate_document(fmt.TestFile, document)
+    spec, problems = validate_document(TestFile, document)
     if spec is None:
         raise RulesetError(problems, title="invalid test file")
     base: Mapping[str, Any] | None = None
@@ -142,7 +154,7 @@ def load_test_file(path: str | os.PathLike[str]) -> LoadedTestFile:
     return LoadedTestFile(path, document, spec, base)
 
 
-def run_case(engine: Engine, loaded: LoadedTestFile, index: int, case: fmt.TestCase) -> CaseResult:
+def run_case(engine: Engine, loaded: LoadedTestFile, index: int, case: TestCase) -> CaseResult:
     """Evaluate one case and compare with what it expects."""
     expected = case.expect
     result = CaseResult(case.name, loaded.location(index), expected)

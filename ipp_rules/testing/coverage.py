@@ -14,6 +14,12 @@ from pathlib import PurePath
 from ipp_rules.rulesets.bundle import Bundle
 from ipp_rules.testing.cases import CaseResult
 
+__all__ = [
+    "RuleCoverage",
+    "format_percent",
+    "rule_coverage",
+]
+
 
 @dataclass(frozen=True)
 class RuleCoverage:

@@ -16,8 +16,16 @@ from typing import Any
 import pytest
 
 from ipp_rules.errors import IppRulesError
-from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST
+from ipp_rules.rulesets.format import TestCase
+
+__all__ = [
+    "BundleCaseFile",
+    "BundleCaseItem",
+    "CaseFailure",
+    "pytest_collect_file",
+    "pytest_terminal_summary",
+]
 
 
 def _is_case_file(path: Path) -> bool:
@@ -64,7 +72,7 @@ class BundleCaseFile(pytest.File):
 
 
 class BundleCaseItem(pytest.Item):
-    def __init__(self, *, loaded: Any, index: int, case: fmt.TestCase, **kwargs: Any):
+    def __init__(self, *, loaded: Any, index: int, case: TestCase, **kwargs: Any):
         super().__init__(**kwargs)
         self.loaded = loaded
         self.index = index

@@ -43,6 +43,32 @@ from ipp_rules.models.marketplace import LazadaCountry, Platform
 from ipp_rules.policies import ParsedUrl, identify_url, policies
 from ipp_rules.policies.base import DIGITS_ID, UrlKind
 
+__all__ = [
+    "AREAS",
+    "CATEGORIES",
+    "CATEGORY_CLASSES",
+    "CROSS_BORDER_MARKETPLACES",
+    "DATES",
+    "DAY0",
+    "FOREIGN_JURISDICTIONS",
+    "JURISDICTIONS",
+    "LANGUAGES",
+    "NICE_CLASSES",
+    "NON_BERNE",
+    "OFFSETS",
+    "PRC_MARKETPLACES",
+    "RIGHT_IDS",
+    "SIMILAR_GROUPS",
+    "SUBMISSION_DAYS",
+    "UNLISTED_CATEGORY",
+    "URLS",
+    "Breaker",
+    "admissible_documents",
+    "complaint_documents",
+    "near_valid_documents",
+    "near_valid_pairs",
+]
+
 RIGHT_IDS = ("TM-1", "TM-2", "CR-1", "PT-1")
 JURISDICTIONS = ("CN", "TH", "MY", "US", "WO", "NO")
 LANGUAGES = ("zh", "en", "th", "de")

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = [
+    "PlainFloat",
+    "PlainInt",
+    "source_text",
+]
+
 
 class PlainInt(int):
     """An integer read from a plain YAML scalar, with its source text."""
