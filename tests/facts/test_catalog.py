@@ -126,12 +126,12 @@ def test_the_facts_every_complaint_has():
 def test_a_minimal_complaint_has_exactly_the_facts_every_complaint_has():
     # The other direction: a fact not claimed may really be missing. A complaint with only
     # the required fields has the facts claimed always present, and no other.
-    (subject, *_) = _subjects(_minimal())
+    (subject, *_) = _subjects(minimal_complaint())
     claimed = {s.name for s in CATALOG if s.scope == "complaint" and s.always_present}
     assert set(subject.encoded) == claimed
 
 
-def _minimal() -> dict[str, Any]:
+def minimal_complaint() -> dict[str, Any]:
     return {
         "platform": "taobao",
         "submitted_at": "2026-03-02T10:00:00+08:00",
