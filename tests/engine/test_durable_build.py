@@ -24,6 +24,8 @@ from ipp_rules import Engine
 from ipp_rules.engine import durable as durable_module
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import MAX_SEQUENCE_ENTRIES, DurableGroup, Limits
+from ipp_rules.engine.durable.network import sequence_length
+from ipp_rules.engine.durable.translate import each, ends_in_forward
 from ipp_rules.engine.ir import (
     AllIn,
     And,
@@ -78,7 +80,7 @@ def _chain(n: int) -> dict[str, Any]:
 def _in_array(n: int) -> dict[str, Any]:
     # n operators: n - 3 pairs, their $or, the $and that closes it (see _each), the outer $and
     pairs = [{"$and": [{"$neq": {"$i": j}}, {"$neq": {"$i": j + 100}}]} for j in range(n - 3)]
-    return {"$and": [{"mk": 1}, durable_module._each("$iany", "f0", {"$or": pairs})]}
+    return {"$and": [{"mk": 1}, each("$iany", "f0", {"$or": pairs})]}
 
 
 def _references(n: int) -> dict[str, Any]:
@@ -104,7 +106,7 @@ def test_error_113_is_the_expression_sequence_and_is_predicted(
     shape: Callable[[int], dict[str, Any]], operators: int
 ) -> None:
     cond = shape(operators)
-    length = durable_module._sequence_length(cond)
+    length = sequence_length(cond)
     assert _accepted(cond) is (length <= MAX_SEQUENCE_ENTRIES)
     assert Limits().expressions == MAX_SEQUENCE_ENTRIES == 31
 
@@ -587,9 +589,9 @@ def test_no_list_test_ends_in_a_forward_node() -> None:
 
     walk(specs)
     assert inners  # the shipped bundle has list tests
-    assert not [i for i in inners if durable_module._ends_in_forward(i)]
-    assert durable_module._ends_in_forward({"$and": [{"f0": 1}, {"$or": [{"f0": 2}]}]})
-    closed = durable_module._each("$iany", "f0", {"$or": [{"$i": 1}, {"$i": 2}]})
+    assert not [i for i in inners if ends_in_forward(i)]
+    assert ends_in_forward({"$and": [{"f0": 1}, {"$or": [{"f0": 2}]}]})
+    closed = each("$iany", "f0", {"$or": [{"$i": 1}, {"$i": 2}]})
     assert closed == {
         "$iany": {"f0": {"$and": [{"$or": [{"$i": 1}, {"$i": 2}]}, {"$ex": {"$i": 1}}]}}
     }

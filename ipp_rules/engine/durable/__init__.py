@@ -17,7 +17,7 @@ hang modes are listed, and numbered as cited here, in ``tests/engine/test_crash_
   makes every comparison *true* in durable, so every fact reference is guarded by ``$ex``.
 - The inner condition of ``$iany``/``$iall`` never ends in an ``$or``: durable type-checks
   the last node of that condition and reads, for an ``$or``, a forward node's uninitialised
-  memory, refusing the ruleset when the heap held 0x09 there (see ``_each``).
+  memory, refusing the ruleset when the heap held 0x09 there (see ``translate.each``).
 - The rules of a group are split into chunks, one durable ruleset each. A model of the
   alpha network durable builds (node sharing, ``$or`` forward nodes) bounds, per chunk, the
   distinct tests, the children of a node, the depth of durable's 64-entry evaluation stack
@@ -50,30 +50,45 @@ import contextlib
 import itertools
 import json
 import logging
-import os
 import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import durable_rules_engine as _d
 
 from ipp_rules.engine import patterns
 from ipp_rules.engine.backend import ReferenceGroup
+from ipp_rules.engine.durable.limits import (
+    MAX_INT,
+    MAX_LIST_LENGTH,
+    MAX_MESSAGE_BYTES,
+    MAX_SEQUENCE_ENTRIES,
+    MAX_STRING_JSON,
+    Limits,
+    json_length,
+)
+from ipp_rules.engine.durable.network import DurableRule, chunk_fits, sequence_length
+from ipp_rules.engine.durable.translate import (
+    ELEMENT_TYPES,
+    MARKER_KEY,
+    SCALAR_TYPES,
+    SENTINEL,
+    FactSlot,
+    Keys,
+    Unsupported,
+    compile_condition,
+    ruleset_name,
+)
 from ipp_rules.engine.ir import (
-    AllIn,
     And,
-    Atom,
     Compare,
-    CompareOp,
     CompiledRule,
     Const,
     Encoded,
     EncodedType,
-    Exists,
     FactRef,
-    Matches,
     Node,
     Not,
     OneOf,
@@ -84,564 +99,9 @@ from ipp_rules.engine.ir import (
 )
 from ipp_rules.errors import EngineError
 
-__all__ = ["DurableGroup", "Limits"]
+__all__ = ["MAX_SEQUENCE_ENTRIES", "DurableGroup", "Limits"]
 
 log = logging.getLogger("ipp_rules.engine")
-
-_MARKER_KEY = "mk"
-_MARKER: dict[str, Any] = {_MARKER_KEY: 1}
-_SENTINEL = "s"
-_RESERVED = frozenset({"sid", "id", "$s", "$i", "$forward", _MARKER_KEY})
-
-MAX_INT = 2**53
-MAX_STRING_JSON = 65_535
-"""Longest JSON text of a string value (durable stores the length in 16 bits)."""
-MAX_LIST_LENGTH = 10_000
-MAX_MESSAGE_BYTES = 8 * 1024 * 1024
-"""durable refuses a value of 16 MiB or more (error 314); a whole message stays under this."""
-MAX_PROPERTIES = 250
-"""durable refuses more than 254 properties in a message (error 302)."""
-MAX_SEQUENCE_ENTRIES = 31
-"""durable keeps, per rule, an expression sequence of at most 31 entries: rete.h
-``MAX_SEQUENCE_EXPRESSIONS`` is 32 and rete.c refuses the rule (error 113,
-``ERR_EXPRESSION_LIMIT_EXCEEDED``) as soon as the sequence reaches 32."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on one chunk (one durable ruleset); see the module docstring."""
-
-    rules: int = 64
-    tests: int = 48
-    """Distinct JSON test fragments, the marker included."""
-    fanout: int = 48
-    """Children of one alpha node (durable: 512-slot tables, 128-entry lists)."""
-    stack: int = 48
-    """Bound on durable's evaluation stack, which holds 64 entries."""
-    paths: int = 4096
-    """Paths through the alpha network when every test holds (evaluation time)."""
-    properties: int = MAX_PROPERTIES
-    expressions: int = MAX_SEQUENCE_ENTRIES
-    """Entries of one rule's expression sequence (error 113); see ``_sequence_length``."""
-
-
-_COMPLEMENT: dict[CompareOp, str] = {
-    "eq": "$neq",
-    "ne": "$eq",
-    "lt": "$gte",
-    "le": "$gt",
-    "gt": "$lte",
-    "ge": "$lt",
-}
-_OPERATOR: dict[CompareOp, str] = {
-    "eq": "$eq",
-    "ne": "$neq",
-    "lt": "$lt",
-    "le": "$lte",
-    "gt": "$gt",
-    "ge": "$gte",
-}
-_SCALAR_TYPES = {"bool": bool, "int": int, "str": str}
-_ELEMENT_TYPES = {"list_str": str, "list_int": int}
-
-
-def _fnv1a(name: str) -> int:
-    """durable's hash of property names (it compares names by this hash only)."""
-    h = 2166136261
-    for byte in name.encode():
-        h = ((h ^ byte) * 16777619) & 0xFFFFFFFF
-    return h
-
-
-class _Unsupported(Exception):
-    """A rule durable cannot run faithfully: it is evaluated by the reference evaluator."""
-
-
-# --- regex probing ------------------------------------------------------------------------
-
-_REGEX_OK: dict[str, bool] = {}
-_REGEX_LOCK = threading.Lock()
-_NAMES = itertools.count()
-
-
-def _ruleset_name(kind: str) -> str:
-    return f"ipp_rules_{kind}_{os.getpid()}_{next(_NAMES)}"
-
-
-def _regex_accepted(durable_pattern: str) -> bool:
-    """Whether durable builds an automaton for ``durable_pattern`` (it refuses some with
-    error 503, too many states). Probed once per process and pattern."""
-    with _REGEX_LOCK:
-        known = _REGEX_OK.get(durable_pattern)
-        if known is not None:
-            return known
-        spec = {
-            _SENTINEL: {"all": [{"m": {"$s": 1}}]},
-            "r": {"all": [{"m": {"$mt": {"x": durable_pattern}}}]},
-        }
-        try:
-            handle = _d.create_ruleset(_ruleset_name("probe"), json.dumps(spec))
-        except Exception:
-            ok = False
-        else:
-            ok = True
-            try:
-                _d.delete_ruleset(handle)
-            except Exception:  # pragma: no cover - deleting a fresh ruleset does not fail
-                log.warning("could not delete a regex probe ruleset")
-        _REGEX_OK[durable_pattern] = ok
-        return ok
-
-
-# --- keys and companions ------------------------------------------------------------------
-
-
-@dataclass
-class _MatchCompanion:
-    """A companion key for one (fact, pattern) pair."""
-
-    key: str
-    pattern: str
-    translated: bool
-    """True: the key holds the translated text, tested with ``$mt``; False: it holds the
-    match result computed in Python, tested for ``true``."""
-
-
-@dataclass
-class _FactSlot:
-    name: str
-    type: EncodedType
-    key: str
-    length_key: str | None
-    matches: dict[str, _MatchCompanion] = field(default_factory=dict)
-
-
-class _Keys:
-    """Short, hash-distinct property names for the facts of one group."""
-
-    def __init__(self, fact_types: Mapping[str, EncodedType]):
-        self._types = fact_types
-        self.slots: dict[str, _FactSlot] = {}
-        self._used = {_fnv1a(n) for n in _RESERVED}
-        self._counters: dict[str, Iterator[int]] = {}
-
-    def _new(self, prefix: str) -> str:
-        counter = self._counters.setdefault(prefix, itertools.count())
-        while True:
-            name = f"{prefix}{next(counter)}"
-            h = _fnv1a(name)
-            if h not in self._used:
-                self._used.add(h)
-                return name
-
-    def slot(self, fact: str) -> _FactSlot:
-        found = self.slots.get(fact)
-        if found is not None:
-            return found
-        if fact not in self._types:
-            raise EngineError(f"fact {fact!r} is read by a rule but has no declared type")
-        kind = self._types[fact]
-        length_key = self._new("n") if kind in _ELEMENT_TYPES else None
-        created = _FactSlot(fact, kind, self._new("f"), length_key)
-        self.slots[fact] = created
-        return created
-
-    def match(self, fact: str, pattern: str) -> _MatchCompanion:
-        slot = self.slot(fact)
-        found = slot.matches.get(pattern)
-        if found is not None:
-            return found
-        branches = patterns.durable_branches(pattern)
-        translated = branches is not None and all(_regex_accepted(b) for b in branches)
-        companion = _MatchCompanion(self._new("m" if translated else "p"), pattern, translated)
-        slot.matches[pattern] = companion
-        return companion
-
-
-# --- condition compiler -------------------------------------------------------------------
-
-
-class _Compiler:
-    def __init__(self, keys: _Keys, rule_id: str):
-        self.keys = keys
-        self.rule_id = rule_id
-        self.read: set[str] = set()
-        """Message keys the condition reads."""
-
-    def fail(self, message: str) -> EngineError:
-        return EngineError(f"rule {self.rule_id!r}: {message}")
-
-    def fact(self, name: str, kinds: tuple[str, ...] | None = None) -> _FactSlot:
-        slot = self.keys.slot(name)
-        if kinds is not None and slot.type not in kinds:
-            raise self.fail(f"fact {name!r} of type {slot.type} used where {kinds} is needed")
-        self.read.add(slot.key)
-        if slot.length_key is not None:
-            self.read.add(slot.length_key)
-        return slot
-
-    def literal(self, slot: _FactSlot, value: object, element: bool = False) -> object:
-        kind = _ELEMENT_TYPES[slot.type] if element else _SCALAR_TYPES.get(slot.type)
-        if kind is None or type(value) is not kind:
-            raise self.fail(f"value {value!r} does not have the type of fact {slot.name!r}")
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-            raise _Unsupported(f"integer {value} beyond ±2**53")
-        if isinstance(value, str) and _json_length(value) > MAX_STRING_JSON:
-            raise _Unsupported("string literal longer than durable can compare")
-        return value
-
-    def ref(self, slot: _FactSlot, ref: FactRef, element: bool = False) -> _FactSlot:
-        other = self.fact(ref.name)
-        want = _ELEMENT_TYPES[slot.type] if element else _SCALAR_TYPES.get(slot.type)
-        if _SCALAR_TYPES.get(other.type) is not want or want is None:
-            raise self.fail(f"facts {slot.name!r} and {ref.name!r} have incomparable types")
-        return other
-
-    def node(self, node: Node) -> dict[str, Any]:
-        if isinstance(node, And | Or):
-            kind = "$and" if isinstance(node, And) else "$or"
-            children: list[dict[str, Any]] = []
-            for child in node.children:
-                compiled = self.node(child)
-                if kind in compiled and len(compiled) == 1:
-                    children.extend(compiled[kind])
-                else:
-                    children.append(compiled)
-            return {kind: children}
-        if isinstance(node, Not):
-            return self.negated(node.atom)
-        if isinstance(node, Const):  # only after simplify() at the top, handled by caller
-            raise self.fail("constant inside a condition")
-        return self.atom(node)
-
-    def atom(self, atom: Atom) -> dict[str, Any]:
-        if isinstance(atom, Compare):
-            return self.compare(atom, negated=False)
-        if isinstance(atom, OneOf):
-            slot = self.fact(atom.fact, ("bool", "int", "str"))
-            values = list(dict.fromkeys(self.literal(slot, v) for v in atom.values))
-            tests = [{slot.key: v} for v in values]
-            return tests[0] if len(tests) == 1 else {"$or": tests}
-        if isinstance(atom, Exists):
-            slot = self.fact(atom.fact)
-            return {"$ex": {slot.key: 1}}
-        if isinstance(atom, Matches):
-            return self.matches(atom)
-        if isinstance(atom, SomeIn):
-            return self.some_in(atom, negated=False)
-        if isinstance(atom, AllIn):
-            slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
-            assert slot.length_key is not None
-            empty = {slot.length_key: 0}
-            if not atom.values:
-                return empty
-            values = list(dict.fromkeys(self.literal(slot, v, element=True) for v in atom.values))
-            inner = _any_of([{"$i": v} for v in values])
-            return {"$or": [empty, _each("$iall", slot.key, inner)]}
-        slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
-        assert slot.length_key is not None
-        return {slot.length_key: 0}
-
-    def negated(self, atom: Atom) -> dict[str, Any]:
-        if isinstance(atom, Compare):
-            return self.compare(atom, negated=True)
-        if isinstance(atom, OneOf):
-            slot = self.fact(atom.fact, ("bool", "int", "str"))
-            values = list(dict.fromkeys(self.literal(slot, v) for v in atom.values))
-            if not values:
-                return _MARKER
-            tests = [{"$neq": {slot.key: v}} for v in values]
-            differs = tests[0] if len(tests) == 1 else {"$and": tests}
-            return {"$or": [{"$nex": {slot.key: 1}}, differs]}
-        if isinstance(atom, Exists):
-            slot = self.fact(atom.fact)
-            return {"$nex": {slot.key: 1}}
-        if isinstance(atom, Matches):
-            raise self.fail("a negated pattern match cannot run on durable_rules")
-        if isinstance(atom, SomeIn):
-            return self.some_in(atom, negated=True)
-        if isinstance(atom, AllIn):
-            slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
-            assert slot.length_key is not None
-            if not atom.values:
-                return {"$neq": {slot.length_key: 0}}
-            values = list(dict.fromkeys(self.literal(slot, v, element=True) for v in atom.values))
-            inner = _all_of([{"$neq": {"$i": v}} for v in values])
-            return _each("$iany", slot.key, inner)
-        slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
-        assert slot.length_key is not None
-        return {"$neq": {slot.length_key: 0}}
-
-    def compare(self, atom: Compare, *, negated: bool) -> dict[str, Any]:
-        scalar = ("bool", "int", "str")
-        slot = self.fact(atom.fact, ("int",) if atom.op in _ORDERING else scalar)
-        if isinstance(atom.operand, FactRef):
-            other = self.ref(slot, atom.operand)
-            right: object = {"$m": other.key}
-        else:
-            other = None
-            right = self.literal(slot, atom.operand)
-        if not negated:
-            test = _test(_OPERATOR[atom.op], slot.key, right)
-            if other is None:
-                return test
-            return {"$and": [{"$ex": {other.key: 1}}, test]}
-        branches: list[dict[str, Any]] = [{"$nex": {slot.key: 1}}]
-        if other is not None:
-            branches.append({"$nex": {other.key: 1}})
-        branches.append(_test(_COMPLEMENT[atom.op], slot.key, right))
-        return {"$or": branches}
-
-    def matches(self, atom: Matches) -> dict[str, Any]:
-        self.fact(atom.fact, ("str",))
-        try:
-            patterns.validate(atom.pattern)
-        except ValueError as error:
-            raise self.fail(f"pattern {atom.pattern!r}: {error}") from error
-        companion = self.keys.match(atom.fact, atom.pattern)
-        self.read.add(companion.key)
-        if not companion.translated:
-            return {companion.key: True}
-        branches = patterns.durable_branches(atom.pattern)
-        assert branches is not None
-        return _any_of([{"$mt": {companion.key: b}} for b in branches])
-
-    def some_in(self, atom: SomeIn, *, negated: bool) -> dict[str, Any]:
-        slot = self.fact(atom.fact, tuple(_ELEMENT_TYPES))
-        assert slot.length_key is not None
-        literals = list(
-            dict.fromkeys(
-                self.literal(slot, v, element=True)
-                for v in atom.values
-                if not isinstance(v, FactRef)
-            )
-        )
-        refs = list(
-            dict.fromkeys(
-                self.ref(slot, v, element=True).key for v in atom.values if isinstance(v, FactRef)
-            )
-        )
-        if not negated:
-            options: list[dict[str, Any]] = []
-            if literals:
-                options.append(_each("$iany", slot.key, _any_of([{"$i": v} for v in literals])))
-            for key in refs:
-                found = {"$iany": {slot.key: {"$i": {"$m": key}}}}
-                options.append({"$and": [{"$ex": {key: 1}}, found]})
-            return _any_of(options)
-        # No element equals a wanted value: true for the empty list; an absent reference
-        # wants nothing.
-        parts: list[dict[str, Any]] = []
-        if literals:
-            parts.append(_each("$iall", slot.key, _all_of([{"$neq": {"$i": v}} for v in literals])))
-        for key in refs:
-            differs = {"$iall": {slot.key: {"$neq": {"$i": {"$m": key}}}}}
-            parts.append({"$or": [{"$nex": {key: 1}}, differs]})
-        if not parts:
-            return _MARKER
-        return {"$or": [{slot.length_key: 0}, _all_of(parts)]}
-
-
-_ORDERING = frozenset({"lt", "le", "gt", "ge"})
-
-
-def _test(operator: str, key: str, right: object) -> dict[str, Any]:
-    """One comparison; equality in durable's short form, so equal tests share a node."""
-    return {key: right} if operator == "$eq" else {operator: {key: right}}
-
-
-_EVERY_ELEMENT: dict[str, Any] = {"$ex": {"$i": 1}}
-"""A test every element of a list passes (durable gives each element the property ``$i``)."""
-
-
-def _each(operator: str, key: str, inner: dict[str, Any]) -> dict[str, Any]:
-    """``{operator: {key: inner}}`` for ``$iany``/``$iall``, never ending in a forward node.
-
-    After compiling the inner condition of an array operator, ``createAlpha`` (rete.c:1313)
-    refuses the ruleset (ERR_UNEXPECTED_TYPE) when the right side of the inner condition's
-    last node is a fact reference. An inner ``$or`` ends in a forward node, whose right side
-    ``createForwardAlpha`` never initialises: durable read heap garbage there and refused
-    such rulesets at random (valgrind: "conditional jump depends on uninitialised value").
-    An inner condition that would end in a forward node is closed by an always-true test.
-    """
-    if _ends_in_forward(inner):
-        inner = {"$and": [inner, _EVERY_ELEMENT]}
-    return {operator: {key: inner}}
-
-
-def _ends_in_forward(cond: dict[str, Any]) -> bool:
-    """Whether the last alpha node durable builds for ``cond`` is an ``$or``'s forward node."""
-    (key, value), *_ = cond.items()
-    if key == "$or":
-        return True
-    return key == "$and" and _ends_in_forward(value[-1])
-
-
-def _any_of(tests: list[dict[str, Any]]) -> dict[str, Any]:
-    return tests[0] if len(tests) == 1 else {"$or": tests}
-
-
-def _all_of(tests: list[dict[str, Any]]) -> dict[str, Any]:
-    return tests[0] if len(tests) == 1 else {"$and": tests}
-
-
-def _json_length(text: str) -> int:
-    """Length of the JSON text durable stores for ``text`` (escapes kept raw)."""
-    if len(text) * 12 <= MAX_STRING_JSON:
-        return len(text)  # short enough whatever its escapes; exact length not needed
-    return len(json.dumps(text, ensure_ascii=True)) - 2
-
-
-# --- model of durable's alpha network -----------------------------------------------------
-
-
-class _Network:
-    """The alpha network durable builds for a ruleset, as far as sizes are concerned.
-
-    Mirrors ``createAlpha``/``findAlpha`` of rete.c: a test under a parent is shared with an
-    equal test already there (never for ``$iany``/``$iall``); ``$or`` creates a new forward
-    node that every branch links to; ``$and`` chains.
-    """
-
-    def __init__(self) -> None:
-        self.children: list[list[int]] = [[]]
-        self.parents: list[list[int]] = [[]]
-        self.shared: dict[tuple[int, str], int] = {}
-        self.tests: set[str] = set()
-        self.rules = 0
-
-    def _new(self) -> int:
-        self.children.append([])
-        self.parents.append([])
-        return len(self.children) - 1
-
-    def _link(self, parent: int, child: int) -> None:
-        self.children[parent].append(child)
-        self.parents[child].append(parent)
-
-    def add(self, cond: dict[str, Any], parent: int = 0) -> int:
-        (key, value), *rest = cond.items()
-        if rest:
-            raise ValueError("one operator per test")  # pragma: no cover - compiler invariant
-        if key == "$and":
-            current = parent
-            for child in value:
-                current = self.add(child, current)
-            return current
-        if key == "$or":
-            forward = self._new()
-            for branch in value:
-                self._link(self.add(branch, parent), forward)
-            return forward
-        canon = json.dumps(cond, sort_keys=True)
-        self.tests.add(canon)
-        if key in ("$iany", "$iall"):
-            for inner in _leaves(next(iter(value.values()))):
-                self.tests.add(json.dumps(inner, sort_keys=True))
-            node = self._new()
-            self._link(parent, node)
-            return node
-        found = self.shared.get((parent, canon))
-        if found is not None:
-            return found
-        node = self._new()
-        self.shared[(parent, canon)] = node
-        self._link(parent, node)
-        return node
-
-    def add_rule(self, cond: dict[str, Any]) -> None:
-        self.add(cond)
-        self.rules += 1
-
-    def fanout(self) -> int:
-        return max(len(c) for c in self.children)
-
-    def stack(self) -> int:
-        memo: dict[int, int] = {}
-
-        def depth(node: int) -> int:
-            if node not in memo:
-                kids = self.children[node]
-                memo[node] = (
-                    max(len(kids), len(kids) - 1 + max(depth(k) for k in kids)) if kids else 0
-                )
-            return memo[node]
-
-        return depth(0)
-
-    def paths(self) -> int:
-        memo: dict[int, int] = {0: 1}
-
-        def count(node: int) -> int:
-            if node not in memo:
-                memo[node] = sum(count(p) for p in self.parents[node])
-            return memo[node]
-
-        return sum(count(n) for n in range(len(self.children)))
-
-
-def _leaves(cond: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for key, value in cond.items():
-        if key in ("$and", "$or"):
-            for child in value:
-                yield from _leaves(child)
-        else:
-            yield {key: value}
-
-
-def _sequence_length(cond: dict[str, Any]) -> int:
-    """Entries durable appends to a rule's expression sequence while it compiles ``cond``.
-
-    ``createAlpha`` (rete.c) appends ``OP_AND``/``OP_OR`` and then ``OP_END`` for every
-    ``$and``/``$or``, those inside an ``$iany``/``$iall`` included; ``findAlpha`` appends one
-    more for a test whose right side names a fact of another alias or an arithmetic
-    expression over one, which this compiler never writes (``$m`` references to the message
-    itself append nothing). The sequence holds ``MAX_SEQUENCE_ENTRIES`` entries; measured:
-    15 nested operators compile, 16 fail with error 113, whatever the tests between them.
-    """
-    entries = 0
-    for key, value in cond.items():
-        if key in ("$and", "$or"):
-            entries += 2 + sum(_sequence_length(child) for child in value)
-        elif key in ("$iany", "$iall"):
-            entries += _sequence_length(next(iter(value.values())))
-    return entries
-
-
-@dataclass
-class _DurableRule:
-    """One rule of a durable ruleset: a whole rule, or one part of a rule split in parts."""
-
-    name: str
-    index: int
-    """Position of the rule it belongs to in the group."""
-    rule_id: str
-    cond: dict[str, Any]
-    keys: frozenset[str]
-    entries: int
-    """Length of its expression sequence (``_sequence_length``)."""
-
-
-def _chunk_fits(rules: Sequence[_DurableRule], limits: Limits) -> bool:
-    if len(rules) > limits.rules:
-        return False
-    if any(r.entries > limits.expressions for r in rules):
-        return False
-    keys: set[str] = set()
-    for r in rules:
-        keys |= r.keys
-    if len(keys) + 3 > limits.properties:
-        return False
-    net = _Network()
-    net.add_rule({"$s": 1})
-    for r in rules:
-        net.add_rule(r.cond)
-    return (
-        len(net.tests) + 1 <= limits.tests
-        and net.fanout() <= limits.fanout
-        and net.stack() <= limits.stack
-        and net.paths() <= limits.paths
-    )
 
 
 # --- splitting a rule in parts -----------------------------------------------------------
@@ -727,16 +187,6 @@ def _join(conjunction: bool, parts: Sequence[Node]) -> Node:
     return simplify(And(tuple(merged)) if conjunction else Or(tuple(merged)))
 
 
-def _compile_condition(keys: _Keys, rule_id: str, node: Node) -> tuple[dict[str, Any], set[str]]:
-    """The durable condition of a simplified, non-false ``node`` and the keys it reads."""
-    if isinstance(node, Const):
-        return _MARKER, set()
-    compiler = _Compiler(keys, rule_id)
-    body = compiler.node(node)
-    parts = body["$and"] if list(body) == ["$and"] else [body]
-    return {"$and": [_MARKER, *parts]}, compiler.read
-
-
 class _Planner:
     """Turns one rule into durable rules that each fit a chunk alone, and the formula that
     gives the rule's firing from theirs.
@@ -751,22 +201,22 @@ class _Planner:
     atoms, so the formula is exactly ``evaluate``.
     """
 
-    def __init__(self, keys: _Keys, limits: Limits, index: int, rule_id: str):
+    def __init__(self, keys: Keys, limits: Limits, index: int, rule_id: str):
         self.keys = keys
         self.limits = limits
         self.index = index
         self.rule_id = rule_id
-        self.units: list[_DurableRule] = []
+        self.units: list[DurableRule] = []
 
-    def unit(self, node: Node) -> _DurableRule | None:
+    def unit(self, node: Node) -> DurableRule | None:
         """``node`` as one durable rule, if that fits a chunk alone."""
-        cond, read = _compile_condition(self.keys, self.rule_id, node)
-        unit = _DurableRule(
-            "", self.index, self.rule_id, cond, frozenset(read), _sequence_length(cond)
+        cond, read = compile_condition(self.keys, self.rule_id, node)
+        unit = DurableRule(
+            "", self.index, self.rule_id, cond, frozenset(read), sequence_length(cond)
         )
-        return unit if _chunk_fits([unit], self.limits) else None
+        return unit if chunk_fits([unit], self.limits) else None
 
-    def accept(self, unit: _DurableRule) -> str:
+    def accept(self, unit: DurableRule) -> str:
         unit.name = f"r{self.index}_{len(self.units)}"
         self.units.append(unit)
         return unit.name
@@ -795,7 +245,7 @@ class _Planner:
             return formulas[0]
         return _Combine(cut.conjunction, tuple(formulas))
 
-    def widest(self, cut: _Cut, start: int) -> tuple[int, _DurableRule | None]:
+    def widest(self, cut: _Cut, start: int) -> tuple[int, DurableRule | None]:
         """How many parts from ``start`` on fit one durable rule together, and that rule
         (``None``: not even the first alone). Doubling, then bisection."""
         best = self.unit(cut.join(cut.parts[start : start + 1]))
@@ -946,7 +396,7 @@ class _Handle:
 
     def __init__(self, spec: str):
         self.spec = spec
-        self.name = _ruleset_name("group")
+        self.name = ruleset_name("group")
         self.lock = threading.Lock()
         self.sids = itertools.count(1)
         self.alive = False
@@ -976,7 +426,7 @@ class _Handle:
                 message = _d.complete_and_start_action(self.handle, state)
         finally:
             _d.delete_state(self.handle, sid)
-        names.discard(_SENTINEL)
+        names.discard(SENTINEL)
         return names
 
     def discard(self) -> None:
@@ -1017,13 +467,13 @@ def _release(handle: _Handle) -> None:
 
 
 class _Chunk:
-    def __init__(self, rules: Sequence[_DurableRule]):
+    def __init__(self, rules: Sequence[DurableRule]):
         self.rules = tuple(rules)
         keys: set[str] = set()
         for r in rules:
             keys |= r.keys
         self.keys = tuple(sorted(keys))
-        spec: dict[str, Any] = {_SENTINEL: {"all": [{"m": {"$s": 1}}]}}
+        spec: dict[str, Any] = {SENTINEL: {"all": [{"m": {"$s": 1}}]}}
         for r in rules:
             spec[r.name] = {"all": [{"m": r.cond}]}
         self.spec = json.dumps(spec, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
@@ -1055,12 +505,12 @@ class DurableGroup:
         self._closed = False
         self._lock = threading.Lock()
         self._chunks: list[_Chunk] = []
-        self._keys = _Keys(fact_types)
+        self._keys = Keys(fact_types)
         self._formulas: dict[int, _Formula] = {}
         """Per rule run on durable (by position): how its durable rules give its firing."""
         self._fallback: set[int] = set()
         """Rules (by position) run on the reference evaluator."""
-        units: list[_DurableRule] = []
+        units: list[DurableRule] = []
         for index, rule in enumerate(self._rules):
             units.extend(self._plan(index, rule))
         try:
@@ -1091,27 +541,27 @@ class DurableGroup:
 
     # -- building
 
-    def _plan(self, index: int, rule: CompiledRule) -> list[_DurableRule]:
+    def _plan(self, index: int, rule: CompiledRule) -> list[DurableRule]:
         """The durable rules of one rule (none: it never fires, or runs on the reference)."""
         condition = simplify(rule.condition)
         if isinstance(condition, Const) and not condition.value:
             return []
         try:
-            cond, read = _compile_condition(self._keys, rule.id, condition)
-        except _Unsupported as why:
+            cond, read = compile_condition(self._keys, rule.id, condition)
+        except Unsupported as why:
             log.info("rule %r runs on the reference evaluator: %s", rule.id, why)
             self._fallback.add(index)
             return []
-        whole = _DurableRule(
-            f"r{index}", index, rule.id, cond, frozenset(read), _sequence_length(cond)
+        whole = DurableRule(
+            f"r{index}", index, rule.id, cond, frozenset(read), sequence_length(cond)
         )
-        if _chunk_fits([whole], self._limits):
+        if chunk_fits([whole], self._limits):
             self._formulas[index] = whole.name
             return [whole]
         planner = _Planner(self._keys, self._limits, index, rule.id)
         try:
             self._formulas[index] = planner.plan(condition)
-        except _Unsupported as why:  # pragma: no cover - the parts hold the rule's literals
+        except Unsupported as why:  # pragma: no cover - the parts hold the rule's literals
             log.info("rule %r runs on the reference evaluator: %s", rule.id, why)
             self._fallback.add(index)
             return []
@@ -1126,12 +576,12 @@ class DurableGroup:
         log.debug("rule %r runs as %d durable rules", rule.id, len(planner.units))
         return planner.units
 
-    def _split(self, rules: Sequence[_DurableRule]) -> list[list[_DurableRule]]:
+    def _split(self, rules: Sequence[DurableRule]) -> list[list[DurableRule]]:
         """Durable rules packed into chunks, in order (each fits a chunk alone)."""
-        chunks: list[list[_DurableRule]] = []
-        current: list[_DurableRule] = []
+        chunks: list[list[DurableRule]] = []
+        current: list[DurableRule] = []
         for rule in rules:
-            if _chunk_fits([*current, rule], self._limits):
+            if chunk_fits([*current, rule], self._limits):
                 current.append(rule)
                 continue
             if current:
@@ -1141,7 +591,7 @@ class DurableGroup:
             chunks.append(current)
         return chunks
 
-    def _build(self, units: Sequence[_DurableRule]) -> None:
+    def _build(self, units: Sequence[DurableRule]) -> None:
         """Create a durable ruleset per chunk. A chunk durable refuses is halved and each
         half tried again, down to a single durable rule: its rule (all of its parts) then
         runs on the reference evaluator, and the other chunks are unaffected."""
@@ -1290,7 +740,7 @@ class DurableGroup:
         for slot in self._slots:
             value = facts.get(slot.name, _MISSING)
             if slot.length_key is not None:
-                element = _ELEMENT_TYPES[slot.type]
+                element = ELEMENT_TYPES[slot.type]
                 items: object = () if value is _MISSING else value
                 if type(items) is not tuple or len(items) > MAX_LIST_LENGTH:
                     return None
@@ -1303,7 +753,7 @@ class DurableGroup:
                 continue
             if value is _MISSING:
                 continue
-            if type(value) is not _SCALAR_TYPES[slot.type] or not _fits(value):
+            if type(value) is not SCALAR_TYPES[slot.type] or not _fits(value):
                 return None
             out[slot.key] = value
             if slot.matches:
@@ -1337,7 +787,7 @@ class DurableGroup:
             self.close()
 
 
-def _slot_keys(slot: _FactSlot) -> Iterator[str]:
+def _slot_keys(slot: FactSlot) -> Iterator[str]:
     yield slot.key
     if slot.length_key is not None:
         yield slot.length_key
@@ -1351,7 +801,7 @@ def _fits(value: object) -> bool:
     if isinstance(value, int):
         return abs(value) <= MAX_INT
     assert isinstance(value, str)
-    return _json_length(value) <= MAX_STRING_JSON
+    return json_length(value) <= MAX_STRING_JSON
 
 
 def _payload(message: Mapping[str, object], keys: Sequence[str]) -> str | None:
@@ -1359,6 +809,6 @@ def _payload(message: Mapping[str, object], keys: Sequence[str]) -> str | None:
     text = json.dumps(body, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
     if len(text) > MAX_MESSAGE_BYTES:
         return None
-    head = '{"sid":"%s","id":"f","' + _MARKER_KEY + '":1'
+    head = '{"sid":"%s","id":"f","' + MARKER_KEY + '":1'
     escaped = text.replace("%", "%%")
     return head + ("}" if text == "{}" else "," + escaped[1:])
