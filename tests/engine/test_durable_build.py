@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipp_rules import Engine
-from ipp_rules.engine import durable as durable_module
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import MAX_SEQUENCE_ENTRIES, DurableGroup, Limits
 from ipp_rules.engine.durable.network import sequence_length
+from ipp_rules.engine.durable.split import exclusive
 from ipp_rules.engine.durable.translate import each, ends_in_forward
 from ipp_rules.engine.ir import (
     AllIn,
@@ -318,7 +318,7 @@ def test_negated_keyed_tables_as_disjunctions(
     facts = data.draw(st.lists(fact_mappings(schema), min_size=1, max_size=10))
     simplified = simplify(node)
     if isinstance(simplified, And):
-        rewritten = durable_module._exclusive(simplified)
+        rewritten = exclusive(simplified)
         if rewritten is not None:
             for mapping in facts:
                 assert evaluate(rewritten, mapping) == evaluate(node, mapping), mapping
@@ -365,7 +365,7 @@ def refuse_poison(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             raise Exception("Could not create ruleset, error code: 113")
         return real(name, spec)
 
-    monkeypatch.setattr(durable_module._d, "create_ruleset", create_ruleset)
+    monkeypatch.setattr(d, "create_ruleset", create_ruleset)
     yield asked
 
 
