@@ -1,6 +1,6 @@
 """durable_rules rulesets as handles: one ruleset of durable rules (a chunk), its C handle
-with the lock and sids of its evaluations, and the process-wide pool closed groups hand their
-handles to."""
+with the sentinel rule, warm-up (crash mode 2), lock and sids of its evaluations, and the
+process-wide pool closed groups hand their handles to (crash mode 10)."""
 
 from __future__ import annotations
 
