@@ -1,6 +1,6 @@
 """One regression test per crash or hang mode of durable_rules 2.0.28, as measured for this backend.
 
-The modes, numbered as the tests below and as ``ipp_rules/engine/durable.py`` cites them:
+The modes, numbered as the tests below and as ``ipp_rules/engine/durable/`` cites them:
 
 1. More than 1024 live sessions per ruleset: MemoryError, then a segfault when a sid is reused.
 2. A ruleset whose first assert matches nothing, then ``delete_state``: an invalid free aborts.

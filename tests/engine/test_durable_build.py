@@ -21,9 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ipp_rules import Engine
-from ipp_rules.engine import durable as durable_module
 from ipp_rules.engine.backend import ReferenceGroup
 from ipp_rules.engine.durable import MAX_SEQUENCE_ENTRIES, DurableGroup, Limits
+from ipp_rules.engine.durable.network import sequence_length
+from ipp_rules.engine.durable.split import exclusive
+from ipp_rules.engine.durable.translate import each, ends_in_forward
 from ipp_rules.facts.types import Encoded, EncodedType
 from ipp_rules.rulesets.ir import (
     AllIn,
@@ -77,7 +79,7 @@ def _chain(n: int) -> dict[str, Any]:
 def _in_array(n: int) -> dict[str, Any]:
     # n operators: n - 3 pairs, their $or, the $and that closes it (see _each), the outer $and
     pairs = [{"$and": [{"$neq": {"$i": j}}, {"$neq": {"$i": j + 100}}]} for j in range(n - 3)]
-    return {"$and": [{"mk": 1}, durable_module._each("$iany", "f0", {"$or": pairs})]}
+    return {"$and": [{"mk": 1}, each("$iany", "f0", {"$or": pairs})]}
 
 
 def _references(n: int) -> dict[str, Any]:
@@ -103,7 +105,7 @@ def test_error_113_is_the_expression_sequence_and_is_predicted(
     shape: Callable[[int], dict[str, Any]], operators: int
 ) -> None:
     cond = shape(operators)
-    length = durable_module._sequence_length(cond)
+    length = sequence_length(cond)
     assert _accepted(cond) is (length <= MAX_SEQUENCE_ENTRIES)
     assert Limits().expressions == MAX_SEQUENCE_ENTRIES == 31
 
@@ -315,7 +317,7 @@ def test_negated_keyed_tables_as_disjunctions(
     facts = data.draw(st.lists(fact_mappings(schema), min_size=1, max_size=10))
     simplified = simplify(node)
     if isinstance(simplified, And):
-        rewritten = durable_module._exclusive(simplified)
+        rewritten = exclusive(simplified)
         if rewritten is not None:
             for mapping in facts:
                 assert evaluate(rewritten, mapping) == evaluate(node, mapping), mapping
@@ -362,7 +364,7 @@ def refuse_poison(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
             raise Exception("Could not create ruleset, error code: 113")
         return real(name, spec)
 
-    monkeypatch.setattr(durable_module._d, "create_ruleset", create_ruleset)
+    monkeypatch.setattr(d, "create_ruleset", create_ruleset)
     yield asked
 
 
@@ -586,9 +588,9 @@ def test_no_list_test_ends_in_a_forward_node() -> None:
 
     walk(specs)
     assert inners  # the shipped bundle has list tests
-    assert not [i for i in inners if durable_module._ends_in_forward(i)]
-    assert durable_module._ends_in_forward({"$and": [{"f0": 1}, {"$or": [{"f0": 2}]}]})
-    closed = durable_module._each("$iany", "f0", {"$or": [{"$i": 1}, {"$i": 2}]})
+    assert not [i for i in inners if ends_in_forward(i)]
+    assert ends_in_forward({"$and": [{"f0": 1}, {"$or": [{"f0": 2}]}]})
+    closed = each("$iany", "f0", {"$or": [{"$i": 1}, {"$i": 2}]})
     assert closed == {
         "$iany": {"f0": {"$and": [{"$or": [{"$i": 1}, {"$i": 2}]}, {"$ex": {"$i": 1}}]}}
     }
