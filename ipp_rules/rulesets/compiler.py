@@ -6,7 +6,6 @@ backend-neutral (``ipp_rules.rulesets.ir``); both backends run exactly what this
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from ipp_rules.facts import (
     derived_fact,
 )
 from ipp_rules.facts.types import Scope
-from ipp_rules.problems import Problem
+from ipp_rules.problems import Problem, suggest
 from ipp_rules.rulesets import ir, patterns
 from ipp_rules.rulesets.format import (
     Condition,
@@ -110,8 +109,8 @@ class _Problems:
 
 
 def _suggest(word: str, options: Sequence[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = suggest(word, options)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 def fact_names(condition: Condition) -> Iterator[str]:
