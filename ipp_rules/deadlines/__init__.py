@@ -57,8 +57,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ipp_rules.calendars import BusinessCalendar, CalendarOverrides, YearNotice, get_calendar
-from ipp_rules.calendars._source import calendar_name
+from ipp_rules.calendars import (
+    BusinessCalendar,
+    CalendarOverrides,
+    YearNotice,
+    calendar_name,
+    get_calendar,
+)
 from ipp_rules.errors import CalendarHorizonError, DeadlineError, RulesetError, shown
 from ipp_rules.models.types import IsoDate, Text
 from ipp_rules.policies.base import CalendarSpec, MarketplacePolicy
