@@ -3,7 +3,6 @@ every problem worded for the person who wrote the events file."""
 
 from __future__ import annotations
 
-import difflib
 import typing
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -12,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ipp_rules.errors import LifecycleError, shown
 from ipp_rules.models.complaint import AwareTimestamp
+from ipp_rules.problems import suggest
 
 __all__ = [
     "EVENT_KINDS",
@@ -82,8 +82,8 @@ def read_event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
                 message = "required, and missing"
             elif error["type"] == "extra_forbidden":
                 fields = tuple(CaseEvent.model_fields)
-                close = difflib.get_close_matches(where, fields, n=1, cutoff=0.5)
-                hint = f"did you mean {close[0]!r}? " if close else ""
+                close = suggest(where, fields)
+                hint = f"did you mean {close!r}? " if close else ""
                 message = f"not a field of an event ({hint}the fields are {', '.join(fields)})"
             elif error["type"] == "literal_error" and where == "outcome":
                 message = f"expected upheld or reinstated (got {shown(error['input'])})"
