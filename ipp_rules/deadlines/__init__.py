@@ -27,7 +27,7 @@ from __future__ import annotations
 from ipp_rules.deadlines.calendar_settings import (
     CalendarDays,
     CalendarSettings,
-    Notice,
+    HolidayNotice,
     calendar_key,
 )
 from ipp_rules.deadlines.compute import compute_deadline, compute_due, deadline_function
@@ -43,11 +43,11 @@ from ipp_rules.deadlines.lifecycle import (
 )
 from ipp_rules.deadlines.periods import (
     CountryPeriod,
+    DeadlinePeriod,
     DeadlineRule,
     DeadlineRules,
+    DefaultSemantics,
     MarketplacePeriod,
-    Period,
-    Semantics,
 )
 from ipp_rules.deadlines.policy import POLICY_FILE, DeadlinePolicy, load_deadline_policy
 from ipp_rules.deadlines.results import CalendarEstimate, Deadline, Due, PeriodSemantics
@@ -69,17 +69,17 @@ __all__ = [
     "Deadline",
     "DeadlineFunction",
     "DeadlineKind",
+    "DeadlinePeriod",
     "DeadlinePolicy",
     "DeadlineRule",
     "DeadlineRules",
+    "DefaultSemantics",
     "Due",
     "EventKind",
+    "HolidayNotice",
     "MarketplacePeriod",
     "NextStep",
-    "Notice",
-    "Period",
     "PeriodSemantics",
-    "Semantics",
     "calendar_key",
     "compute_deadline",
     "compute_due",

@@ -28,7 +28,7 @@ from ipp_rules.policies.registry import get_policy
 __all__ = [
     "CalendarDays",
     "CalendarSettings",
-    "Notice",
+    "HolidayNotice",
     "NoticeYear",
     "calendar_key",
 ]
@@ -37,7 +37,7 @@ _YEARS = (1990, 2100)
 """The first and last years a calendar may be built for."""
 
 
-class Notice(PolicyPart):
+class HolidayNotice(PolicyPart):
     """One year's official holiday notice, entered in full: the calendar builds that year from
     it alone (the ``holidays`` data for the year is not read), and the calendar's horizon moves
     to the end of the year once every year before it is published or entered."""
@@ -50,7 +50,7 @@ class Notice(PolicyPart):
     """The weekend days the notice makes working days (China's make-up working days)."""
 
     @model_validator(mode="after")
-    def _not_both(self) -> Notice:
+    def _not_both(self) -> HolidayNotice:
         both = sorted(self.days_off.keys() & self.working_days.keys())
         if both:
             listed = ", ".join(d.isoformat() for d in both)
@@ -71,7 +71,7 @@ class CalendarDays(PolicyPart):
     (``2026-12-31: Office closure notice 2026-12``)."""
     working_days: dict[IsoDate, Reason] = Field(default_factory=dict)
     """Dates it works although the data says it is closed or a weekend day."""
-    notices: dict[NoticeYear, Notice] = Field(default_factory=dict)
+    notices: dict[NoticeYear, HolidayNotice] = Field(default_factory=dict)
     """Years entered from their official notice, by year (``2027: {source: ..., days_off:
     ..., working_days: ...}``): the way to answer a year ``holidays`` does not publish yet."""
     horizon: IsoDate | None = None

@@ -1,8 +1,8 @@
 """The periods of the deadlines file: how long a party has, per deadline kind, per marketplace
 and per country platform, and the default settings that say what a period means.
 
-``semantics:`` is :class:`Semantics`; ``deadlines:`` is :class:`DeadlineRules`, one
-:class:`DeadlineRule` per kind, whose periods are :class:`Period` (the default),
+``semantics:`` is :class:`DefaultSemantics`; ``deadlines:`` is :class:`DeadlineRules`, one
+:class:`DeadlineRule` per kind, whose periods are :class:`DeadlinePeriod` (the default),
 :class:`MarketplacePeriod` and :class:`CountryPeriod`. Marketplace and country names are
 checked against the marketplace registry.
 """
@@ -28,11 +28,11 @@ from ipp_rules.policies.registry import get_policy
 
 __all__ = [
     "CountryPeriod",
+    "DeadlinePeriod",
     "DeadlineRule",
     "DeadlineRules",
+    "DefaultSemantics",
     "MarketplacePeriod",
-    "Period",
-    "Semantics",
     "check_cutoff",
 ]
 
@@ -48,7 +48,7 @@ def check_cutoff(ends: str | None, cutoff: time | None) -> None:
         )
 
 
-class Semantics(PolicyPart):
+class DefaultSemantics(PolicyPart):
     """What a ``business_days`` period means where the period itself does not say.
 
     The defaults follow PRC Civil Code Arts. 201 and 203: the trigger day is not counted, a
@@ -69,12 +69,12 @@ class Semantics(PolicyPart):
     ``ends: cutoff`` and only with it."""
 
     @model_validator(mode="after")
-    def _cutoff_with_ends(self) -> Semantics:
+    def _cutoff_with_ends(self) -> DefaultSemantics:
         check_cutoff(self.ends, self.cutoff)
         return self
 
 
-class Period(PolicyPart):
+class DeadlinePeriod(PolicyPart):
     """How long a party has: ``business_days: N`` or ``business_hours: H`` (exactly one),
     and for a ``business_days`` period optionally its own settings (else those of the
     file's ``semantics``)."""
@@ -92,7 +92,7 @@ class Period(PolicyPart):
     """This period's own cut-off time, written with ``ends: cutoff``."""
 
     @model_validator(mode="after")
-    def _one_length(self) -> Period:
+    def _one_length(self) -> DeadlinePeriod:
         if (self.business_days is None) == (self.business_hours is None):
             raise ValueError(
                 "write exactly one of business_days or business_hours, like "
@@ -119,14 +119,14 @@ class Period(PolicyPart):
         return self
 
 
-class CountryPeriod(Period):
+class CountryPeriod(DeadlinePeriod):
     """The period for one country platform of a marketplace (Lazada ``ID`` ... ``VN``)."""
 
     source: Citation | None = None
     """The citation for this country's period, if it is not the deadline's ``source``."""
 
 
-class MarketplacePeriod(Period):
+class MarketplacePeriod(DeadlinePeriod):
     """The period for one marketplace, and optionally per country platform."""
 
     source: Citation | None = None
@@ -144,7 +144,7 @@ class DeadlineRule(PolicyPart):
     """What the period is for, in plain words (shown in the command's output)."""
     source: Citation
     """The policy citation of the default period (handbook section and quote)."""
-    default: Period
+    default: DeadlinePeriod
     """The period of every marketplace not listed under ``marketplaces``."""
     marketplaces: dict[MarketplaceKey, MarketplacePeriod] = Field(default_factory=dict)
     """Periods of single marketplaces (``taobao``, ``lazada``, ...)."""

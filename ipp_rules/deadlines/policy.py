@@ -2,7 +2,7 @@
 question.
 
 The file (``rulesets/deadlines.yaml``, read by :func:`load_deadline_policy`) has three parts:
-``semantics`` (:class:`~ipp_rules.deadlines.periods.Semantics`), ``calendars``
+``semantics`` (:class:`~ipp_rules.deadlines.periods.DefaultSemantics`), ``calendars``
 (:class:`~ipp_rules.deadlines.calendar_settings.CalendarSettings`) and ``deadlines``
 (:class:`~ipp_rules.deadlines.periods.DeadlineRules`). For one (marketplace, country, kind) the
 policy resolves, once, the :class:`DeadlineTerms` a deadline is counted on: calendar, timezone,
@@ -24,10 +24,10 @@ from pydantic import PrivateAttr
 from ipp_rules.calendars import BusinessCalendar
 from ipp_rules.deadlines.calendar_settings import CalendarSettings, calendar_key
 from ipp_rules.deadlines.periods import (
+    DeadlinePeriod,
     DeadlineRule,
     DeadlineRules,
-    Period,
-    Semantics,
+    DefaultSemantics,
 )
 from ipp_rules.deadlines.results import HOURS_SEMANTICS, CalendarEstimate, PeriodSemantics
 from ipp_rules.deadlines.values import DEADLINE_KINDS, DeadlineKind, PolicyPart, unknown_kind
@@ -95,7 +95,7 @@ class DeadlineTerms:
         timezone: str,
         calendar: BusinessCalendar,
         calendar_key: str,
-        period: Period,
+        period: DeadlinePeriod,
         semantics: PeriodSemantics,
         source: str,
     ) -> None:
@@ -122,7 +122,7 @@ class DeadlineTerms:
 class DeadlinePolicy(PolicyPart):
     """The deadlines file: default settings, calendars, and the four deadline kinds."""
 
-    semantics: Semantics
+    semantics: DefaultSemantics
     """What a ``business_days`` period means where the period does not say."""
     calendars: CalendarSettings
     deadlines: DeadlineRules
@@ -163,12 +163,12 @@ class DeadlinePolicy(PolicyPart):
 
     def period_for(
         self, platform: str, kind: str, country: str | None = None
-    ) -> tuple[Period, str]:
+    ) -> tuple[DeadlinePeriod, str]:
         """The period of ``kind`` on ``platform`` (and ``country``) and its citation."""
         rule = self.rule(kind)
         policy = get_policy(platform)
         checked = policy.check_country(country)
-        period: Period = rule.default
+        period: DeadlinePeriod = rule.default
         source = rule.source
         chosen = rule.marketplaces.get(policy.id)
         if chosen is not None:
@@ -178,7 +178,7 @@ class DeadlinePolicy(PolicyPart):
                 period, source = in_country, in_country.source or source
         return period, source
 
-    def semantics_of(self, period: Period) -> PeriodSemantics:
+    def semantics_of(self, period: DeadlinePeriod) -> PeriodSemantics:
         """The settings ``period`` is counted with (its own, else the file's)."""
         if period.business_hours is not None:
             return HOURS_SEMANTICS
