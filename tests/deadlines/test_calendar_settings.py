@@ -9,16 +9,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from ipp_rules.deadlines import (
-    compute_deadline,
-)
-from tests.deadlines.examples import (
-    MINIMAL,
-    cn,
-    minimal,
-    policy_from,
-    problems,
-)
+from ipp_rules.deadlines import calendar_key, compute_deadline
+from ipp_rules.errors import UnknownMarketplaceError
+from tests.deadlines.examples import MINIMAL, cn, minimal, policy_from, problems
 
 
 def test_overrides_add_closures_and_working_days() -> None:
@@ -120,3 +113,13 @@ def test_a_notice_lists_its_days_off() -> None:
     }
     with pytest.raises(ValidationError, match="at least 1 item"):
         policy_from(data)
+
+
+def test_the_key_of_a_marketplace_calendar() -> None:
+    assert calendar_key("taobao") == "CN"
+    assert calendar_key("lazada", "MY") == "MY-14"
+    assert calendar_key("lazada", "ID") == "ID"
+    with pytest.raises(UnknownMarketplaceError, match="needs a country"):
+        calendar_key("lazada")
+    with pytest.raises(UnknownMarketplaceError, match="unknown marketplace"):
+        calendar_key("lazadda")

@@ -17,19 +17,8 @@ from ipp_rules.deadlines import (
     compute_due,
     deadline_function,
 )
-from ipp_rules.errors import (
-    CalendarHorizonError,
-    DeadlineError,
-    UnknownMarketplaceError,
-)
-from tests.deadlines.examples import (
-    CST,
-    cn,
-    due_of,
-    minimal,
-    policy_from,
-    with_semantics,
-)
+from ipp_rules.errors import CalendarHorizonError, DeadlineError, UnknownMarketplaceError
+from tests.deadlines.examples import CST, cn, due_of, minimal, policy_from, with_semantics
 
 # ---------------------------------------------------------------------------------------------
 # The worked examples (China, 3 business days, trigger day not counted, end 24:00 local)

@@ -9,21 +9,9 @@ from datetime import date, datetime
 
 import pytest
 
-from ipp_rules.deadlines import (
-    DeadlinePolicy,
-    compute_deadline,
-    compute_due,
-)
-from ipp_rules.errors import (
-    CalendarHorizonError,
-)
-from tests.deadlines.examples import (
-    NOTICE_2027,
-    WIB,
-    cn,
-    minimal,
-    policy_from,
-)
+from ipp_rules.deadlines import DeadlinePolicy, compute_deadline, compute_due
+from ipp_rules.errors import CalendarHorizonError
+from tests.deadlines.examples import NOTICE_2027, WIB, cn, minimal, policy_from
 
 
 def test_a_china_deadline_into_the_next_year_answers_as_an_estimate(

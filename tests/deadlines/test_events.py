@@ -7,21 +7,10 @@ from typing import Any
 
 import pytest
 
-from ipp_rules.deadlines import (
-    CaseEvent,
-    DeadlinePolicy,
-    deadline_function,
-    replay,
-)
-from ipp_rules.errors import (
-    LifecycleError,
-)
-from tests.deadlines.examples import (
-    SUBMITTED,
-    TAKEN_DOWN,
-    at,
-    ev,
-)
+from ipp_rules.deadlines import CaseEvent, DeadlinePolicy, deadline_function, replay
+from ipp_rules.deadlines.events import read_event
+from ipp_rules.errors import LifecycleError
+from tests.deadlines.examples import SUBMITTED, TAKEN_DOWN, at, ev
 
 
 def test_events_as_models_in_any_offset_and_at_the_same_instant(shipped: DeadlinePolicy) -> None:
@@ -74,3 +63,15 @@ def test_malformed_events(shipped: DeadlinePolicy, event: Any, message: str) -> 
         replay([ev("submitted", SUBMITTED), event], deadlines=deadline_function(shipped, "taobao"))
     assert caught.value.index == 1
     assert message in caught.value.message
+
+
+def test_a_field_written_in_another_case_is_suggested() -> None:
+    with pytest.raises(LifecycleError) as caught:
+        read_event(3, {"kind": "taken_down", "At": TAKEN_DOWN})
+    assert caught.value.index == 3
+    assert caught.value.message == (
+        "at: required, and missing; At: not a field of an event (did you mean 'at'? the fields "
+        "are kind, at, outcome)"
+    )
+    event = CaseEvent(kind="taken_down", at=at(TAKEN_DOWN))
+    assert read_event(0, event) is event

@@ -9,17 +9,8 @@ from typing import Any
 
 import pytest
 
-from ipp_rules.deadlines import (
-    FINAL_STATES,
-    STATES,
-    DeadlinePolicy,
-    deadline_function,
-    replay,
-)
-from ipp_rules.errors import (
-    CalendarHorizonError,
-    LifecycleError,
-)
+from ipp_rules.deadlines import FINAL_STATES, STATES, DeadlinePolicy, deadline_function, replay
+from ipp_rules.errors import CalendarHorizonError, LifecycleError
 from tests.deadlines.examples import (
     MERCHANT_DUE,
     RESPONSE_DUE,

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.deadlines.examples import (
-    MINIMAL,
-    problems,
-)
+from tests.deadlines.examples import MINIMAL, problems
 
 
 def test_an_unknown_key_in_a_period(tmp_path: Path) -> None:

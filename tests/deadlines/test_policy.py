@@ -4,6 +4,7 @@ deadlines."""
 
 from __future__ import annotations
 
+import copy
 import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -13,14 +14,12 @@ import pytest
 from ipp_rules.deadlines import (
     DEADLINE_KINDS,
     DeadlinePolicy,
+    DefaultSemantics,
     compute_deadline,
     compute_due,
     load_deadline_policy,
 )
-from ipp_rules.errors import (
-    DeadlineError,
-    RulesetError,
-)
+from ipp_rules.errors import DeadlineError, RulesetError
 from tests.conftest import REPO
 from tests.deadlines.examples import (
     MINIMAL,
@@ -158,6 +157,29 @@ def test_concurrent_first_use_gives_one_answer() -> None:
     for thread in threads:
         thread.join()
     assert results == [expected] * 6
+
+
+def test_a_question_is_resolved_once_and_a_copy_starts_afresh(shipped: DeadlinePolicy) -> None:
+    terms = shipped.terms("lazada", "takedown_processing", "TH")
+    assert shipped.terms("lazada", "takedown_processing", "TH") is terms
+    assert (terms.platform, terms.country, terms.calendar_name, terms.timezone) == (
+        "lazada",
+        "TH",
+        "TH",
+        "Asia/Bangkok",
+    )
+    assert (terms.business_days, terms.business_hours, terms.calendar_key) == (5, None, "TH")
+    policy = with_semantics()
+    received = cn("2026-09-18T10:00:00")
+    assert due_of(policy, received) == "2026-09-23T00:00:00+08:00"
+    cutoff = DefaultSemantics(ends="cutoff", cutoff="18:00")
+    changed = policy.model_copy(update={"semantics": cutoff})
+    assert due_of(changed, received) == "2026-09-22T18:00:00+08:00"
+    assert due_of(policy, received) == "2026-09-23T00:00:00+08:00"
+    again = copy.deepcopy(policy)
+    assert again == policy
+    kind = "merchant_counter_notification"
+    assert again.terms("taobao", kind) is not policy.terms("taobao", kind)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,12 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.deadlines.examples import (
-    MINIMAL,
-    minimal,
-    policy_from,
-    problems,
-)
+from tests.deadlines.examples import MINIMAL, minimal, policy_from, problems
 
 
 def test_an_unknown_marketplace(tmp_path: Path) -> None:
