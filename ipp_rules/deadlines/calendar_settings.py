@@ -29,7 +29,6 @@ __all__ = [
     "CalendarDays",
     "CalendarSettings",
     "HolidayNotice",
-    "NoticeYear",
     "calendar_key",
 ]
 

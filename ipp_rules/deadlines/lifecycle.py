@@ -43,7 +43,6 @@ from ipp_rules.errors import CalendarHorizonError, LifecycleError, shown
 from ipp_rules.models.decision import Finding
 
 __all__ = [
-    "COUNTER_NOTIFICATION_SOURCE",
     "FINAL_STATES",
     "STATES",
     "CaseState",

@@ -33,11 +33,10 @@ __all__ = [
     "DeadlineRules",
     "DefaultSemantics",
     "MarketplacePeriod",
-    "check_cutoff",
 ]
 
 
-def check_cutoff(ends: str | None, cutoff: time | None) -> None:
+def _check_cutoff(ends: str | None, cutoff: time | None) -> None:
     """``ends: cutoff`` and ``cutoff`` are written together, or neither (``ValueError``)."""
     if ends == "cutoff" and cutoff is None:
         raise ValueError('ends: cutoff needs the time it ends at, like cutoff: "18:00"')
@@ -70,7 +69,7 @@ class DefaultSemantics(PolicyPart):
 
     @model_validator(mode="after")
     def _cutoff_with_ends(self) -> DefaultSemantics:
-        check_cutoff(self.ends, self.cutoff)
+        _check_cutoff(self.ends, self.cutoff)
         return self
 
 
@@ -115,7 +114,7 @@ class DeadlinePeriod(PolicyPart):
                     "when triggered on a non-business day, and ends when its hours have run"
                 )
         if self.ends is not None or self.cutoff is not None:
-            check_cutoff(self.ends, self.cutoff)
+            _check_cutoff(self.ends, self.cutoff)
         return self
 
 

@@ -40,14 +40,13 @@ __all__ = [
     "POLICY_FILE",
     "DeadlinePolicy",
     "DeadlineTerms",
-    "TermsKey",
     "load_deadline_policy",
 ]
 
 POLICY_FILE = "deadlines.yaml"
 """The policy's file name in a bundle folder."""
 
-TermsKey: TypeAlias = tuple[str, str | None, str]
+_TermsKey: TypeAlias = tuple[str, str | None, str]
 """(marketplace as asked, country as asked, kind)."""
 
 
@@ -127,7 +126,7 @@ class DeadlinePolicy(PolicyPart):
     calendars: CalendarSettings
     deadlines: DeadlineRules
 
-    _terms: dict[TermsKey, DeadlineTerms] = PrivateAttr(default_factory=dict)
+    _terms: dict[_TermsKey, DeadlineTerms] = PrivateAttr(default_factory=dict)
 
     def __eq__(self, other: object) -> bool:
         """Equal content; the cache of resolved deadlines does not count."""
@@ -199,7 +198,7 @@ class DeadlinePolicy(PolicyPart):
         """
         # The cache is read straight from pydantic's private-attribute store: going through
         # the attribute costs more than the whole deadline.
-        cache: dict[TermsKey, DeadlineTerms] = self.__pydantic_private__["_terms"]  # type: ignore[index]
+        cache: dict[_TermsKey, DeadlineTerms] = self.__pydantic_private__["_terms"]  # type: ignore[index]
         try:
             found = cache.get((platform, country, kind))
         except TypeError:  # an unhashable argument: _resolve says what is wrong with it

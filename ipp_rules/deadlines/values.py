@@ -44,8 +44,6 @@ __all__ = [
     "PolicyPart",
     "Reason",
     "Title",
-    "did_you_mean",
-    "marketplace_calendars",
     "unknown_kind",
 ]
 
@@ -136,7 +134,7 @@ Title = Annotated[Text, AfterValidator(_text("the title", 200))]
 """What a period is for, in plain words: at most 200 characters."""
 
 
-def did_you_mean(value: str, known: Sequence[str]) -> str:
+def _did_you_mean(value: str, known: Sequence[str]) -> str:
     """`` (did you mean 'x'?)`` for the known name ``value`` most likely meant, or ``""``."""
     close = suggest(value, known)
     return f" (did you mean '{close}'?)" if close else ""
@@ -146,7 +144,7 @@ def unknown_kind(kind: object) -> str:
     """The message for a deadline kind that is not one of :data:`DEADLINE_KINDS`."""
     name = kind if isinstance(kind, str) else shown(kind)
     return (
-        f"unknown deadline kind {shown(name)}{did_you_mean(str(name), DEADLINE_KINDS)}; known: "
+        f"unknown deadline kind {shown(name)}{_did_you_mean(str(name), DEADLINE_KINDS)}; known: "
         + ", ".join(DEADLINE_KINDS)
     )
 
@@ -157,7 +155,7 @@ def _known_marketplace(value: str) -> str:
         raise PydanticCustomError(
             "marketplace",
             "unknown marketplace '{given}'{hint}; known: {known}",
-            {"given": value, "hint": did_you_mean(value, known), "known": ", ".join(known)},
+            {"given": value, "hint": _did_you_mean(value, known), "known": ", ".join(known)},
         )
     return value
 
@@ -172,12 +170,12 @@ def _known_country(value: str) -> str:
         raise PydanticCustomError(
             "country",
             "unknown country platform '{given}'{hint}; known: {known}",
-            {"given": value, "hint": did_you_mean(value, known), "known": ", ".join(known)},
+            {"given": value, "hint": _did_you_mean(value, known), "known": ", ".join(known)},
         )
     return value
 
 
-def marketplace_calendars() -> dict[str, CalendarSpec]:
+def _marketplace_calendars() -> dict[str, CalendarSpec]:
     """Every registered marketplace calendar by its name (``CN``, ``MY-14``, ...)."""
     specs: dict[str, CalendarSpec] = {}
     for policy in policies().values():
@@ -188,12 +186,12 @@ def marketplace_calendars() -> dict[str, CalendarSpec]:
 
 
 def _known_calendar(value: str) -> str:
-    known = tuple(marketplace_calendars())
+    known = tuple(_marketplace_calendars())
     if value not in known:
         raise PydanticCustomError(
             "calendar",
             "unknown calendar '{given}'{hint}; the marketplaces' calendars are: {known}",
-            {"given": value, "hint": did_you_mean(value, known), "known": ", ".join(known)},
+            {"given": value, "hint": _did_you_mean(value, known), "known": ", ".join(known)},
         )
     return value
 
