@@ -9,8 +9,14 @@ type (``Decision``, ``Deadline``, ``CaseState``, ``Eligibility``, ...) and every
 (drawn as a tree in :mod:`ipp_rules.errors`).
 """
 
-from ipp_rules.deadlines import CalendarEstimate, Deadline, DeadlinePolicy
-from ipp_rules.deadlines.lifecycle import CaseEvent, CaseState, NextStep
+from ipp_rules.deadlines import (
+    CalendarEstimate,
+    CaseEvent,
+    CaseState,
+    Deadline,
+    DeadlinePolicy,
+    NextStep,
+)
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import (
     ArgumentError,

@@ -12,8 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ipp_rules.calendars import HOLIDAYS_VERSION, BusinessCalendar
-from ipp_rules.calendars._source import calendar_name
+from ipp_rules.calendars import HOLIDAYS_VERSION, BusinessCalendar, calendar_name
 from ipp_rules.deadlines import EDIT_A_BUNDLE, POLICY_FILE, DeadlinePolicy, estimate_fix
 from ipp_rules.policies.registry import policies
 

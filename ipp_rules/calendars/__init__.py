@@ -6,13 +6,13 @@
 >>> china.add_business_days(date(2026, 9, 18), 3)   # make-up Sunday 09-20, 09-21, 09-22
 datetime.date(2026, 9, 22)
 
-See :mod:`ipp_rules.calendars.calendar` for what a business day is and
-:mod:`ipp_rules.calendars.horizon` for how far each calendar may answer.
+See :mod:`ipp_rules.calendars.calendar` for what a business day is,
+:mod:`ipp_rules.calendars.horizon` for how far each calendar may answer and
+:mod:`ipp_rules.calendars.holiday_data` for the one place that reads ``holidays``.
 """
 
 from __future__ import annotations
 
-from ipp_rules.calendars._source import NON_CLOSING_CATEGORIES, CalendarConfigError
 from ipp_rules.calendars.calendar import (
     NO_OVERRIDES,
     BusinessCalendar,
@@ -22,6 +22,11 @@ from ipp_rules.calendars.calendar import (
     HorizonSource,
     NthBusinessDay,
     YearNotice,
+)
+from ipp_rules.calendars.holiday_data import (
+    NON_CLOSING_CATEGORIES,
+    CalendarConfigError,
+    calendar_name,
 )
 from ipp_rules.calendars.horizon import (
     HOLIDAYS_VERSION,
@@ -49,6 +54,7 @@ __all__ = [
     "Published",
     "YearNotice",
     "YearlyNotice",
+    "calendar_name",
     "clear_calendar_cache",
     "country_name",
     "get_calendar",

@@ -45,7 +45,7 @@ from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, NoReturn
 
-from ipp_rules.calendars._source import (
+from ipp_rules.calendars.holiday_data import (
     CalendarConfigError,
     calendar_name,
     closing_categories,

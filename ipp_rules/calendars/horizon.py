@@ -35,7 +35,7 @@ import holidays
 from holidays import HolidayBase
 from holidays import registry as holidays_registry
 
-from ipp_rules.calendars._source import calendar_name, estimated_marker
+from ipp_rules.calendars.holiday_data import calendar_name, estimated_marker
 
 if TYPE_CHECKING:
     from ipp_rules.policies.base import CalendarSpec

@@ -25,48 +25,33 @@ When a deadline passes with no event (before the next event, or before ``now``):
 
 A period ends at its ``due`` instant, exclusive: an event at ``due`` or later is late. The
 platform's processing target (``takedown_processing``) deems nothing; past it the next step is
-only marked ``overdue``.
+only marked ``overdue``. The events and how one is read are in :mod:`ipp_rules.deadlines.events`.
 """
 
 from __future__ import annotations
 
-import difflib
-import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-from ipp_rules.deadlines import CalendarEstimate, Deadline, DeadlineKind
+from ipp_rules.deadlines.events import CaseEvent, read_event
+from ipp_rules.deadlines.results import CalendarEstimate, Deadline
+from ipp_rules.deadlines.values import DeadlineKind
 from ipp_rules.errors import CalendarHorizonError, LifecycleError, shown
-from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.decision import Finding
 
 __all__ = [
-    "EVENT_KINDS",
     "FINAL_STATES",
     "STATES",
-    "CaseEvent",
     "CaseState",
     "DeadlineFunction",
-    "EventKind",
+    "ListingState",
     "NextStep",
     "State",
     "replay",
 ]
-
-EventKind = Literal[
-    "submitted",
-    "rejected",
-    "taken_down",
-    "counter_notified",
-    "rights_holder_accepted",
-    "rights_holder_disputed",
-    "platform_decided",
-    "withdrawn",
-]
-EVENT_KINDS: tuple[str, ...] = typing.get_args(EventKind)
 
 State = Literal[
     "submitted",
@@ -92,7 +77,8 @@ FINAL_STATES: frozenset[str] = frozenset({"rejected", "reinstated", "withdrawn"}
 """States after which no event can follow. ``closed`` is not among them: a rights holder may
 withdraw a complaint at any time, and the listing is then reinstated."""
 
-Listing = Literal["live", "removed", "reinstated"]
+ListingState = Literal["live", "removed", "reinstated"]
+"""Where the complained-of listing stands (not the complaint's Listing model)."""
 Party = Literal["platform", "merchant", "rights_holder"]
 DeadlineFunction = Callable[[str, datetime], Deadline]
 """``(kind, received_at) -> Deadline`` for the complaint's marketplace, e.g.
@@ -108,30 +94,6 @@ COUNTER_NOTIFICATION_SOURCE = (
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CaseEvent(_Frozen):
-    """One thing that happened to a complaint, and when."""
-
-    kind: EventKind
-    """``submitted`` (the rights holder filed it), ``rejected`` (the platform refused it),
-    ``taken_down`` (the platform removed the listing), ``counter_notified`` (the merchant
-    appealed), ``rights_holder_accepted`` / ``rights_holder_disputed`` (the answer to the
-    counter-notification), ``platform_decided`` (the platform's decision on a dispute, with
-    ``outcome``), ``withdrawn`` (the rights holder withdrew the complaint)."""
-    at: AwareTimestamp
-    """When it happened, with a UTC offset (ISO-8601 text or a datetime, never a Unix
-    timestamp)."""
-    outcome: Literal["upheld", "reinstated"] | None = None
-    """For ``platform_decided`` only: ``upheld`` (the takedown stands) or ``reinstated``."""
-
-    @model_validator(mode="after")
-    def _outcome_only_for_decisions(self) -> CaseEvent:
-        if self.kind == "platform_decided" and self.outcome is None:
-            raise ValueError("platform_decided needs an outcome: upheld or reinstated")
-        if self.kind != "platform_decided" and self.outcome is not None:
-            raise ValueError(f"only platform_decided has an outcome, not {self.kind}")
-        return self
 
 
 class NextStep(_Frozen):
@@ -159,7 +121,7 @@ class CaseState(_Frozen):
     state: State
     final: bool
     """No event can follow."""
-    listing: Listing
+    listing: ListingState
     next: NextStep | None
     deemed: tuple[Finding, ...]
     """What the policy deemed when a deadline passed (category ``lifecycle``, severity
@@ -189,7 +151,7 @@ class _Case:
     def __init__(self, deadlines: DeadlineFunction) -> None:
         self.deadlines = deadlines
         self.state: State = "submitted"
-        self.listing: Listing = "live"
+        self.listing: ListingState = "live"
         self.submitted_at: datetime | None = None
         self.window: _Window | None = None
         self.closed_because = ""
@@ -416,45 +378,6 @@ def _words(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
-    if isinstance(raw, CaseEvent):
-        return raw
-    if not isinstance(raw, Mapping):
-        raise LifecycleError(
-            index, f"expected an event like {{kind: submitted, at: ...}}, got {shown(raw)}"
-        )
-    try:
-        return CaseEvent.model_validate(raw)
-    except ValidationError as exc:
-        messages = []
-        for error in exc.errors(include_url=False):
-            where = ".".join(
-                str(step) if str(step).isprintable() and str(step) else repr(str(step))
-                for step in error["loc"]
-            )
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "missing":
-                message = "required, and missing"
-            elif error["type"] == "extra_forbidden":
-                fields = tuple(CaseEvent.model_fields)
-                close = difflib.get_close_matches(where, fields, n=1, cutoff=0.5)
-                hint = f"did you mean {close[0]!r}? " if close else ""
-                message = f"not a field of an event ({hint}the fields are {', '.join(fields)})"
-            elif error["type"] == "literal_error" and where == "outcome":
-                message = f"expected upheld or reinstated (got {shown(error['input'])})"
-            elif error["type"] == "literal_error" and where == "kind":
-                message = f"expected one of {', '.join(EVENT_KINDS)} (got {shown(error['input'])})"
-            elif error["type"] == "datetime_out_of_range":
-                pass  # already in plain words
-            elif error["type"].startswith("timezone_aware") or error["type"].startswith("datetime"):
-                message = (
-                    "expected an ISO-8601 time with an offset, like 2026-09-18T10:00:00+08:00 "
-                    f"(got {shown(error['input'])})"
-                )
-            messages.append(f"{where}: {message}" if where else message)
-        raise LifecycleError(index, "; ".join(messages)) from None
-
-
 def _at_event(exc: CalendarHorizonError, index: int) -> CalendarHorizonError:
     """A deadline's horizon error, naming the event whose period it is."""
     return CalendarHorizonError(
@@ -499,7 +422,7 @@ def replay(
     applied: list[CaseEvent] = []
     previous: datetime | None = None
     for index, raw in enumerate(events):
-        event = _event(index, raw)
+        event = read_event(index, raw)
         if previous is not None and event.at < previous:
             raise LifecycleError(
                 index,

@@ -11,8 +11,15 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from ipp_rules.deadlines import Deadline, DeadlinePolicy, compute_deadline, deadline_function
-from ipp_rules.deadlines.lifecycle import CaseEvent, CaseState, replay
+from ipp_rules.deadlines import (
+    CaseEvent,
+    CaseState,
+    Deadline,
+    DeadlinePolicy,
+    compute_deadline,
+    deadline_function,
+    replay,
+)
 from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
 from ipp_rules.errors import EngineError, RulesetError
 from ipp_rules.facts import (

@@ -14,7 +14,6 @@ first, so a plugin can neither replace one nor claim a URL one of them recognise
 
 from __future__ import annotations
 
-import difflib
 import logging
 import threading
 from collections.abc import Iterable, Mapping
@@ -30,6 +29,7 @@ from ipp_rules.policies.base import MarketplacePolicy, ParsedUrl, PolicyDefiniti
 from ipp_rules.policies.lazada import LazadaPolicy
 from ipp_rules.policies.tao import TaobaoPolicy, TmallGlobalPolicy, TmallPolicy
 from ipp_rules.policies.urls import UrlProblem, inspect_url
+from ipp_rules.problems import suggest
 
 __all__ = [
     "BUILTIN_POLICIES",
@@ -207,5 +207,4 @@ def _suggest(name: str, known: tuple[str, ...]) -> str | None:
     normal = name.strip().lower().replace("-", "_").replace(".", "_").replace(" ", "_")
     if normal in known:
         return normal
-    close = difflib.get_close_matches(normal, known, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return suggest(normal, known)

@@ -159,6 +159,7 @@ def test_a_platform_enum_value_finds_its_policy() -> None:
         ("ali express", "aliexpress"),
         ("tmall-global", "tmall_global"),
         ("lazda", "lazada"),
+        ("alib", "alibaba_com"),  # a known id it begins
         ("shopee", None),
     ],
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,8 +20,8 @@ from hypothesis import strategies as st
 
 from ipp_rules.calendars import NON_CLOSING_CATEGORIES, BusinessCalendar
 from ipp_rules.deadlines import DeadlinePolicy, compute_deadline, compute_due
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 KIND = "merchant_counter_notification"
 PROPERTY = settings(max_examples=60, deadline=None)
 
