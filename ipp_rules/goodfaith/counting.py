@@ -1,0 +1,218 @@
+"""Counting a history: one pass of tallies, and the problems of the records it counted.
+
+The pass tallies records by (window bucket, marketplace, reason code, outcome,
+counter-notification, false information); everything after it is arithmetic on the few
+distinct tallies. It also keeps the earliest record marked as false information, which the
+finding names. Values are checked on the distinct tallies, not per record, which keeps a
+million records at well under a second; a bad tally is then located by scanning the history
+again, when it is a sequence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from ipp_rules.errors import HistoryError, shown
+from ipp_rules.goodfaith.history import HistoryRecord, RecordRow, record_problems
+from ipp_rules.goodfaith.policy import Period
+from ipp_rules.problems import ANY_ITEM, Problem
+
+__all__ = [
+    "AFTER",
+    "BEFORE",
+    "INSIDE",
+    "INVALID_TIME",
+    "MAX_REPORTED",
+    "NamedRecord",
+    "Tally",
+    "WindowCounts",
+    "located_error",
+    "look_back_buckets",
+    "model_problems",
+    "row_problems",
+    "tally_problems",
+    "tally_records",
+    "tally_rows",
+]
+
+Tally = dict[tuple[int, Any, Any, Any, Any, Any], int]
+"""Records counted by (window bucket, platform, reason, outcome, counter-notification, false
+information)."""
+
+BEFORE, INSIDE, AFTER, INVALID_TIME = 1, 3, 2, 0
+"""Window buckets: ``(ts >= start) * 2 + (ts < end)``. A NaN or other incomparable-but-accepted
+value lands in bucket 0, which a valid time never does."""
+
+MAX_REPORTED = 50
+"""Bad records reported by location before the rest are summarised."""
+
+
+class NamedRecord(NamedTuple):
+    """The record a finding names: its position in the history, when and where it was filed."""
+
+    position: int
+    submitted_at: datetime | float
+    """A model's time, or a row's POSIX seconds (which may lie outside the datetime range)."""
+    platform: str
+
+
+def look_back_buckets(period: Period) -> frozenset[int]:
+    """The window buckets the false-information condition reads."""
+    if period.false_information.look_back == "window":
+        return frozenset({INSIDE})
+    return frozenset({BEFORE, INSIDE})
+
+
+def tally_rows(
+    rows: Iterable[RecordRow], start: float, end: float, look_back: frozenset[int]
+) -> tuple[Tally, NamedRecord | None]:
+    """The tally, and the earliest record marked false information in ``look_back`` (ties
+    broken by the record's values, then its position, so the order of the rows does not
+    matter)."""
+    counts: Tally = {}
+    get = counts.get
+    earliest: tuple[Any, ...] | None = None
+    for index, (ts, platform, reason, outcome, counter, false_information) in enumerate(rows):
+        bucket = (ts >= start) * 2 + (ts < end)
+        key = (bucket, platform, reason, outcome, counter, false_information)
+        counts[key] = get(key, 0) + 1
+        if false_information is True and bucket in look_back:
+            candidate = (ts, platform, reason, outcome, counter, index)
+            if earliest is None or candidate < earliest:
+                earliest = candidate
+    if earliest is None:
+        return counts, None
+    return counts, NamedRecord(earliest[-1], earliest[0], earliest[1])
+
+
+def tally_records(
+    records: Iterable[HistoryRecord], start: datetime, end: datetime, look_back: frozenset[int]
+) -> tuple[Tally, NamedRecord | None]:
+    """:func:`tally_rows` over models."""
+    counts: Tally = {}
+    get = counts.get
+    earliest: tuple[Any, ...] | None = None
+    for index, record in enumerate(records):
+        ts = record.submitted_at
+        false_information = record.false_information
+        bucket = (ts >= start) * 2 + (ts < end)
+        key = (
+            bucket,
+            record.platform,
+            record.reason,
+            record.outcome,
+            record.counter_notification,
+            false_information,
+        )
+        counts[key] = get(key, 0) + 1
+        if false_information is True and bucket in look_back:
+            candidate = (ts, *key[1:5], index)
+            if earliest is None or candidate < earliest:
+                earliest = candidate
+    if earliest is None:
+        return counts, None
+    return counts, NamedRecord(earliest[-1], earliest[0], earliest[1])
+
+
+def row_problems(index: int, row: Any) -> list[Problem]:
+    """What is wrong with the row at ``index`` of a history of tuples."""
+    where = ("history", index)
+    if not isinstance(row, tuple | list) or len(row) != 6:
+        return [
+            Problem(
+                "expected a tuple (submitted_at, platform, reason, outcome, "
+                "counter_notification, false_information)",
+                path=where,
+            )
+        ]
+    problems = [
+        Problem(message, path=(*where, field)) for field, message in record_problems(*row[1:])
+    ]
+    ts = row[0]
+    if isinstance(ts, bool) or not isinstance(ts, int | float) or ts != ts:
+        problems.insert(
+            0,
+            Problem(f"expected POSIX seconds (got {shown(ts)})", path=(*where, "submitted_at")),
+        )
+    return problems
+
+
+def model_problems(index: int, record: Any) -> list[Problem]:
+    """What is wrong with the record at ``index`` of a history of models."""
+    where = ("history", index)
+    if not isinstance(record, HistoryRecord):
+        return [Problem(f"expected a HistoryRecord (got {type(record).__name__})", path=where)]
+    problems = [
+        Problem(message, path=(*where, field))
+        for field, message in record_problems(
+            record.platform,
+            record.reason,
+            record.outcome,
+            record.counter_notification,
+            record.false_information,
+        )
+    ]
+    ts = record.submitted_at
+    if not isinstance(ts, datetime) or ts.tzinfo is None:
+        problems.insert(0, Problem("expected an aware datetime", path=(*where, "submitted_at")))
+    return problems
+
+
+def located_error(
+    history: Iterable[Any], check: Callable[[int, Any], list[Problem]], fallback: list[Problem]
+) -> HistoryError:
+    """The error naming each bad record; without a sequence to scan again, ``fallback``."""
+    if not isinstance(history, Sequence):
+        return HistoryError(fallback)
+    problems: list[Problem] = []
+    bad = 0
+    for index, item in enumerate(history):
+        found = check(index, item)
+        if found:
+            bad += 1
+            if bad <= MAX_REPORTED:
+                problems.extend(found)
+    if bad > MAX_REPORTED:
+        problems.append(Problem(f"and {bad - MAX_REPORTED} more bad records", path=("history",)))
+    return HistoryError(problems or fallback)
+
+
+def tally_problems(tally: Tally) -> list[Problem]:
+    """The problems of the records counted, each at ``history[*].field``: no position is known
+    yet (see :func:`located_error`)."""
+    problems: list[Problem] = []
+    for bucket, platform, reason, outcome, counter, false_information in tally:
+        found = record_problems(platform, reason, outcome, counter, false_information)
+        if bucket == INVALID_TIME:
+            found.insert(0, ("submitted_at", "expected a time, got a value that is not one (NaN)"))
+        for field, message in found:
+            problems.append(Problem(message, path=("history", ANY_ITEM, field)))
+    return list(dict.fromkeys(problems))
+
+
+class WindowCounts:
+    """In-window counts of the program's marketplaces, by reason and (outcome, counter); false
+    information over the look-back on every marketplace of the account."""
+
+    def __init__(self, tally: Mapping[Any, int], period: Period, look_back: frozenset[int]) -> None:
+        marketplaces = set(period.marketplaces)
+        self.by_reason: dict[str, dict[tuple[str, str], int]] = {}
+        self.requests = 0
+        self.other_marketplaces = 0
+        self.false_information = 0
+        for (bucket, platform, reason, outcome, counter, false_info), count in tally.items():
+            # One IPP account files on all the group's marketplaces: false information on any
+            # of them is in the account's history, while volume and rates are the program's.
+            if false_info is True and bucket in look_back:
+                self.false_information += count
+            if platform not in marketplaces:
+                if bucket == INSIDE:
+                    self.other_marketplaces += count
+                continue
+            if bucket != INSIDE:
+                continue
+            self.requests += count
+            pairs = self.by_reason.setdefault(reason, {})
+            pairs[(outcome, counter)] = pairs.get((outcome, counter), 0) + count
