@@ -9,7 +9,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -104,6 +104,18 @@ def test_the_bundled_policy_has_the_three_periods_in_order():
     assert {(t.bound, t.value) for t in success} == {("min", Fraction(9, 10))}
     assert all(p.marketplaces == ("taobao", "tmall", "tmall_global") for p in periods)
     assert all(p.source for p in periods)
+
+
+def test_good_faith_names_do_not_reuse_the_rules_or_deadline_names():
+    # A request's outcome is not a rule's OutcomeName; a program period is not a deadline Period.
+    import ipp_rules.goodfaith as goodfaith
+
+    assert isinstance(POLICY.period_on(AS_OF), goodfaith.ProgramPeriod)
+    assert get_args(goodfaith.RequestOutcome) == goodfaith.OUTCOMES
+    assert get_args(goodfaith.CounterNotificationState) == goodfaith.COUNTER_NOTIFICATIONS
+    assert not {"Period", "OutcomeName", "CounterNotificationName"} & set(dir(goodfaith))
+    schema = GoodFaithPolicy.model_json_schema()
+    assert "ProgramPeriod" in schema["$defs"] and "Period" not in schema["$defs"]
 
 
 def test_the_policy_serialises_thresholds_as_exact_percentages():

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ipp_rules.errors import HistoryError, shown
 from ipp_rules.goodfaith.history import HistoryRecord, RecordRow, record_problems
-from ipp_rules.goodfaith.policy import Period
+from ipp_rules.goodfaith.policy import ProgramPeriod
 from ipp_rules.problems import ANY_ITEM, Problem
 
 __all__ = [
@@ -58,7 +58,7 @@ class NamedRecord(NamedTuple):
     platform: str
 
 
-def look_back_buckets(period: Period) -> frozenset[int]:
+def look_back_buckets(period: ProgramPeriod) -> frozenset[int]:
     """The window buckets the false-information condition reads."""
     if period.false_information.look_back == "window":
         return frozenset({INSIDE})
@@ -196,7 +196,9 @@ class WindowCounts:
     """In-window counts of the program's marketplaces, by reason and (outcome, counter); false
     information over the look-back on every marketplace of the account."""
 
-    def __init__(self, tally: Mapping[Any, int], period: Period, look_back: frozenset[int]) -> None:
+    def __init__(
+        self, tally: Mapping[Any, int], period: ProgramPeriod, look_back: frozenset[int]
+    ) -> None:
         marketplaces = set(period.marketplaces)
         self.by_reason: dict[str, dict[tuple[str, str], int]] = {}
         self.requests = 0

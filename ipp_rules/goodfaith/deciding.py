@@ -43,7 +43,7 @@ from ipp_rules.goodfaith.messages import (
     requests,
     submitted,
 )
-from ipp_rules.goodfaith.policy import GoodFaithPolicy, Period, Threshold
+from ipp_rules.goodfaith.policy import GoodFaithPolicy, ProgramPeriod, Threshold
 from ipp_rules.goodfaith.ratios import percent_text, rounded_text
 from ipp_rules.goodfaith.results import (
     Eligibility,
@@ -185,7 +185,7 @@ def _rate(num: int, den: int, threshold: Threshold | None, *, overall: bool) -> 
 
 
 def _rejoin_from(
-    period: Period, membership: Sequence[MembershipEvent], today: date
+    period: ProgramPeriod, membership: Sequence[MembershipEvent], today: date
 ) -> tuple[MembershipEvent | None, date | None]:
     """The exit that still holds the account back, and the day it may rejoin."""
     latest_exit: MembershipEvent | None = None

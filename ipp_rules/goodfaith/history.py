@@ -35,18 +35,21 @@ __all__ = [
     "MARKETPLACES",
     "OUTCOMES",
     "POSSIBLE",
-    "CounterNotificationName",
+    "CounterNotificationState",
     "HistoryRecord",
     "MembershipEvent",
-    "OutcomeName",
     "RecordRow",
+    "RequestOutcome",
     "as_row",
     "history_records",
     "record_problems",
 ]
 
-OutcomeName = Literal["taken_down", "rejected", "withdrawn", "pending"]
-CounterNotificationName = Literal["none", "succeeded", "failed", "pending"]
+RequestOutcome = Literal["taken_down", "rejected", "withdrawn", "pending"]
+"""What became of a takedown request (not a rule's outcome: see
+:data:`ipp_rules.rulesets.format.OutcomeName`)."""
+CounterNotificationState = Literal["none", "succeeded", "failed", "pending"]
+"""Where the merchant's counter-notification against a takedown stands."""
 OUTCOMES: tuple[str, ...] = ("taken_down", "rejected", "withdrawn", "pending")
 COUNTER_NOTIFICATIONS: tuple[str, ...] = ("none", "succeeded", "failed", "pending")
 MARKETPLACES: tuple[str, ...] = tuple(platform.value for platform in Platform)
@@ -154,11 +157,11 @@ class HistoryRecord(Strict):
     platform: Annotated[Platform, BeforeValidator(_marketplace_text)]
     reason: str
     """The complaint reason code the request was filed under (``counterfeit``, ``test_buy``...)."""
-    outcome: OutcomeName
+    outcome: RequestOutcome
     """``taken_down``: the platform removed the listing; ``rejected``: it refused; ``withdrawn``:
     the rights holder withdrew the request (before a decision, or after a takedown, e.g. to
     accept a counter-notification); ``pending``: not decided yet."""
-    counter_notification: CounterNotificationName = "none"
+    counter_notification: CounterNotificationState = "none"
     """The merchant's counter-notification against the takedown: ``succeeded`` means the listing
     was reinstated. Anything but ``none`` needs an outcome of ``taken_down`` or ``withdrawn``."""
     false_information: StrictBool = False

@@ -31,8 +31,8 @@ from ipp_rules.goodfaith.history import (
     COUNTER_NOTIFICATIONS,
     OUTCOMES,
     POSSIBLE,
-    CounterNotificationName,
-    OutcomeName,
+    CounterNotificationState,
+    RequestOutcome,
 )
 from ipp_rules.goodfaith.ratios import Ratio
 from ipp_rules.models.marketplace import Platform
@@ -47,7 +47,7 @@ __all__ = [
     "REQUIRED_RATES",
     "FalseInformationRule",
     "GoodFaithPolicy",
-    "Period",
+    "ProgramPeriod",
     "RateDefinition",
     "RecordSet",
     "RecordTerm",
@@ -69,9 +69,9 @@ class RecordTerm(Strict):
     """Records whose outcome is one of ``outcome`` and whose counter-notification is one of
     ``counter_notification``; a key left out matches every value."""
 
-    outcome: Annotated[tuple[OutcomeName, ...], Field(min_length=1)] | None = None
+    outcome: Annotated[tuple[RequestOutcome, ...], Field(min_length=1)] | None = None
     counter_notification: (
-        Annotated[tuple[CounterNotificationName, ...], Field(min_length=1)] | None
+        Annotated[tuple[CounterNotificationState, ...], Field(min_length=1)] | None
     ) = None
 
     def pairs(self) -> frozenset[tuple[str, str]]:
@@ -143,7 +143,7 @@ class FalseInformationRule(Strict):
     """``history``: every record before ``as_of``; ``window``: only the assessment window."""
 
 
-class Period(Strict):
+class ProgramPeriod(Strict):
     """The program's rules from ``effective_from`` (inclusive) until ``effective_until``
     (exclusive; none = still in force)."""
 
@@ -186,7 +186,7 @@ class GoodFaithPolicy(Strict):
     program: Annotated[Text, Field(min_length=1, max_length=100)]
     record_sets: dict[Name, RecordSet]
     rates: dict[Name, RateDefinition]
-    periods: Annotated[tuple[Period, ...], Field(min_length=1)]
+    periods: Annotated[tuple[ProgramPeriod, ...], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _consistent(self) -> GoodFaithPolicy:
@@ -213,7 +213,7 @@ class GoodFaithPolicy(Strict):
             raise GoodFaithError(f"{marketplace} has no single timezone")
         return zone
 
-    def period_on(self, day: date) -> Period:
+    def period_on(self, day: date) -> ProgramPeriod:
         """The period in force on ``day``; :class:`GoodFaithError` when none is."""
         for period in self.periods:
             if period.effective_from <= day and (
@@ -293,7 +293,7 @@ def _cross_problems(policy: GoodFaithPolicy) -> _Deferred:
         problems.append(
             (("rates",), True, f"the program's rates must be defined: missing {', '.join(missing)}")
         )
-    previous: Period | None = None
+    previous: ProgramPeriod | None = None
     for index, period in enumerate(policy.periods):
         until = period.effective_until
         if until is not None and until <= period.effective_from:
