@@ -33,6 +33,7 @@ from ipp_rules.goodfaith import (
     format_percent,
     history_records,
     load_good_faith_policy,
+    record_problems,
 )
 from tests.conftest import BUNDLE
 
@@ -625,7 +626,70 @@ def test_history_records_reports_every_bad_record_by_index():
             ]
         )
     locations = [p.location for p in caught.value.problems]
-    assert locations == ["history[1].outcome", "history[2]"]
+    assert locations == ["history[1].outcome", "history[2].counter_notification"]
+
+
+GOOD_VALUES: dict[str, Any] = {
+    "submitted_at": INSIDE,
+    "platform": "taobao",
+    "reason": "counterfeit",
+    "outcome": "taken_down",
+    "counter_notification": "none",
+    "false_information": False,
+}
+BAD_VALUES: list[dict[str, Any]] = [
+    {},
+    {"outcome": "taken_dwn"},
+    {"outcome": "pending", "counter_notification": "failed"},
+    {"platform": "ebay", "false_information": 1},
+    {"reason": " counterfeit"},
+]
+BAD_PROBLEMS = [
+    (
+        "history[1].outcome",
+        "expected one of taken_down, rejected, withdrawn, pending; did you mean 'taken_down'? "
+        "(got 'taken_dwn')",
+    ),
+    (
+        "history[2].counter_notification",
+        "a request that was pending has no listing to counter-notify: counter_notification "
+        "must be none (got 'failed')",
+    ),
+    (
+        "history[3].platform",
+        "expected one of taobao, tmall, tmall_global, 1688, aliexpress, alibaba_com, lazada "
+        "(got 'ebay')",
+    ),
+    ("history[3].false_information", "expected true or false (got 1)"),
+    (
+        "history[4].reason",
+        "expected a reason code without leading or trailing spaces (got ' counterfeit')",
+    ),
+]
+
+
+def _problems_of(call: Any) -> list[tuple[str, str]]:
+    with pytest.raises(HistoryError) as caught:
+        call()
+    return [(p.location, p.message) for p in caught.value.problems]
+
+
+def test_every_entry_point_reports_a_bad_record_in_the_same_words_at_the_same_place():
+    # Mappings were checked by the model (pydantic's words, the counter-notification problem at
+    # the record), tuples and models by other checks: one history, three reports.
+    entries = [{**GOOD_VALUES, **bad} for bad in BAD_VALUES]
+    documents = [{**e, "submitted_at": e["submitted_at"].isoformat()} for e in entries]
+    rows = [(e["submitted_at"].timestamp(), *list(e.values())[1:]) for e in entries]
+    models = [HistoryRecord.model_construct(**e) for e in entries]
+    assert _problems_of(lambda: history_records(documents)) == BAD_PROBLEMS
+    assert _problems_of(lambda: evaluate_good_faith_records(POLICY, rows, AS_OF)) == BAD_PROBLEMS
+    assert _problems_of(lambda: evaluate_good_faith(POLICY, models, AS_OF)) == BAD_PROBLEMS
+    for entry, bad in zip(entries, BAD_VALUES, strict=True):
+        values = list(entry.values())[1:]
+        assert [field for field, _ in record_problems(*values)] == sorted(
+            set(bad) - ({"outcome"} if "counter_notification" in bad else set()),
+            key=list(GOOD_VALUES).index,
+        )
 
 
 def test_bad_rows_are_located_in_a_sequence():

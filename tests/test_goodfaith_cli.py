@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ipp_rules import goodfaith_cli
+from ipp_rules.goodfaith import HistoryError, history_records
 from tests.conftest import BUNDLE, REPO
 
 HEADER = "submitted_at,platform,reason,outcome,counter_notification,false_information\n"
@@ -179,6 +180,33 @@ def test_every_bad_row_is_reported_with_its_line_number(tmp_path: Path):
         f"  {path}:5: expected 6 values, like the header row (got 2)",
         f"  {path}:6: missing reason",
     ]
+
+
+def test_a_file_and_the_python_api_report_bad_records_in_the_same_words(tmp_path: Path):
+    good = {
+        "submitted_at": "2026-04-01T10:00:00+08:00",
+        "platform": "taobao",
+        "reason": "counterfeit",
+        "outcome": "taken_down",
+    }
+    records = [
+        good,
+        {**good, "outcome": "taken_dwn"},
+        {**good, "outcome": "pending", "counter_notification": "failed"},
+        {**good, "platform": "ebay", "false_information": 1, "reason": " x"},
+    ]
+    history = tmp_path / "history.jsonl"
+    history.write_text("".join(json.dumps(record) + "\n" for record in records))
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    with pytest.raises(HistoryError) as caught:
+        history_records(records)
+    from_api = [
+        f"  {history}:{p.path[1] + 1}: {p.path[2]}: {p.message}"  # a JSON line per record
+        for p in caught.value.problems
+    ]
+    assert len(from_api) == 5
+    assert err.splitlines()[1:] == from_api
 
 
 def test_an_unknown_column_is_reported_with_a_suggestion(tmp_path: Path):

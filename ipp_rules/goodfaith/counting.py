@@ -5,16 +5,15 @@ counter-notification, false information); everything after it is arithmetic on t
 distinct tallies. It also keeps the earliest record marked as false information, which the
 finding names. Values are checked on the distinct tallies, not per record, which keeps a
 million records at well under a second; a bad tally is then located by scanning the history
-again, when it is a sequence.
+again, when it is a sequence (:func:`~ipp_rules.goodfaith.history.located_error`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ipp_rules.errors import HistoryError, shown
 from ipp_rules.goodfaith.history import HistoryRecord, RecordRow, record_problems
 from ipp_rules.goodfaith.policy import ProgramPeriod
 from ipp_rules.problems import ANY_ITEM, Problem
@@ -24,14 +23,10 @@ __all__ = [
     "BEFORE",
     "INSIDE",
     "INVALID_TIME",
-    "MAX_REPORTED",
     "NamedRecord",
     "Tally",
     "WindowCounts",
-    "located_error",
     "look_back_buckets",
-    "model_problems",
-    "row_problems",
     "tally_problems",
     "tally_records",
     "tally_rows",
@@ -44,9 +39,6 @@ information)."""
 BEFORE, INSIDE, AFTER, INVALID_TIME = 1, 3, 2, 0
 """Window buckets: ``(ts >= start) * 2 + (ts < end)``. A NaN or other incomparable-but-accepted
 value lands in bucket 0, which a valid time never does."""
-
-MAX_REPORTED = 50
-"""Bad records reported by location before the rest are summarised."""
 
 
 class NamedRecord(NamedTuple):
@@ -114,69 +106,6 @@ def tally_records(
     if earliest is None:
         return counts, None
     return counts, NamedRecord(earliest[-1], earliest[0], earliest[1])
-
-
-def row_problems(index: int, row: Any) -> list[Problem]:
-    """What is wrong with the row at ``index`` of a history of tuples."""
-    where = ("history", index)
-    if not isinstance(row, tuple | list) or len(row) != 6:
-        return [
-            Problem(
-                "expected a tuple (submitted_at, platform, reason, outcome, "
-                "counter_notification, false_information)",
-                path=where,
-            )
-        ]
-    problems = [
-        Problem(message, path=(*where, field)) for field, message in record_problems(*row[1:])
-    ]
-    ts = row[0]
-    if isinstance(ts, bool) or not isinstance(ts, int | float) or ts != ts:
-        problems.insert(
-            0,
-            Problem(f"expected POSIX seconds (got {shown(ts)})", path=(*where, "submitted_at")),
-        )
-    return problems
-
-
-def model_problems(index: int, record: Any) -> list[Problem]:
-    """What is wrong with the record at ``index`` of a history of models."""
-    where = ("history", index)
-    if not isinstance(record, HistoryRecord):
-        return [Problem(f"expected a HistoryRecord (got {type(record).__name__})", path=where)]
-    problems = [
-        Problem(message, path=(*where, field))
-        for field, message in record_problems(
-            record.platform,
-            record.reason,
-            record.outcome,
-            record.counter_notification,
-            record.false_information,
-        )
-    ]
-    ts = record.submitted_at
-    if not isinstance(ts, datetime) or ts.tzinfo is None:
-        problems.insert(0, Problem("expected an aware datetime", path=(*where, "submitted_at")))
-    return problems
-
-
-def located_error(
-    history: Iterable[Any], check: Callable[[int, Any], list[Problem]], fallback: list[Problem]
-) -> HistoryError:
-    """The error naming each bad record; without a sequence to scan again, ``fallback``."""
-    if not isinstance(history, Sequence):
-        return HistoryError(fallback)
-    problems: list[Problem] = []
-    bad = 0
-    for index, item in enumerate(history):
-        found = check(index, item)
-        if found:
-            bad += 1
-            if bad <= MAX_REPORTED:
-                problems.extend(found)
-    if bad > MAX_REPORTED:
-        problems.append(Problem(f"and {bad - MAX_REPORTED} more bad records", path=("history",)))
-    return HistoryError(problems or fallback)
 
 
 def tally_problems(tally: Tally) -> list[Problem]:

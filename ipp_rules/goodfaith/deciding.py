@@ -26,15 +26,12 @@ from ipp_rules.goodfaith.counting import (
     NamedRecord,
     Tally,
     WindowCounts,
-    located_error,
     look_back_buckets,
-    model_problems,
-    row_problems,
     tally_problems,
     tally_records,
     tally_rows,
 )
-from ipp_rules.goodfaith.history import HistoryRecord, MembershipEvent, RecordRow
+from ipp_rules.goodfaith.history import HistoryRecord, MembershipEvent, RecordRow, located_error
 from ipp_rules.goodfaith.messages import (
     joined,
     local_time,
@@ -113,12 +110,10 @@ def evaluate_good_faith(
     try:
         tally, named = tally_records(history, setup.start_utc, setup.end_utc, setup.look_back)
     except (AttributeError, TypeError) as exc:
-        raise located_error(
-            history, model_problems, [Problem(str(exc), path=("history",))]
-        ) from None
+        raise located_error(history, "record", [Problem(str(exc), path=("history",))]) from None
     problems = tally_problems(tally)
     if problems:
-        raise located_error(history, model_problems, problems)
+        raise located_error(history, "record", problems)
     return _decide(setup, tally, named, _history_index, tuple(membership))
 
 
@@ -144,10 +139,10 @@ def evaluate_good_faith_records(
     try:
         tally, named = tally_rows(rows, start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
-        raise located_error(rows, row_problems, [Problem(str(exc), path=("history",))]) from None
+        raise located_error(rows, "row", [Problem(str(exc), path=("history",))]) from None
     problems = tally_problems(tally)
     if problems:
-        raise located_error(rows, row_problems, problems)
+        raise located_error(rows, "row", problems)
     location = _history_index if record_location is None else record_location
     return _decide(setup, tally, named, location, tuple(membership))
 

@@ -7,18 +7,16 @@ build a model per record. :func:`record_problems` says what is wrong with one re
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     BeforeValidator,
-    ConfigDict,
-    StrictBool,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -26,23 +24,33 @@ from ipp_rules.errors import HistoryError, shown
 from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.marketplace import Platform
 from ipp_rules.models.types import IsoDate, Strict
-from ipp_rules.problems import Problem
+from ipp_rules.problems import Problem, suggest
 from ipp_rules.text.scalars import source_text
 
 __all__ = [
     "COUNTER_NOTIFIABLE",
     "COUNTER_NOTIFICATIONS",
     "MARKETPLACES",
+    "MAX_REPORTED",
     "OUTCOMES",
     "POSSIBLE",
     "CounterNotificationState",
+    "EntryForm",
     "HistoryRecord",
     "MembershipEvent",
     "RecordRow",
     "RequestOutcome",
     "as_row",
+    "counter_notification_problem",
+    "entry_problems",
+    "false_information_problem",
     "history_records",
+    "located_error",
+    "outcome_problem",
+    "platform_problem",
+    "reason_problem",
     "record_problems",
+    "record_values",
 ]
 
 RequestOutcome = Literal["taken_down", "rejected", "withdrawn", "pending"]
@@ -68,9 +76,29 @@ POSSIBLE: tuple[tuple[str, str], ...] = tuple(
 """The (outcome, counter-notification) pairs a consistent record can have."""
 
 _MAX_REASON_CHARS = 100
+MAX_REPORTED = 50
+"""Bad records reported by location before the rest are summarised."""
 
 
-def _reason_problem(reason: Any) -> str | None:
+# ---------------------------------------------------------------------------------------------
+# The checks of one record: every entry point (models, mappings, tuples, files) uses these.
+
+
+def _one_of(given: Any, allowed: Sequence[str]) -> str:
+    close = suggest(given, allowed) if isinstance(given, str) else None
+    hint = f"; did you mean '{close}'?" if close else ""
+    return f"expected one of {', '.join(allowed)}{hint} (got {shown(given)})"
+
+
+def platform_problem(platform: Any) -> str | None:
+    """What is wrong with a record's marketplace, or None."""
+    if isinstance(platform, str) and platform in MARKETPLACES:
+        return None
+    return _one_of(platform, MARKETPLACES)
+
+
+def reason_problem(reason: Any) -> str | None:
+    """What is wrong with a record's reason code, or None."""
     if not isinstance(reason, str):
         return f"expected the reason code as text (got {shown(reason)})"
     if not reason.strip():
@@ -84,87 +112,108 @@ def _reason_problem(reason: Any) -> str | None:
     return None
 
 
-def _one_of(given: Any, allowed: Sequence[str]) -> str:
-    hint = ""
-    if isinstance(given, str):
-        close = difflib.get_close_matches(given, allowed, n=1, cutoff=0.6)
-        if close:
-            hint = f"; did you mean '{close[0]}'?"
-    return f"expected one of {', '.join(allowed)}{hint} (got {shown(given)})"
+def outcome_problem(outcome: Any) -> str | None:
+    """What is wrong with a record's outcome, or None."""
+    if isinstance(outcome, str) and outcome in OUTCOMES:
+        return None
+    return _one_of(outcome, OUTCOMES)
 
 
-def record_problems(
-    platform: Any, reason: Any, outcome: Any, counter_notification: Any, false_information: Any
-) -> list[tuple[str, str]]:
-    """What is wrong with one record's values, as (field, message) pairs; empty when valid.
-
-    The submission time is checked where it is read (it is a datetime in a
-    :class:`HistoryRecord`, POSIX seconds in a :data:`RecordRow`).
-    """
-    problems: list[tuple[str, str]] = []
-    if not isinstance(platform, str) or platform not in MARKETPLACES:
-        problems.append(("platform", _one_of(platform, MARKETPLACES)))
-    message = _reason_problem(reason)
-    if message is not None:
-        problems.append(("reason", message))
-    if not isinstance(outcome, str) or outcome not in OUTCOMES:
-        problems.append(("outcome", _one_of(outcome, OUTCOMES)))
-    if not isinstance(counter_notification, str) or counter_notification not in (
-        COUNTER_NOTIFICATIONS
+def counter_notification_problem(counter_notification: Any, outcome: Any) -> str | None:
+    """What is wrong with a record's counter-notification, given its outcome, or None (an
+    outcome that is not valid itself is not held against the counter-notification)."""
+    if not isinstance(counter_notification, str) or (
+        counter_notification not in COUNTER_NOTIFICATIONS
     ):
-        problems.append(
-            ("counter_notification", _one_of(counter_notification, COUNTER_NOTIFICATIONS))
-        )
-    elif (
+        return _one_of(counter_notification, COUNTER_NOTIFICATIONS)
+    if (
         counter_notification != "none"
         and isinstance(outcome, str)
         and outcome in OUTCOMES
         and outcome not in COUNTER_NOTIFIABLE
     ):
-        problems.append(
-            (
-                "counter_notification",
-                f"a request that was {outcome.replace('_', ' ')} has no listing to counter-notify: "
-                f"counter_notification must be none (got {counter_notification!r})",
-            )
+        return (
+            f"a request that was {outcome.replace('_', ' ')} has no listing to counter-notify: "
+            f"counter_notification must be none (got {counter_notification!r})"
         )
-    if not isinstance(false_information, bool):
-        problems.append(
-            ("false_information", f"expected true or false (got {shown(false_information)})")
-        )
-    return problems
+    return None
 
 
-def _marketplace_text(value: Any) -> Any:
-    """A marketplace is text: anything else is refused here, before the enum's own error,
-    whose message would ``repr`` a hostile value of any depth."""
-    value = source_text(value)
-    if not isinstance(value, str):
-        raise PydanticCustomError("string_type", "Input should be a valid string")
+def false_information_problem(false_information: Any) -> str | None:
+    """What is wrong with a record's false-information mark, or None (only true and false are
+    accepted: 1 and 0 are not)."""
+    if isinstance(false_information, bool):
+        return None
+    return f"expected true or false (got {shown(false_information)})"
+
+
+def record_problems(
+    platform: Any, reason: Any, outcome: Any, counter_notification: Any, false_information: Any
+) -> list[tuple[str, str]]:
+    """What is wrong with one record's values, as (field, message) pairs in field order; empty
+    when valid.
+
+    The submission time is checked where it is read (it is a datetime in a
+    :class:`HistoryRecord`, POSIX seconds in a :data:`RecordRow`, text in a file).
+    """
+    found = (
+        ("platform", platform_problem(platform)),
+        ("reason", reason_problem(reason)),
+        ("outcome", outcome_problem(outcome)),
+        ("counter_notification", counter_notification_problem(counter_notification, outcome)),
+        ("false_information", false_information_problem(false_information)),
+    )
+    return [(field, message) for field, message in found if message is not None]
+
+
+def _refuse(message: str | None) -> None:
+    """Raise a record check's message as the validation error of the field being validated."""
+    if message is not None:
+        raise PydanticCustomError("history_record", message)
+
+
+def _valid_platform(value: Any) -> Any:
+    value = source_text(value)  # a marketplace written as a plain YAML number (1688)
+    _refuse(platform_problem(value))
+    return value
+
+
+def _valid_reason(value: Any) -> Any:
+    _refuse(reason_problem(value))
+    return value
+
+
+def _valid_outcome(value: Any) -> Any:
+    _refuse(outcome_problem(value))
+    return value
+
+
+def _valid_false_information(value: Any) -> Any:
+    _refuse(false_information_problem(value))
     return value
 
 
 class HistoryRecord(Strict):
     """One takedown request in a rights holder's reporting history.
 
+    Every value is checked by the record checks :func:`record_problems` is made of, so a
+    record refused here is refused with the same words in a tuple or a file.
     ``submitted_at`` is kept as the same instant in UTC (comparisons between datetimes that
     share one ``tzinfo`` are several times faster, and the window is compared per record).
     """
 
-    model_config = ConfigDict(use_enum_values=True)
-
     submitted_at: AwareTimestamp
-    platform: Annotated[Platform, BeforeValidator(_marketplace_text)]
-    reason: str
+    platform: Annotated[str, BeforeValidator(_valid_platform)]
+    reason: Annotated[str, BeforeValidator(_valid_reason)]
     """The complaint reason code the request was filed under (``counterfeit``, ``test_buy``...)."""
-    outcome: RequestOutcome
+    outcome: Annotated[RequestOutcome, BeforeValidator(_valid_outcome)]
     """``taken_down``: the platform removed the listing; ``rejected``: it refused; ``withdrawn``:
     the rights holder withdrew the request (before a decision, or after a takedown, e.g. to
     accept a counter-notification); ``pending``: not decided yet."""
     counter_notification: CounterNotificationState = "none"
     """The merchant's counter-notification against the takedown: ``succeeded`` means the listing
     was reinstated. Anything but ``none`` needs an outcome of ``taken_down`` or ``withdrawn``."""
-    false_information: StrictBool = False
+    false_information: Annotated[bool, BeforeValidator(_valid_false_information)] = False
     """The request was found to contain deliberately false information."""
 
     @field_validator("submitted_at")
@@ -175,23 +224,11 @@ class HistoryRecord(Strict):
         except OverflowError:  # within hours of year 1 or year 9999's edge
             raise ValueError(f"{value.isoformat()} is out of range: no UTC date holds it") from None
 
-    @field_validator("reason")
+    @field_validator("counter_notification", mode="before")
     @classmethod
-    def _reason(cls, value: str) -> str:
-        message = _reason_problem(value)
-        if message is not None:
-            raise ValueError(message)
+    def _valid_counter_notification(cls, value: Any, info: ValidationInfo) -> Any:
+        _refuse(counter_notification_problem(value, info.data.get("outcome")))
         return value
-
-    @model_validator(mode="after")
-    def _counter_notification_needs_takedown(self) -> HistoryRecord:
-        if self.counter_notification != "none" and self.outcome not in COUNTER_NOTIFIABLE:
-            raise ValueError(
-                f"a request that was {self.outcome.replace('_', ' ')} has no listing to "
-                f"counter-notify: counter_notification must be none "
-                f"(got {self.counter_notification!r})"
-            )
-        return self
 
 
 RecordRow: TypeAlias = tuple[float, str, str, str, str, bool]
@@ -234,6 +271,75 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
     if problems:
         raise HistoryError(problems)
     return records
+
+
+EntryForm = Literal["record", "row"]
+"""How the entries of a history are given: :class:`HistoryRecord` models or
+:data:`RecordRow` tuples."""
+
+record_values: Callable[[HistoryRecord], tuple[Any, ...]] = attrgetter(
+    "submitted_at", "platform", "reason", "outcome", "counter_notification", "false_information"
+)
+"""A record's values in :data:`RecordRow` order, its time still a datetime."""
+
+
+def entry_problems(index: int, entry: Any, form: EntryForm) -> list[Problem]:
+    """What is wrong with the entry at ``index`` of a history given in ``form``, each problem
+    at its path (``history[3].outcome``); empty when it is valid."""
+    where = ("history", index)
+    if form == "record":
+        if not isinstance(entry, HistoryRecord):
+            return [Problem(f"expected a HistoryRecord (got {type(entry).__name__})", path=where)]
+        values = record_values(entry)
+    elif isinstance(entry, tuple | list) and len(entry) == 6:
+        values = tuple(entry)
+    else:
+        return [
+            Problem(
+                "expected a tuple (submitted_at, platform, reason, outcome, "
+                "counter_notification, false_information)",
+                path=where,
+            )
+        ]
+    problems = [
+        Problem(message, path=(*where, field)) for field, message in record_problems(*values[1:])
+    ]
+    time = _time_problem(values[0], form)
+    if time is not None:
+        problems.insert(0, Problem(time, path=(*where, "submitted_at")))
+    return problems
+
+
+def _time_problem(submitted_at: Any, form: EntryForm) -> str | None:
+    if form == "record":
+        if isinstance(submitted_at, datetime) and submitted_at.tzinfo is not None:
+            return None
+        return "expected an aware datetime"
+    if (
+        isinstance(submitted_at, bool)
+        or not isinstance(submitted_at, int | float)
+        or submitted_at != submitted_at  # NaN
+    ):
+        return f"expected POSIX seconds (got {shown(submitted_at)})"
+    return None
+
+
+def located_error(history: Iterable[Any], form: EntryForm, fallback: list[Problem]) -> HistoryError:
+    """The error naming each bad entry of ``history`` by its position; without a sequence to
+    scan again, the error of ``fallback``."""
+    if not isinstance(history, Sequence):
+        return HistoryError(fallback)
+    problems: list[Problem] = []
+    bad = 0
+    for index, entry in enumerate(history):
+        found = entry_problems(index, entry, form)
+        if found:
+            bad += 1
+            if bad <= MAX_REPORTED:
+                problems.extend(found)
+    if bad > MAX_REPORTED:
+        problems.append(Problem(f"and {bad - MAX_REPORTED} more bad records", path=("history",)))
+    return HistoryError(problems or fallback)
 
 
 class MembershipEvent(Strict):
