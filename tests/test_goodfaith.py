@@ -692,6 +692,21 @@ def test_every_entry_point_reports_a_bad_record_in_the_same_words_at_the_same_pl
         )
 
 
+def test_both_entry_points_count_in_the_one_pass(monkeypatch: pytest.MonkeyPatch):
+    from ipp_rules.goodfaith import counting, deciding
+
+    calls: list[type] = []
+
+    def spy(entries: Any, start: Any, end: Any, look_back: frozenset[int]) -> Any:
+        calls.append(type(start))
+        return counting.tally_history(entries, start, end, look_back)
+
+    monkeypatch.setattr(deciding, "tally_history", spy)
+    history = [*many(100), rec(outcome="rejected", false_information=True)]
+    evaluate(history)  # both entry points, which must agree
+    assert calls == [datetime, float]
+
+
 def test_bad_rows_are_located_in_a_sequence():
     row = as_row(rec())
     rows = [row, (*row[:3], "taken_dwn", "none", False), (math.nan, *row[1:]), row]

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ipp_rules.goodfaith.history import HistoryRecord, RecordRow, record_problems
+from ipp_rules.goodfaith.history import record_problems
 from ipp_rules.goodfaith.policy import ProgramPeriod
 from ipp_rules.problems import ANY_ITEM, Problem
 
@@ -27,9 +27,8 @@ __all__ = [
     "Tally",
     "WindowCounts",
     "look_back_buckets",
+    "tally_history",
     "tally_problems",
-    "tally_records",
-    "tally_rows",
 ]
 
 Tally = dict[tuple[int, Any, Any, Any, Any, Any], int]
@@ -57,50 +56,26 @@ def look_back_buckets(period: ProgramPeriod) -> frozenset[int]:
     return frozenset({BEFORE, INSIDE})
 
 
-def tally_rows(
-    rows: Iterable[RecordRow], start: float, end: float, look_back: frozenset[int]
+def tally_history(
+    entries: Iterable[tuple[Any, ...]], start: Any, end: Any, look_back: frozenset[int]
 ) -> tuple[Tally, NamedRecord | None]:
-    """The tally, and the earliest record marked false information in ``look_back`` (ties
-    broken by the record's values, then its position, so the order of the rows does not
-    matter)."""
+    """The tally of ``entries`` (records' values in :data:`RecordRow` order), and the earliest
+    one marked false information in ``look_back`` (ties broken by the values, then the
+    position, so the order of the entries does not matter).
+
+    The one counting pass of both entry points: times are POSIX seconds with ``start`` and
+    ``end`` as seconds (tuples), or datetimes with datetime bounds (models, through
+    :data:`~ipp_rules.goodfaith.history.record_values`).
+    """
     counts: Tally = {}
     get = counts.get
     earliest: tuple[Any, ...] | None = None
-    for index, (ts, platform, reason, outcome, counter, false_information) in enumerate(rows):
+    for index, (ts, platform, reason, outcome, counter, false_information) in enumerate(entries):
         bucket = (ts >= start) * 2 + (ts < end)
         key = (bucket, platform, reason, outcome, counter, false_information)
         counts[key] = get(key, 0) + 1
         if false_information is True and bucket in look_back:
             candidate = (ts, platform, reason, outcome, counter, index)
-            if earliest is None or candidate < earliest:
-                earliest = candidate
-    if earliest is None:
-        return counts, None
-    return counts, NamedRecord(earliest[-1], earliest[0], earliest[1])
-
-
-def tally_records(
-    records: Iterable[HistoryRecord], start: datetime, end: datetime, look_back: frozenset[int]
-) -> tuple[Tally, NamedRecord | None]:
-    """:func:`tally_rows` over models."""
-    counts: Tally = {}
-    get = counts.get
-    earliest: tuple[Any, ...] | None = None
-    for index, record in enumerate(records):
-        ts = record.submitted_at
-        false_information = record.false_information
-        bucket = (ts >= start) * 2 + (ts < end)
-        key = (
-            bucket,
-            record.platform,
-            record.reason,
-            record.outcome,
-            record.counter_notification,
-            false_information,
-        )
-        counts[key] = get(key, 0) + 1
-        if false_information is True and bucket in look_back:
-            candidate = (ts, *key[1:5], index)
             if earliest is None or candidate < earliest:
                 earliest = candidate
     if earliest is None:

@@ -27,11 +27,16 @@ from ipp_rules.goodfaith.counting import (
     Tally,
     WindowCounts,
     look_back_buckets,
+    tally_history,
     tally_problems,
-    tally_records,
-    tally_rows,
 )
-from ipp_rules.goodfaith.history import HistoryRecord, MembershipEvent, RecordRow, located_error
+from ipp_rules.goodfaith.history import (
+    HistoryRecord,
+    MembershipEvent,
+    RecordRow,
+    located_error,
+    record_values,
+)
 from ipp_rules.goodfaith.messages import (
     joined,
     local_time,
@@ -108,7 +113,8 @@ def evaluate_good_faith(
     """
     setup = _Setup(policy, as_of, platform)
     try:
-        tally, named = tally_records(history, setup.start_utc, setup.end_utc, setup.look_back)
+        entries = map(record_values, history)
+        tally, named = tally_history(entries, setup.start_utc, setup.end_utc, setup.look_back)
     except (AttributeError, TypeError) as exc:
         raise located_error(history, "record", [Problem(str(exc), path=("history",))]) from None
     problems = tally_problems(tally)
@@ -137,7 +143,7 @@ def evaluate_good_faith_records(
     start = setup.start_utc.timestamp()
     end = setup.end_utc.timestamp()
     try:
-        tally, named = tally_rows(rows, start, end, setup.look_back)
+        tally, named = tally_history(rows, start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
         raise located_error(rows, "row", [Problem(str(exc), path=("history",))]) from None
     problems = tally_problems(tally)
