@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
+from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any, get_args
 from zoneinfo import ZoneInfo
@@ -35,6 +37,8 @@ from ipp_rules.goodfaith import (
     load_good_faith_policy,
     record_problems,
 )
+from ipp_rules.policies import ENTRY_POINT_GROUP, reset_registry
+from ipp_rules.policies import registry as registry_module
 from tests.conftest import BUNDLE
 
 POLICY = load_good_faith_policy(BUNDLE)
@@ -406,6 +410,91 @@ def test_an_unknown_marketplace_is_an_error_with_a_suggestion():
     with pytest.raises(UnknownMarketplaceError) as caught:
         evaluate_good_faith(POLICY, [], AS_OF, platform="taobaoo")
     assert caught.value.suggestion == "taobao"
+
+
+PLUGIN = Path(__file__).parent / "policies" / "plugin"
+
+
+@pytest.fixture
+def examplemart(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The test plugin's marketplace in the registry, loaded from its entry point as an
+    installed plugin would be (tests/policies/test_plugin.py installs it for real)."""
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    plugin = EntryPoint("examplemart", "ipp_example_market:ExampleMartPolicy", ENTRY_POINT_GROUP)
+    monkeypatch.setattr(
+        registry_module,
+        "entry_points",
+        lambda *, group: (plugin,) if group == ENTRY_POINT_GROUP else (),
+    )
+    reset_registry()
+    yield "examplemart"
+    reset_registry()
+
+
+def test_a_plugin_marketplace_is_a_marketplace_of_the_history(examplemart: str):
+    # The history checked marketplaces against a closed enum: a marketplace the registry
+    # accepts in a complaint was refused in a history.
+    record = {
+        "submitted_at": "2026-04-02T09:00:00+08:00",
+        "platform": examplemart,
+        "reason": "counterfeit",
+        "outcome": "rejected",
+    }
+    documents = [
+        *({**record, "platform": "taobao", "outcome": "taken_down"} for _ in range(150)),
+        record,
+        {**record, "false_information": True},
+    ]
+    records = history_records(documents)
+    result = evaluate(records)
+    assert codes(result) == ["GOOD_FAITH_FALSE_INFORMATION"]
+    assert result.findings[0].message.startswith(
+        "history[151], submitted 2026-04-02 09:00 (Asia/Shanghai) on examplemart, was found"
+    )
+    assert (result.metrics.requests, result.metrics.other_marketplace_requests) == (150, 2)
+    assert codes(evaluate(records, platform=examplemart))[0] == "GOOD_FAITH_NOT_TAO"
+    with pytest.raises(HistoryError) as caught:
+        history_records([{**record, "platform": "examplemrt"}])
+    [problem] = caught.value.problems
+    assert problem.location == "history[0].platform"
+    assert problem.message.endswith(", examplemart; did you mean 'examplemart'? (got 'examplemrt')")
+
+
+def test_a_plugin_marketplace_in_a_history_file(examplemart: str, tmp_path: Path):
+    from tests.test_goodfaith_cli import HEADER, call
+
+    history = tmp_path / "history.csv"
+    row = "2026-04-01T10:00:00+08:00,{},counterfeit,taken_down,none,{}\n"
+    history.write_text(
+        HEADER + row.format("taobao", "false") * 100 + row.format(examplemart, "true")
+    )
+    status, out, err = call(str(history), "--as-of", "2026-05-31")
+    assert (status, err) == (1, "")
+    assert f"GOOD_FAITH_FALSE_INFORMATION: {history}:102, submitted 2026-04-01 10:00 " in out
+    assert "(Asia/Shanghai) on examplemart" in out
+
+
+def test_a_plugin_marketplace_can_be_a_program_marketplace(examplemart: str, tmp_path: Path):
+    text = (
+        (BUNDLE / "good_faith.yaml")
+        .read_text()
+        .replace("[taobao, tmall, tmall_global]", "[examplemart]")
+    )
+    (tmp_path / "good_faith.yaml").write_text(text)
+    policy = load_good_faith_policy(tmp_path)
+    assert policy.timezone == "Asia/Singapore"
+    assert policy.periods[-1].marketplaces == (examplemart,)
+
+
+def test_a_program_marketplace_the_registry_does_not_know_is_located(tmp_path: Path):
+    path = _policy_file(tmp_path, ("[taobao, tmall, tmall_global]", "[taobao, tmal]"))
+    line = _line_of(path, "[taobao, tmal]")
+    [(location, message)] = _load_problems(path)
+    assert location.endswith(f"good_faith.yaml:{line}:28")
+    assert message == (
+        "expected one of taobao, tmall, tmall_global, 1688, aliexpress, alibaba_com, lazada; "
+        "did you mean 'tmall'? (got 'tmal')"
+    )
 
 
 def test_deliberately_false_information_anywhere_in_the_history_bars_the_account():

@@ -22,8 +22,8 @@ from pydantic_core import PydanticCustomError
 
 from ipp_rules.errors import HistoryError, shown
 from ipp_rules.models.complaint import AwareTimestamp
-from ipp_rules.models.marketplace import Platform
 from ipp_rules.models.types import IsoDate, Strict
+from ipp_rules.policies.registry import BUILTIN_POLICIES, policies
 from ipp_rules.problems import Problem, suggest
 from ipp_rules.text.scalars import source_text
 
@@ -60,7 +60,9 @@ CounterNotificationState = Literal["none", "succeeded", "failed", "pending"]
 """Where the merchant's counter-notification against a takedown stands."""
 OUTCOMES: tuple[str, ...] = ("taken_down", "rejected", "withdrawn", "pending")
 COUNTER_NOTIFICATIONS: tuple[str, ...] = ("none", "succeeded", "failed", "pending")
-MARKETPLACES: tuple[str, ...] = tuple(platform.value for platform in Platform)
+MARKETPLACES: tuple[str, ...] = tuple(policy.id for policy in BUILTIN_POLICIES)
+"""The built-in marketplaces. A record may name any marketplace of the registry
+(:func:`ipp_rules.policies.policies`), plugins' included: that is what is checked."""
 
 COUNTER_NOTIFIABLE = frozenset({"taken_down", "withdrawn"})
 """The outcomes a counter-notification can follow: only a request whose listing was taken
@@ -91,10 +93,12 @@ def _one_of(given: Any, allowed: Sequence[str]) -> str:
 
 
 def platform_problem(platform: Any) -> str | None:
-    """What is wrong with a record's marketplace, or None."""
-    if isinstance(platform, str) and platform in MARKETPLACES:
+    """What is wrong with a record's marketplace, or None: it must be one the marketplace
+    registry knows (built-in or plugin)."""
+    known = policies()
+    if isinstance(platform, str) and platform in known:
         return None
-    return _one_of(platform, MARKETPLACES)
+    return _one_of(platform, tuple(known))
 
 
 def reason_problem(reason: Any) -> str | None:

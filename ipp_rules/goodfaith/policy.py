@@ -9,22 +9,23 @@ ones included, at ``file:line:column``.
 from __future__ import annotations
 
 import contextvars
-import difflib
 import os
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BeforeValidator,
-    ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StrictBool,
     StrictInt,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from ipp_rules.errors import GoodFaithError, RulesetError
 from ipp_rules.goodfaith.history import (
@@ -33,12 +34,12 @@ from ipp_rules.goodfaith.history import (
     POSSIBLE,
     CounterNotificationState,
     RequestOutcome,
+    platform_problem,
 )
 from ipp_rules.goodfaith.ratios import Ratio
-from ipp_rules.models.marketplace import Platform
 from ipp_rules.models.types import Code, IsoDate, Name, Strict, Text
-from ipp_rules.policies.registry import get_policy
-from ipp_rules.problems import validate_document
+from ipp_rules.policies.registry import get_policy, policies
+from ipp_rules.problems import suggest, validate_document
 from ipp_rules.text.scalars import source_text
 from ipp_rules.text.yaml import load_yaml_file, shown_path
 
@@ -61,7 +62,30 @@ POLICY_FILE = "good_faith.yaml"
 REQUIRED_RATES = ("takedown_success_rate", "counter_notification_success_rate")
 """The rates every policy defines: other systems read them by these names."""
 
-Marketplace = Annotated[Platform, BeforeValidator(source_text)]
+
+def _registered_marketplace(value: Any) -> Any:
+    value = source_text(value)  # 1688 written as a plain YAML number
+    message = platform_problem(value)
+    if message is not None:
+        raise PydanticCustomError("unknown_marketplace", message)
+    return value
+
+
+class _RegisteredMarketplaces:
+    """The JSON schema of a marketplace: the ids the registry knows when it is generated."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "enum": list(policies()),
+            "description": "A marketplace id the marketplace registry knows.",
+        }
+
+
+Marketplace = Annotated[str, BeforeValidator(_registered_marketplace), _RegisteredMarketplaces()]
+"""A marketplace id the registry knows (built-in or plugin), checked as a record's is."""
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
 
 
@@ -147,8 +171,6 @@ class ProgramPeriod(Strict):
     """The program's rules from ``effective_from`` (inclusive) until ``effective_until``
     (exclusive; none = still in force)."""
 
-    model_config = ConfigDict(use_enum_values=True)
-
     name: Annotated[Text, Field(min_length=1, max_length=100)]
     effective_from: IsoDate
     effective_until: IsoDate | None = None
@@ -228,9 +250,9 @@ class GoodFaithPolicy(Strict):
 
 
 def _hint(name: str, known: list[str], what: str) -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = suggest(name, known)
     if close:
-        return f"; did you mean '{close[0]}'?"
+        return f"; did you mean '{close}'?"
     return f" (the {what}: {', '.join(known)})"
 
 
