@@ -3,11 +3,13 @@ hypothesis properties of the metrics."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -168,9 +170,9 @@ def test_exactly_90_percent_is_eligible_and_89_is_not():
     exact = evaluate(many(90) + many(10, "rejected"))
     assert exact.eligible
     rate = exact.metrics.takedown_success_rate
-    assert (rate.numerator, rate.denominator, rate.value) == (90, 100, "0.9")
+    assert (rate.numerator, rate.denominator, rate.value) == (90, 100, Decimal("0.9"))
     assert rate.fraction() == Fraction(9, 10)
-    assert (rate.threshold, rate.met) == ("90%", True)
+    assert (rate.threshold, rate.threshold_percent, rate.met) == (Decimal("0.9"), "90%", True)
 
     low = evaluate(many(89) + many(11, "rejected"))
     # One reason code: its own test (in force since 2022-04-15) fails with the overall one.
@@ -182,6 +184,30 @@ def test_exactly_90_percent_is_eligible_and_89_is_not():
         "(89) out of requests the platform ruled on (100); it must be at least 90%."
     )
     assert low.findings[0].source == POLICY.periods[2].source
+
+
+def test_rates_are_numbers_and_percentages():
+    # The rate was a string ("0.857143") beside a threshold written "90%".
+    result = evaluate(many(6) + many(1, "rejected") + many(1, "taken_down", "succeeded"))
+    rate = result.metrics.takedown_success_rate
+    assert (rate.value, rate.percent) == (Decimal("0.875"), "87.5%")
+    counter = result.metrics.counter_notification_success_rate
+    assert (counter.value, counter.percent) == (Decimal("0.142857"), "about 14.29%")
+    assert (counter.threshold, counter.threshold_percent) == (Decimal("0.05"), "5%")
+    dumped = json.loads(result.model_dump_json())["metrics"]["rates"]
+    assert dumped["counter_notification_success_rate"] == {
+        "numerator": 1,
+        "denominator": 7,
+        "value": 0.142857,
+        "percent": "about 14.29%",
+        "bound": "max",
+        "threshold": 0.05,
+        "threshold_percent": "5%",
+        "met": False,
+    }
+    assert Eligibility.model_validate_json(result.model_dump_json()) == result
+    old = evaluate(many(10, when=datetime(2017, 5, 2, tzinfo=SH)), date(2017, 6, 1))
+    assert old.metrics.counter_notification_success_rate.threshold == Decimal("0.015")
 
 
 def test_a_rate_just_under_the_bound_is_not_rounded_up():
@@ -218,7 +244,7 @@ def test_exactly_5_percent_of_takedowns_reinstated_is_eligible():
     result = evaluate(history)
     assert result.eligible, result.findings
     counter = result.metrics.counter_notification_success_rate
-    assert (counter.numerator, counter.denominator, counter.value) == (9, 180, "0.05")
+    assert (counter.numerator, counter.denominator, counter.value) == (9, 180, Decimal("0.05"))
     assert result.metrics.takedown_success_rate.fraction() == Fraction(9, 10)
 
 
@@ -1152,7 +1178,10 @@ def test_histories_exactly_at_every_bound_are_eligible(scale, pending, platform,
         AS_OF,
     )
     assert hundred.eligible
-    assert (hundred.metrics.requests, hundred.metrics.takedown_success_rate.value) == (100, "0.9")
+    assert (hundred.metrics.requests, hundred.metrics.takedown_success_rate.value) == (
+        100,
+        Decimal("0.9"),
+    )
 
 
 @pytest.mark.parametrize("history", [None, 5, {"a": 1}, "history.csv"])

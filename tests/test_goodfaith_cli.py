@@ -92,11 +92,14 @@ def test_json_lines_in_and_json_out(tmp_path: Path):
     assert result["metrics"]["rates"]["takedown_success_rate"] == {
         "numerator": 120,
         "denominator": 120,
-        "value": "1",
+        "value": 1,
+        "percent": "100%",
         "bound": "min",
-        "threshold": "90%",
+        "threshold": 0.9,
+        "threshold_percent": "90%",
         "met": True,
     }
+    assert '"value": 1.0,' in out and '"threshold": 0.9,' in out  # numbers, not text
     assert result["metrics"]["window_start"] == "2026-02-28T00:00:00+08:00"
 
 
@@ -437,6 +440,18 @@ def test_the_worked_example_is_real_output(tmp_path: Path, monkeypatch: pytest.M
     status, out, err = call(*argv)
     assert (status, err) == (1, "")
     assert out == expected
+
+
+def test_the_pasted_json_rate_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("history.csv").write_text(_block_after("`history.csv` holds eleven requests", "text"))
+    argv, _ = _console("Assessed on 2026-05-31")
+    status, out, _ = call(*argv, "--format", "json")
+    assert status == 1
+    shown = _block_after("Each rate there looks like this one", "json")
+    rate = json.loads(out)["metrics"]["rates"]["takedown_success_rate"]
+    assert json.loads(shown) == rate
+    assert shown == json.dumps(rate, indent=2) + "\n"
 
 
 def test_the_pasted_false_information_finding_is_real(

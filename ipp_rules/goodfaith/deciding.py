@@ -46,7 +46,7 @@ from ipp_rules.goodfaith.messages import (
     submitted,
 )
 from ipp_rules.goodfaith.policy import GoodFaithPolicy, ProgramPeriod, Threshold
-from ipp_rules.goodfaith.ratios import percent_text, rounded_text
+from ipp_rules.goodfaith.ratios import exact_share, format_percent, percent_text, rounded_share
 from ipp_rules.goodfaith.results import (
     Eligibility,
     GoodFaithMetrics,
@@ -168,17 +168,23 @@ def _measure(
 def _rate(num: int, den: int, threshold: Threshold | None, *, overall: bool) -> tuple[Rate, bool]:
     """The rate and whether it fails its threshold (an empty denominator fails overall, and is
     not tested for one reason code)."""
-    value = None if den == 0 else rounded_text(Fraction(num, den), 6)
+    fraction = Fraction(num, den) if den else None
+    value = None if fraction is None else rounded_share(fraction)
+    percent = None if fraction is None else format_percent(fraction)
     if threshold is None:
-        return Rate(numerator=num, denominator=den, value=value), False
-    met: bool | None = threshold.met(Fraction(num, den)) if den else (False if overall else None)
+        return Rate(numerator=num, denominator=den, value=value, percent=percent), False
+    met: bool | None = (
+        threshold.met(fraction) if fraction is not None else (False if overall else None)
+    )
     return (
         Rate(
             numerator=num,
             denominator=den,
             value=value,
+            percent=percent,
             bound=threshold.bound,
-            threshold=percent_text(threshold.value),
+            threshold=exact_share(threshold.value),
+            threshold_percent=percent_text(threshold.value),
             met=met,
         ),
         met is False,

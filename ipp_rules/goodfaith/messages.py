@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from ipp_rules.goodfaith.policy import GoodFaithPolicy, RateDefinition, Threshold
-from ipp_rules.goodfaith.ratios import format_percent, percent_text
+from ipp_rules.goodfaith.ratios import percent_text
 from ipp_rules.goodfaith.results import Rate
 
 __all__ = ["joined", "local_time", "months", "rate_message", "requests", "submitted"]
@@ -32,11 +32,10 @@ def rate_message(
     )
     denominator = policy.record_sets[definition.denominator].description
     numerator = policy.record_sets[definition.numerator].description
-    fraction = rate.fraction()
-    if fraction is None:
+    if rate.percent is None:
         return f"{subject} cannot be measured {window}: there are no {denominator}; {need}."
     return (
-        f"{subject} {window} is {format_percent(fraction)}, counting {numerator} "
+        f"{subject} {window} is {rate.percent}, counting {numerator} "
         f"({rate.numerator}) out of {denominator} ({rate.denominator}); {need}."
     )
 

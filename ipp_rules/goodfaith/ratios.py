@@ -15,7 +15,16 @@ from pydantic_core import PydanticCustomError
 
 from ipp_rules.text.scalars import PlainFloat, PlainInt
 
-__all__ = ["Ratio", "decimal_text", "format_percent", "percent_text", "rounded_text"]
+__all__ = [
+    "Ratio",
+    "Share",
+    "decimal_text",
+    "exact_share",
+    "format_percent",
+    "percent_text",
+    "rounded_share",
+    "rounded_text",
+]
 
 
 def decimal_text(value: Fraction, places: int) -> str | None:
@@ -46,6 +55,18 @@ def format_percent(value: Fraction) -> str:
     if exact is not None:
         return f"{exact}%"
     return f"about {rounded_text(percent, 2)}%"
+
+
+def rounded_share(value: Fraction, places: int = 6) -> Decimal:
+    """``value`` as a decimal number rounded half-even to at most ``places`` decimals."""
+    return Decimal(rounded_text(value, places))
+
+
+def exact_share(value: Fraction) -> Decimal:
+    """A share read by :data:`Ratio` as the exact decimal number it is (``0.015`` for 1.5%)."""
+    text = decimal_text(value, 14)
+    assert text is not None  # Ratio refuses a share with more than 14 decimals
+    return Decimal(text)
 
 
 def percent_text(value: Fraction) -> str:
@@ -118,3 +139,11 @@ Ratio = Annotated[
 ]
 """A share written ``90%``, ``1.5%`` or ``0.90``, held as an exact fraction between 0 and 1
 (written back as its percentage)."""
+
+Share = Annotated[
+    Decimal,
+    PlainSerializer(float, return_type=float, when_used="json"),
+    WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1}),
+]
+"""A share as a number between 0 and 1 (a JSON number; a :class:`~decimal.Decimal` in Python).
+Its decimals are few (at most 14), so the JSON number reads back as the same decimal."""

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
+from ipp_rules.goodfaith.ratios import Share
 from ipp_rules.models.decision import Finding
 from ipp_rules.models.types import Strict
 
@@ -19,16 +20,24 @@ __all__ = ["Eligibility", "GoodFaithMetrics", "PeriodInfo", "Rate", "ReasonMetri
 
 
 class Rate(Strict):
-    """A measured rate: exact as ``numerator`` / ``denominator``."""
+    """A measured rate: exact as ``numerator`` / ``denominator`` (:meth:`fraction`), which is
+    what decides; ``value`` and ``threshold`` are numbers, ``percent`` and
+    ``threshold_percent`` the same for people."""
 
     numerator: int
     denominator: int
-    value: str | None
-    """The rate as a decimal for display (at most 6 decimals, rounded half-even); None when the
-    denominator is 0. Decisions use the exact numerator and denominator."""
+    value: Share | None
+    """The rate as a number from 0 to 1, rounded half-even to at most 6 decimals (``0.857143``);
+    None when the denominator is 0."""
+    percent: str | None = None
+    """The rate as a percentage for people: ``90%``, or ``about 85.71%`` when rounded; None when
+    the denominator is 0."""
     bound: Literal["min", "max"] | None = None
-    threshold: str | None = None
-    """The threshold in force (``90%``), when the period sets one."""
+    threshold: Share | None = None
+    """The threshold in force as a number, exactly (``0.9``, ``0.015``), when the period sets
+    one."""
+    threshold_percent: str | None = None
+    """The same threshold as the percentage it is written as (``90%``, ``1.5%``)."""
     met: bool | None = None
     """Whether the threshold is met; None when it was not tested (no threshold, or nothing to
     measure for one reason code)."""
