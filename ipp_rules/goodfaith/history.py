@@ -1,8 +1,13 @@
-"""A reporting history: its takedown-request records, their checks, and membership events.
+"""A reporting history: its takedown-request records, their one set of checks, and the
+account's membership events.
 
 A history is given as :class:`HistoryRecord` models, as mappings (parsed JSON, validated by
 :func:`history_records`), or as plain :data:`RecordRow` tuples for histories too large to
-build a model per record. :func:`record_problems` says what is wrong with one record's values.
+build a model per record. One check per field (:func:`platform_problem` and the others) says
+what is wrong with a value; :func:`record_problems` applies them to a record's values, the
+model's validators apply them field by field, and :func:`located_error` places each problem
+of a history of models or tuples at ``history[3].outcome``. So a bad record reads the same
+whichever way it came in.
 """
 
 from __future__ import annotations
