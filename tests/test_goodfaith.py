@@ -786,6 +786,7 @@ BAD_PROBLEMS = [
 def _problems_of(call: Any) -> list[tuple[str, str]]:
     with pytest.raises(HistoryError) as caught:
         call()
+    assert {p.code for p in caught.value.problems} == {"history_record"}
     return [(p.location, p.message) for p in caught.value.problems]
 
 

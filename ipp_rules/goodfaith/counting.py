@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from ipp_rules.goodfaith.history import record_problems
+from ipp_rules.goodfaith.history import RECORD_PROBLEM, record_problems
 from ipp_rules.goodfaith.policy import ProgramPeriod
 from ipp_rules.problems import ANY_ITEM, Problem
 
@@ -92,7 +92,7 @@ def tally_problems(tally: Tally) -> list[Problem]:
         if bucket == INVALID_TIME:
             found.insert(0, ("submitted_at", "expected a time, got a value that is not one (NaN)"))
         for field, message in found:
-            problems.append(Problem(message, path=("history", ANY_ITEM, field)))
+            problems.append(Problem(message, RECORD_PROBLEM, path=("history", ANY_ITEM, field)))
     return list(dict.fromkeys(problems))
 
 

@@ -116,7 +116,9 @@ def evaluate_good_faith(
         entries = map(record_values, history)
         tally, named = tally_history(entries, setup.start_utc, setup.end_utc, setup.look_back)
     except (AttributeError, TypeError) as exc:
-        raise located_error(history, "record", [Problem(str(exc), path=("history",))]) from None
+        raise located_error(
+            history, "record", [Problem(str(exc), "not_a_history", path=("history",))]
+        ) from None
     problems = tally_problems(tally)
     if problems:
         raise located_error(history, "record", problems)
@@ -145,7 +147,9 @@ def evaluate_good_faith_records(
     try:
         tally, named = tally_history(rows, start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
-        raise located_error(rows, "row", [Problem(str(exc), path=("history",))]) from None
+        raise located_error(
+            rows, "row", [Problem(str(exc), "not_a_history", path=("history",))]
+        ) from None
     problems = tally_problems(tally)
     if problems:
         raise located_error(rows, "row", problems)

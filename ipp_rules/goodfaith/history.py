@@ -39,6 +39,7 @@ __all__ = [
     "MAX_REPORTED",
     "OUTCOMES",
     "POSSIBLE",
+    "RECORD_PROBLEM",
     "CounterNotificationState",
     "EntryForm",
     "HistoryRecord",
@@ -85,6 +86,8 @@ POSSIBLE: tuple[tuple[str, str], ...] = tuple(
 _MAX_REASON_CHARS = 100
 MAX_REPORTED = 50
 """Bad records reported by location before the rest are summarised."""
+RECORD_PROBLEM = "history_record"
+"""The code of a problem a record check finds, whichever way the record came in."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,7 +181,7 @@ def record_problems(
 def _refuse(message: str | None) -> None:
     """Raise a record check's message as the validation error of the field being validated."""
     if message is not None:
-        raise PydanticCustomError("history_record", message)
+        raise PydanticCustomError(RECORD_PROBLEM, message)
 
 
 def _valid_platform(value: Any) -> Any:
@@ -265,7 +268,13 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
     problems: list[Problem] = []
     if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
         raise HistoryError(
-            [Problem(f"expected a list of records, got {type(items).__name__}", path=("history",))]
+            [
+                Problem(
+                    f"expected a list of records, got {type(items).__name__}",
+                    "not_a_history",
+                    path=("history",),
+                )
+            ]
         )
     for index, item in enumerate(items):
         if isinstance(item, HistoryRecord):
@@ -276,7 +285,8 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 message = error["msg"].removeprefix("Value error, ")
-                problems.append(Problem(message, path=("history", index, *error["loc"])))
+                where = ("history", index, *error["loc"])
+                problems.append(Problem(message, error["type"], path=where))
     if problems:
         raise HistoryError(problems)
     return records
@@ -298,7 +308,8 @@ def entry_problems(index: int, entry: Any, form: EntryForm) -> list[Problem]:
     where = ("history", index)
     if form == "record":
         if not isinstance(entry, HistoryRecord):
-            return [Problem(f"expected a HistoryRecord (got {type(entry).__name__})", path=where)]
+            message = f"expected a HistoryRecord (got {type(entry).__name__})"
+            return [Problem(message, "not_a_record", path=where)]
         values = record_values(entry)
     elif isinstance(entry, tuple | list) and len(entry) == 6:
         values = tuple(entry)
@@ -307,15 +318,17 @@ def entry_problems(index: int, entry: Any, form: EntryForm) -> list[Problem]:
             Problem(
                 "expected a tuple (submitted_at, platform, reason, outcome, "
                 "counter_notification, false_information)",
+                "not_a_record",
                 path=where,
             )
         ]
     problems = [
-        Problem(message, path=(*where, field)) for field, message in record_problems(*values[1:])
+        Problem(message, RECORD_PROBLEM, path=(*where, field))
+        for field, message in record_problems(*values[1:])
     ]
     time = _time_problem(values[0], form)
     if time is not None:
-        problems.insert(0, Problem(time, path=(*where, "submitted_at")))
+        problems.insert(0, Problem(time, RECORD_PROBLEM, path=(*where, "submitted_at")))
     return problems
 
 
@@ -347,7 +360,8 @@ def located_error(history: Iterable[Any], form: EntryForm, fallback: list[Proble
             if bad <= MAX_REPORTED:
                 problems.extend(found)
     if bad > MAX_REPORTED:
-        problems.append(Problem(f"and {bad - MAX_REPORTED} more bad records", path=("history",)))
+        more = f"and {bad - MAX_REPORTED} more bad records"
+        problems.append(Problem(more, "more_bad_records", path=("history",)))
     return HistoryError(problems or fallback)
 
 
