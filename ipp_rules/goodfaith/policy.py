@@ -46,8 +46,10 @@ from ipp_rules.text.yaml import load_yaml_file, shown_path
 __all__ = [
     "POLICY_FILE",
     "REQUIRED_RATES",
+    "Count",
     "FalseInformationRule",
     "GoodFaithPolicy",
+    "Marketplace",
     "ProgramPeriod",
     "RateDefinition",
     "RecordSet",
@@ -87,6 +89,7 @@ class _RegisteredMarketplaces:
 Marketplace = Annotated[str, BeforeValidator(_registered_marketplace), _RegisteredMarketplaces()]
 """A marketplace id the registry knows (built-in or plugin), checked as a record's is."""
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000_000)]
+"""A number of requests in the policy (``min_requests``)."""
 
 
 class RecordTerm(Strict):
