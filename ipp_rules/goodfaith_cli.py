@@ -391,7 +391,7 @@ def _rate_text(rate: Rate) -> str:
     if rate.threshold is not None:
         need = "at least" if rate.bound == "min" else "at most"
         verdict = {True: "met", False: "NOT MET", None: "not tested"}[rate.met]
-        text += f", {need} {rate.threshold}: {verdict}"
+        text += f", {need} {rate.threshold_percent}: {verdict}"
     return text
 
 

@@ -3,13 +3,17 @@ hypothesis properties of the metrics."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import re
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
+from importlib.metadata import EntryPoint
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,7 +37,10 @@ from ipp_rules.goodfaith import (
     format_percent,
     history_records,
     load_good_faith_policy,
+    record_problems,
 )
+from ipp_rules.policies import ENTRY_POINT_GROUP, reset_registry
+from ipp_rules.policies import registry as registry_module
 from tests.conftest import BUNDLE
 
 POLICY = load_good_faith_policy(BUNDLE)
@@ -106,6 +113,18 @@ def test_the_bundled_policy_has_the_three_periods_in_order():
     assert all(p.source for p in periods)
 
 
+def test_good_faith_names_do_not_reuse_the_rules_or_deadline_names():
+    # A request's outcome is not a rule's OutcomeName; a program period is not a deadline Period.
+    import ipp_rules.goodfaith as goodfaith
+
+    assert isinstance(POLICY.period_on(AS_OF), goodfaith.ProgramPeriod)
+    assert get_args(goodfaith.RequestOutcome) == goodfaith.OUTCOMES
+    assert get_args(goodfaith.CounterNotificationState) == goodfaith.COUNTER_NOTIFICATIONS
+    assert not {"Period", "OutcomeName", "CounterNotificationName"} & set(dir(goodfaith))
+    schema = GoodFaithPolicy.model_json_schema()
+    assert "ProgramPeriod" in schema["$defs"] and "Period" not in schema["$defs"]
+
+
 def test_the_policy_serialises_thresholds_as_exact_percentages():
     dumped = POLICY.model_dump(mode="json")
     assert dumped["periods"][0]["thresholds"]["counter_notification_success_rate"] == {
@@ -151,9 +170,9 @@ def test_exactly_90_percent_is_eligible_and_89_is_not():
     exact = evaluate(many(90) + many(10, "rejected"))
     assert exact.eligible
     rate = exact.metrics.takedown_success_rate
-    assert (rate.numerator, rate.denominator, rate.value) == (90, 100, "0.9")
+    assert (rate.numerator, rate.denominator, rate.value) == (90, 100, Decimal("0.9"))
     assert rate.fraction() == Fraction(9, 10)
-    assert (rate.threshold, rate.met) == ("90%", True)
+    assert (rate.threshold, rate.threshold_percent, rate.met) == (Decimal("0.9"), "90%", True)
 
     low = evaluate(many(89) + many(11, "rejected"))
     # One reason code: its own test (in force since 2022-04-15) fails with the overall one.
@@ -165,6 +184,30 @@ def test_exactly_90_percent_is_eligible_and_89_is_not():
         "(89) out of requests the platform ruled on (100); it must be at least 90%."
     )
     assert low.findings[0].source == POLICY.periods[2].source
+
+
+def test_rates_are_numbers_and_percentages():
+    # The rate was a string ("0.857143") beside a threshold written "90%".
+    result = evaluate(many(6) + many(1, "rejected") + many(1, "taken_down", "succeeded"))
+    rate = result.metrics.takedown_success_rate
+    assert (rate.value, rate.percent) == (Decimal("0.875"), "87.5%")
+    counter = result.metrics.counter_notification_success_rate
+    assert (counter.value, counter.percent) == (Decimal("0.142857"), "about 14.29%")
+    assert (counter.threshold, counter.threshold_percent) == (Decimal("0.05"), "5%")
+    dumped = json.loads(result.model_dump_json())["metrics"]["rates"]
+    assert dumped["counter_notification_success_rate"] == {
+        "numerator": 1,
+        "denominator": 7,
+        "value": 0.142857,
+        "percent": "about 14.29%",
+        "bound": "max",
+        "threshold": 0.05,
+        "threshold_percent": "5%",
+        "met": False,
+    }
+    assert Eligibility.model_validate_json(result.model_dump_json()) == result
+    old = evaluate(many(10, when=datetime(2017, 5, 2, tzinfo=SH)), date(2017, 6, 1))
+    assert old.metrics.counter_notification_success_rate.threshold == Decimal("0.015")
 
 
 def test_a_rate_just_under_the_bound_is_not_rounded_up():
@@ -201,7 +244,7 @@ def test_exactly_5_percent_of_takedowns_reinstated_is_eligible():
     result = evaluate(history)
     assert result.eligible, result.findings
     counter = result.metrics.counter_notification_success_rate
-    assert (counter.numerator, counter.denominator, counter.value) == (9, 180, "0.05")
+    assert (counter.numerator, counter.denominator, counter.value) == (9, 180, Decimal("0.05"))
     assert result.metrics.takedown_success_rate.fraction() == Fraction(9, 10)
 
 
@@ -393,6 +436,91 @@ def test_an_unknown_marketplace_is_an_error_with_a_suggestion():
     with pytest.raises(UnknownMarketplaceError) as caught:
         evaluate_good_faith(POLICY, [], AS_OF, platform="taobaoo")
     assert caught.value.suggestion == "taobao"
+
+
+PLUGIN = Path(__file__).parent / "policies" / "plugin"
+
+
+@pytest.fixture
+def examplemart(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The test plugin's marketplace in the registry, loaded from its entry point as an
+    installed plugin would be (tests/policies/test_plugin.py installs it for real)."""
+    monkeypatch.syspath_prepend(str(PLUGIN))
+    plugin = EntryPoint("examplemart", "ipp_example_market:ExampleMartPolicy", ENTRY_POINT_GROUP)
+    monkeypatch.setattr(
+        registry_module,
+        "entry_points",
+        lambda *, group: (plugin,) if group == ENTRY_POINT_GROUP else (),
+    )
+    reset_registry()
+    yield "examplemart"
+    reset_registry()
+
+
+def test_a_plugin_marketplace_is_a_marketplace_of_the_history(examplemart: str):
+    # The history checked marketplaces against a closed enum: a marketplace the registry
+    # accepts in a complaint was refused in a history.
+    record = {
+        "submitted_at": "2026-04-02T09:00:00+08:00",
+        "platform": examplemart,
+        "reason": "counterfeit",
+        "outcome": "rejected",
+    }
+    documents = [
+        *({**record, "platform": "taobao", "outcome": "taken_down"} for _ in range(150)),
+        record,
+        {**record, "false_information": True},
+    ]
+    records = history_records(documents)
+    result = evaluate(records)
+    assert codes(result) == ["GOOD_FAITH_FALSE_INFORMATION"]
+    assert result.findings[0].message.startswith(
+        "history[151], submitted 2026-04-02 09:00 (Asia/Shanghai) on examplemart, was found"
+    )
+    assert (result.metrics.requests, result.metrics.other_marketplace_requests) == (150, 2)
+    assert codes(evaluate(records, platform=examplemart))[0] == "GOOD_FAITH_NOT_TAO"
+    with pytest.raises(HistoryError) as caught:
+        history_records([{**record, "platform": "examplemrt"}])
+    [problem] = caught.value.problems
+    assert problem.location == "history[0].platform"
+    assert problem.message.endswith(", examplemart; did you mean 'examplemart'? (got 'examplemrt')")
+
+
+def test_a_plugin_marketplace_in_a_history_file(examplemart: str, tmp_path: Path):
+    from tests.test_goodfaith_cli import HEADER, call
+
+    history = tmp_path / "history.csv"
+    row = "2026-04-01T10:00:00+08:00,{},counterfeit,taken_down,none,{}\n"
+    history.write_text(
+        HEADER + row.format("taobao", "false") * 100 + row.format(examplemart, "true")
+    )
+    status, out, err = call(str(history), "--as-of", "2026-05-31")
+    assert (status, err) == (1, "")
+    assert f"GOOD_FAITH_FALSE_INFORMATION: {history}:102, submitted 2026-04-01 10:00 " in out
+    assert "(Asia/Shanghai) on examplemart" in out
+
+
+def test_a_plugin_marketplace_can_be_a_program_marketplace(examplemart: str, tmp_path: Path):
+    text = (
+        (BUNDLE / "good_faith.yaml")
+        .read_text()
+        .replace("[taobao, tmall, tmall_global]", "[examplemart]")
+    )
+    (tmp_path / "good_faith.yaml").write_text(text)
+    policy = load_good_faith_policy(tmp_path)
+    assert policy.timezone == "Asia/Singapore"
+    assert policy.periods[-1].marketplaces == (examplemart,)
+
+
+def test_a_program_marketplace_the_registry_does_not_know_is_located(tmp_path: Path):
+    path = _policy_file(tmp_path, ("[taobao, tmall, tmall_global]", "[taobao, tmal]"))
+    line = _line_of(path, "[taobao, tmal]")
+    [(location, message)] = _load_problems(path)
+    assert location.endswith(f"good_faith.yaml:{line}:28")
+    assert message == (
+        "expected one of taobao, tmall, tmall_global, 1688, aliexpress, alibaba_com, lazada; "
+        "did you mean 'tmall'? (got 'tmal')"
+    )
 
 
 def test_deliberately_false_information_anywhere_in_the_history_bars_the_account():
@@ -613,7 +741,86 @@ def test_history_records_reports_every_bad_record_by_index():
             ]
         )
     locations = [p.location for p in caught.value.problems]
-    assert locations == ["history[1].outcome", "history[2]"]
+    assert locations == ["history[1].outcome", "history[2].counter_notification"]
+
+
+GOOD_VALUES: dict[str, Any] = {
+    "submitted_at": INSIDE,
+    "platform": "taobao",
+    "reason": "counterfeit",
+    "outcome": "taken_down",
+    "counter_notification": "none",
+    "false_information": False,
+}
+BAD_VALUES: list[dict[str, Any]] = [
+    {},
+    {"outcome": "taken_dwn"},
+    {"outcome": "pending", "counter_notification": "failed"},
+    {"platform": "ebay", "false_information": 1},
+    {"reason": " counterfeit"},
+]
+BAD_PROBLEMS = [
+    (
+        "history[1].outcome",
+        "expected one of taken_down, rejected, withdrawn, pending; did you mean 'taken_down'? "
+        "(got 'taken_dwn')",
+    ),
+    (
+        "history[2].counter_notification",
+        "a request that was pending has no listing to counter-notify: counter_notification "
+        "must be none (got 'failed')",
+    ),
+    (
+        "history[3].platform",
+        "expected one of taobao, tmall, tmall_global, 1688, aliexpress, alibaba_com, lazada "
+        "(got 'ebay')",
+    ),
+    ("history[3].false_information", "expected true or false (got 1)"),
+    (
+        "history[4].reason",
+        "expected a reason code without leading or trailing spaces (got ' counterfeit')",
+    ),
+]
+
+
+def _problems_of(call: Any) -> list[tuple[str, str]]:
+    with pytest.raises(HistoryError) as caught:
+        call()
+    assert {p.code for p in caught.value.problems} == {"history_record"}
+    return [(p.location, p.message) for p in caught.value.problems]
+
+
+def test_every_entry_point_reports_a_bad_record_in_the_same_words_at_the_same_place():
+    # Mappings were checked by the model (pydantic's words, the counter-notification problem at
+    # the record), tuples and models by other checks: one history, three reports.
+    entries = [{**GOOD_VALUES, **bad} for bad in BAD_VALUES]
+    documents = [{**e, "submitted_at": e["submitted_at"].isoformat()} for e in entries]
+    rows = [(e["submitted_at"].timestamp(), *list(e.values())[1:]) for e in entries]
+    models = [HistoryRecord.model_construct(**e) for e in entries]
+    assert _problems_of(lambda: history_records(documents)) == BAD_PROBLEMS
+    assert _problems_of(lambda: evaluate_good_faith_records(POLICY, rows, AS_OF)) == BAD_PROBLEMS
+    assert _problems_of(lambda: evaluate_good_faith(POLICY, models, AS_OF)) == BAD_PROBLEMS
+    for entry, bad in zip(entries, BAD_VALUES, strict=True):
+        values = list(entry.values())[1:]
+        assert [field for field, _ in record_problems(*values)] == sorted(
+            set(bad) - ({"outcome"} if "counter_notification" in bad else set()),
+            key=list(GOOD_VALUES).index,
+        )
+
+
+def test_both_entry_points_count_in_the_one_pass(monkeypatch: pytest.MonkeyPatch):
+    from ipp_rules.goodfaith import counting, deciding
+
+    calls: list[type] = []
+
+    def spy(entries: Any, start: Any, end: Any, look_back: frozenset[int]) -> Any:
+        calls.append(type(start))
+        return counting.tally_history(entries, start, end, look_back)
+
+    monkeypatch.setattr(deciding, "tally_history", spy)
+    history = [*many(100), rec(outcome="rejected", false_information=True)]
+    evaluate(history)  # both entry points, which must agree
+    assert calls == [datetime, float]
 
 
 def test_bad_rows_are_located_in_a_sequence():
@@ -972,7 +1179,10 @@ def test_histories_exactly_at_every_bound_are_eligible(scale, pending, platform,
         AS_OF,
     )
     assert hundred.eligible
-    assert (hundred.metrics.requests, hundred.metrics.takedown_success_rate.value) == (100, "0.9")
+    assert (hundred.metrics.requests, hundred.metrics.takedown_success_rate.value) == (
+        100,
+        Decimal("0.9"),
+    )
 
 
 @pytest.mark.parametrize("history", [None, 5, {"a": 1}, "history.csv"])

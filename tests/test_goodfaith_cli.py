@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from ipp_rules import goodfaith_cli
+from ipp_rules.goodfaith import HistoryError, history_records
 from tests.conftest import BUNDLE, REPO
 
 HEADER = "submitted_at,platform,reason,outcome,counter_notification,false_information\n"
@@ -91,11 +92,14 @@ def test_json_lines_in_and_json_out(tmp_path: Path):
     assert result["metrics"]["rates"]["takedown_success_rate"] == {
         "numerator": 120,
         "denominator": 120,
-        "value": "1",
+        "value": 1,
+        "percent": "100%",
         "bound": "min",
-        "threshold": "90%",
+        "threshold": 0.9,
+        "threshold_percent": "90%",
         "met": True,
     }
+    assert '"value": 1.0,' in out and '"threshold": 0.9,' in out  # numbers, not text
     assert result["metrics"]["window_start"] == "2026-02-28T00:00:00+08:00"
 
 
@@ -179,6 +183,33 @@ def test_every_bad_row_is_reported_with_its_line_number(tmp_path: Path):
         f"  {path}:5: expected 6 values, like the header row (got 2)",
         f"  {path}:6: missing reason",
     ]
+
+
+def test_a_file_and_the_python_api_report_bad_records_in_the_same_words(tmp_path: Path):
+    good = {
+        "submitted_at": "2026-04-01T10:00:00+08:00",
+        "platform": "taobao",
+        "reason": "counterfeit",
+        "outcome": "taken_down",
+    }
+    records = [
+        good,
+        {**good, "outcome": "taken_dwn"},
+        {**good, "outcome": "pending", "counter_notification": "failed"},
+        {**good, "platform": "ebay", "false_information": 1, "reason": " x"},
+    ]
+    history = tmp_path / "history.jsonl"
+    history.write_text("".join(json.dumps(record) + "\n" for record in records))
+    status, _, err = call(str(history), "--as-of", "2026-05-31")
+    assert status == 2
+    with pytest.raises(HistoryError) as caught:
+        history_records(records)
+    from_api = [
+        f"  {history}:{p.path[1] + 1}: {p.path[2]}: {p.message}"  # a JSON line per record
+        for p in caught.value.problems
+    ]
+    assert len(from_api) == 5
+    assert err.splitlines()[1:] == from_api
 
 
 def test_an_unknown_column_is_reported_with_a_suggestion(tmp_path: Path):
@@ -409,6 +440,18 @@ def test_the_worked_example_is_real_output(tmp_path: Path, monkeypatch: pytest.M
     status, out, err = call(*argv)
     assert (status, err) == (1, "")
     assert out == expected
+
+
+def test_the_pasted_json_rate_is_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    Path("history.csv").write_text(_block_after("`history.csv` holds eleven requests", "text"))
+    argv, _ = _console("Assessed on 2026-05-31")
+    status, out, _ = call(*argv, "--format", "json")
+    assert status == 1
+    shown = _block_after("Each rate there looks like this one", "json")
+    rate = json.loads(out)["metrics"]["rates"]["takedown_success_rate"]
+    assert json.loads(shown) == rate
+    assert shown == json.dumps(rate, indent=2) + "\n"
 
 
 def test_the_pasted_false_information_finding_is_real(

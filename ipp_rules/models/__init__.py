@@ -1,4 +1,7 @@
-"""Typed inputs and outputs: the complaint document, the marketplaces, and the decision."""
+"""Typed inputs and outputs: the complaint document and the decision.
+
+Marketplaces are not an enum here: they are the policy registry's (:mod:`ipp_rules.policies`).
+"""
 
 from ipp_rules.models.complaint import (
     COMPLAINT_SCHEMA_ID,
@@ -47,7 +50,6 @@ from ipp_rules.models.decision import (
     TraceEntry,
     outcome_of,
 )
-from ipp_rules.models.marketplace import LazadaCountry, Platform
 
 __all__ = [
     "COMPLAINT_SCHEMA_ID",
@@ -74,13 +76,11 @@ __all__ = [
     "EvaluationConclusion",
     "Evidence",
     "Finding",
-    "LazadaCountry",
     "Listing",
     "Outcome",
     "PatentEvaluationReport",
     "PatentKind",
     "PatentRight",
-    "Platform",
     "Reason",
     "Right",
     "RightDocument",

@@ -39,8 +39,7 @@ from ipp_rules.models.complaint import (
     Reason,
     RightStatus,
 )
-from ipp_rules.models.marketplace import LazadaCountry, Platform
-from ipp_rules.policies import ParsedUrl, identify_url, policies
+from ipp_rules.policies import BUILTIN_POLICIES, ParsedUrl, identify_url, policies
 from ipp_rules.policies.base import DIGITS_ID, UrlKind
 
 __all__ = [
@@ -222,7 +221,7 @@ def _complainant(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def complaint_documents(draw: st.DrawFn, max_listings: int = 3) -> dict[str, Any]:
     """A valid complaint document, as a dict."""
-    platform = draw(_values(Platform))
+    platform = draw(st.sampled_from(tuple(policies())))
     day = draw(st.sampled_from(DATES))
     hour = draw(st.integers(0, 23))
     document: dict[str, Any] = {
@@ -236,8 +235,9 @@ def complaint_documents(draw: st.DrawFn, max_listings: int = 3) -> dict[str, Any
         "listings": draw(st.lists(_LISTING, max_size=max_listings)),
         "evidence": draw(st.lists(_EVIDENCE, max_size=3)),
     }
-    if platform == Platform.LAZADA.value:
-        document["country"] = draw(_values(LazadaCountry))
+    countries = policies()[platform].countries
+    if countries:
+        document["country"] = draw(st.sampled_from(countries))
     return document
 
 
@@ -247,6 +247,9 @@ def complaint_documents(draw: st.DrawFn, max_listings: int = 3) -> dict[str, Any
 AREAS = ("account", "listing", "jurisdiction", "scope", "evidence")
 """The rule areas :func:`near_valid_documents` breaks a requirement of."""
 
+BUILTIN_MARKETPLACES = tuple(policy.id for policy in BUILTIN_POLICIES)
+"""The registry's built-in marketplaces: those the bundled rules know, so those an admissible
+complaint is drawn for (a plugin's marketplace needs the rules that come with it)."""
 PRC_MARKETPLACES = ("taobao", "tmall", "tmall_global", "1688")
 CROSS_BORDER_MARKETPLACES = ("aliexpress", "alibaba_com")
 SUBMISSION_DAYS = (date(2024, 6, 3), date(2025, 11, 20), date(2026, 3, 2), date(2026, 7, 15))
@@ -446,8 +449,9 @@ def _admissible(
     reasons: tuple[str, ...] | None = None,
     max_listings: int = 3,
 ) -> dict[str, Any]:
-    platform = draw(st.sampled_from(platforms or tuple(p.value for p in Platform)))
-    country = draw(_values(LazadaCountry)) if platform == "lazada" else None
+    platform = draw(st.sampled_from(platforms or BUILTIN_MARKETPLACES))
+    countries = policies()[platform].countries
+    country = draw(st.sampled_from(countries)) if countries else None
     kind = draw(st.sampled_from(right_types))
     day = draw(st.sampled_from(SUBMISSION_DAYS))
     zone = policies()[platform].zone(country)
@@ -582,7 +586,7 @@ def _page_kind(document: dict[str, Any]) -> UrlKind:
 
 
 def _break_wrong_marketplace(draw: st.DrawFn, document: dict[str, Any]) -> None:
-    other = draw(st.sampled_from([p.value for p in Platform if p.value != document["platform"]]))
+    other = draw(st.sampled_from([m for m in BUILTIN_MARKETPLACES if m != document["platform"]]))
     country = "TH" if other == "lazada" else None
     document["listings"][0]["url"] = draw(
         st.sampled_from(_urls(other, country, _page_kind(document)))
@@ -602,7 +606,7 @@ def _break_page_kind(draw: st.DrawFn, document: dict[str, Any]) -> None:
 
 def _break_lazada_country(draw: st.DrawFn, document: dict[str, Any]) -> None:
     other = draw(
-        st.sampled_from([c.value for c in LazadaCountry if c.value != document["country"]])
+        st.sampled_from([c for c in policies()["lazada"].countries if c != document["country"]])
     )
     document["listings"][0]["url"] = draw(
         st.sampled_from(_urls("lazada", other, _page_kind(document)))

@@ -2,7 +2,8 @@
 
 The plugin in ``tests/policies/plugin`` is built and installed into a folder of its own, then
 a fresh interpreter with that folder on its path evaluates complaints for the new marketplace
-with the default bundle: nothing in the library changes.
+with the default bundle, and a Good Faith history with requests on it: nothing in the library
+changes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tests.conftest import BUNDLE, REPO
 PLUGIN = Path(__file__).parent / "plugin"
 
 PROBE = """
-import json, sys
+import datetime, json, sys
 import ipp_rules
 from ipp_rules.policies import get_policy, identify_url, policies
 from ipp_rules.models.intake import load_complaint
@@ -36,6 +37,10 @@ try:
     load_complaint({**json.load(open(sys.argv[1]))["ok"], "platform": "examplemarket"})
 except ipp_rules.ComplaintError as exc:
     out["typo"] = exc.problems[0].message
+request = {"submitted_at": "2026-04-02T09:00:00+08:00", "platform": "examplemart",
+           "reason": "counterfeit", "outcome": "rejected", "false_information": True}
+eligibility = engine.good_faith([request], datetime.date(2026, 5, 31))
+out["good_faith"] = [(f.code, f.path) for f in eligibility.findings]
 print(json.dumps(out))
 """
 
@@ -102,3 +107,5 @@ def test_an_installed_plugin_marketplace_is_evaluated(tmp_path: Path):
     assert ["LISTING_WRONG_MARKETPLACE", "listings[1].url"] in out["foreign"]["findings"]
     assert ["LISTING_WRONG_MARKETPLACE", "listings[0].url"] in out["taobao"]["findings"]
     assert "'examplemart'" in out["typo"]
+    # A history may hold requests on the plugin's marketplace, as a complaint may.
+    assert ["GOOD_FAITH_FALSE_INFORMATION", "history[0]"] in out["good_faith"]
