@@ -29,7 +29,7 @@ from typing import Any, Literal, NoReturn
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ipp_rules.errors import ComplaintError
+from ipp_rules.errors import ComplaintError, JsonRefused
 from ipp_rules.models.complaint import SIMILAR_GROUP_PATTERN, Complaint
 from ipp_rules.problems import Problem
 from ipp_rules.text.scalars import PlainFloat, PlainInt
@@ -39,8 +39,11 @@ __all__ = [
     "MAX_DOCUMENT_BYTES",
     "MAX_DOCUMENT_DEPTH",
     "MAX_DOCUMENT_NODES",
+    "finite_float",
     "load_complaint",
     "parse_complaint_document",
+    "refuse_constant",
+    "unique_keys",
 ]
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -203,31 +206,25 @@ class _Shape:
 # JSON
 
 
-class _JsonRefused(Exception):
-    """Raised from the JSON parser's hooks: valid JSON syntax that a complaint may not use."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+def refuse_constant(name: str) -> NoReturn:
+    """``json.loads``' ``parse_constant``: NaN and Infinity are refused."""
+    raise JsonRefused(f"expected a finite number, got {name}", "non_finite_number")
 
 
-def _refuse_constant(name: str) -> NoReturn:
-    raise _JsonRefused(f"expected a finite number, got {name}", "non_finite_number")
-
-
-def _finite_float(text: str) -> float:
+def finite_float(text: str) -> float:
+    """``json.loads``' ``parse_float``: a number too large to be finite is refused."""
     value = float(text)
     if value in (float("inf"), float("-inf")):
-        raise _JsonRefused(f"expected a finite number, got {_shorten(text)}", "non_finite_number")
+        raise JsonRefused(f"expected a finite number, got {_shorten(text)}", "non_finite_number")
     return value
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads``' ``object_pairs_hook``: an object naming a key twice is refused."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _JsonRefused(
+            raise JsonRefused(
                 f"expected each key once in an object, got {_show(key)} twice", "duplicate_key"
             )
         result[key] = value
@@ -267,14 +264,14 @@ def _parse_json(source: str | bytes, filename: str) -> Any:
     try:
         return json.loads(
             text.removeprefix("\ufeff"),
-            object_pairs_hook=_unique_keys,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
+            object_pairs_hook=unique_keys,
+            parse_constant=refuse_constant,
+            parse_float=finite_float,
         )
     except json.JSONDecodeError as exc:
         message = f"expected valid JSON: {exc.msg}"
         raise _json_failure(filename, message, "json_invalid", (exc.lineno, exc.colno)) from None
-    except _JsonRefused as exc:
+    except JsonRefused as exc:
         raise _json_failure(filename, exc.message, exc.code) from None
     except RecursionError:  # nested far deeper than allowed: the position from the text
         deepest = _json_mark(text, MAX_DOCUMENT_DEPTH + 1)
