@@ -5,13 +5,8 @@ horizon, overrides, typed errors, and YAML errors with their locations."""
 
 from __future__ import annotations
 
-import argparse
 import copy
-import io
-import json
 import pickle
-import subprocess
-import sys
 import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -21,7 +16,6 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from ipp_rules.deadline_cli import add_parsers, run_deadline
 from ipp_rules.deadlines import (
     DEADLINE_KINDS,
     Deadline,
@@ -947,155 +941,7 @@ def test_a_python_built_policy_is_checked_too() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# ipp-rules deadline
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="ipp-rules")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(argv)
-
-
-def test_cli_text_lists_the_days_counted_and_not() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    args = parse("deadline", "taobao", "merchant_counter_notification", "2026-02-13T10:00:00+08:00")
-    assert run_deadline(args, out, err) == 0
-    assert err.getvalue() == ""
-    lines = out.getvalue().splitlines()
-    assert lines[0] == (
-        "merchant_counter_notification: the merchant's window to counter-notify after a takedown"
-    )
-    assert lines[1:4] == [
-        "  marketplace  taobao (calendar CN, Asia/Shanghai)",
-        "  received     Fri 2026-02-13 10:00 Asia/Shanghai",
-        "  period       3 business days after the day of receipt; ends at 24:00 local time of the",
-    ]
-    text = out.getvalue()
-    assert (
-        "  counted      Sat 2026-02-14 (make-up working day), Tue 2026-02-24, Wed 2026-02-25\n"
-        in text
-    )
-    assert "  not counted  Sun 2026-02-15 to Mon 2026-02-23 (weekend; Chinese New Year's Eve;" in (
-        text
-    )
-    assert "  last day     Wed 2026-02-25\n" in text
-    assert (
-        "  due          2026-02-26T00:00:00+08:00 (the end, exclusive: 24:00 on Wed 2026-02-25)\n"
-        in text
-    )
-
-
-def test_cli_text_for_the_deemed_convention_and_hours(tmp_path: Path) -> None:
-    data = minimal()
-    data["semantics"]["non_business_trigger"] = "deemed_received_next_business_day"
-    (tmp_path / "deadlines.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    out = io.StringIO()
-    args = parse(
-        "deadline",
-        "taobao",
-        "merchant_counter_notification",
-        "2026-02-15T10:00:00+08:00",
-        "--rules",
-        str(tmp_path / "deadlines.yaml"),
-    )
-    assert run_deadline(args, out, io.StringIO()) == 0
-    assert "  deemed received  Tue 2026-02-24\n" in out.getvalue()
-    assert "2026-02-28T00:00:00+08:00" in out.getvalue()
-    out = io.StringIO()
-    args = parse("deadline", "tmall", "takedown_processing", "2026-02-14T07:00:00Z")
-    assert run_deadline(args, out, io.StringIO()) == 0
-    text = out.getvalue()
-    assert "(given as 2026-02-14T07:00:00+00:00)" in text
-    assert "  due          2026-02-24T15:00:00+08:00 (the end, exclusive: 15:00 on Tue" in text
-
-
-def test_cli_json_with_a_loaded_policy(shipped: DeadlinePolicy) -> None:
-    out = io.StringIO()
-    args = argparse.Namespace(
-        platform="lazada",
-        kind="takedown_processing",
-        received_at="2026-03-19T16:30:00Z",
-        country="ID",
-        rules="/no/such/bundle",
-        format="json",
-    )
-    assert run_deadline(args, out, io.StringIO(), policy=shipped) == 0
-    deadline = Deadline.model_validate_json(out.getvalue())
-    assert deadline.due.isoformat() == "2026-03-27T00:00:00+07:00"
-    assert deadline == compute_deadline(
-        shipped, "lazada", "takedown_processing", datetime(2026, 3, 19, 16, 30, tzinfo=UTC), "ID"
-    )
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["taobao", "merchant_counter_notification", "2026-09-18T10:00"], "has no UTC offset"),
-        (["taobao", "merchant_counter_notification", "18/09/2026"], "expected an ISO-8601 time"),
-        (["taobao", "merchant_window", "2026-09-18T10:00Z"], "unknown deadline kind"),
-        (["lazada", "takedown_processing", "2026-09-18T10:00Z"], "needs a country"),
-        (["taobao", "takedown_processing", "2099-12-31T10:00Z"], "after 2028-12-31, the last day"),
-        (
-            ["taobao", "takedown_processing", "2026-09-18T10:00Z", "--rules", "/no/such"],
-            "cannot read file",
-        ),
-    ],
-)
-def test_cli_invalid_input(argv: list[str], message: str) -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert run_deadline(parse("deadline", *argv), out, err) == 2
-    assert out.getvalue() == ""
-    assert err.getvalue().startswith("ipp-rules deadline: ")
-    assert message in err.getvalue()
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ipp_rules.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
-
-
-@pytest.mark.parametrize("received_at", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-23:59"])
-def test_a_moment_at_the_edge_of_the_datetime_range_is_a_horizon_error(
-    shipped: DeadlinePolicy, received_at: str
-) -> None:
-    # Converting it to Asia/Shanghai overflowed: OverflowError, a traceback from the command.
-    with pytest.raises(CalendarHorizonError, match=received_at[:10]):
-        compute_deadline(
-            shipped, "taobao", "takedown_processing", datetime.fromisoformat(received_at)
-        )
-    done = _cli("deadline", "taobao", "merchant_counter_notification", received_at)
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr
-    assert done.stderr.startswith(
-        f"ipp-rules deadline: calendar CN: cannot answer for {received_at[:10]}"
-    )
-
-
-def test_cli_text_says_why_a_deadline_is_an_estimate() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    args = parse("deadline", "taobao", "merchant_counter_notification", "2026-12-30T10:00:00+08:00")
-    assert run_deadline(args, out, err) == 0, err.getvalue()
-    text = out.getvalue()
-    assert (
-        "  estimate     yes: it counts days after 2026-12-31, the calendar's horizon, which are "
-        "not\n               published data\n"
-        "               2027 China calendar (CN): the State Council notice with its days off "
-        "and\n"
-    ) in text
-    assert "to count them exactly, enter the 2027 notice under calendars: overrides: CN:" in text
-    out = io.StringIO()
-    args = parse("deadline", "lazada", "rights_holder_response", "2027-01-05T10:00:00+07:00")
-    args.country, args.format = "TH", "json"
-    assert run_deadline(args, out, err) == 0, err.getvalue()
-    document = json.loads(out.getvalue())
-    assert document["estimate"] is True
-    assert [e["year"] for e in document["estimates"]] == [2027]
-    assert document["estimates"][0]["note"].startswith("2027 Thailand calendar (TH): the Cabinet")
+# Notices, and the advice on estimates
 
 
 @pytest.mark.parametrize(
@@ -1130,15 +976,6 @@ def test_a_notice_lists_its_days_off() -> None:
     }
     with pytest.raises(ValidationError, match="at least 1 item"):
         policy_from(data)
-
-
-def test_the_advice_names_the_first_year_that_is_not_published(shipped: DeadlinePolicy) -> None:
-    """A period across 2027 and 2028: entering 2028 alone would not help, 2027 comes first."""
-    out = io.StringIO()
-    args = parse("deadline", "taobao", "merchant_counter_notification", "2027-12-30T10:00:00+08:00")
-    assert run_deadline(args, out, io.StringIO(), policy=shipped) == 0
-    assert "to count them exactly, enter the 2027 notice under" in out.getvalue()
-    assert "2028 notice" not in out.getvalue()
 
 
 def test_a_horizon_set_by_hand_is_named_as_the_fix() -> None:

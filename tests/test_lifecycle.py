@@ -3,18 +3,12 @@ next event or before ``now``, every impossible sequence, and ``ipp-rules lifecyc
 
 from __future__ import annotations
 
-import argparse
-import io
-import json
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ipp_rules.deadline_cli import add_parsers, run_lifecycle
 from ipp_rules.deadlines import DeadlinePolicy, deadline_function, load_deadline_policy
 from ipp_rules.deadlines.lifecycle import FINAL_STATES, STATES, CaseEvent, CaseState, replay
 from ipp_rules.errors import CalendarHorizonError, LifecycleError
@@ -485,118 +479,7 @@ def test_malformed_events(policy: DeadlinePolicy, event: Any, message: str) -> N
 
 
 # ---------------------------------------------------------------------------------------------
-# ipp-rules lifecycle
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="ipp-rules")
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(argv)
-
-
-def write_events(tmp_path: Path, events: list[dict[str, Any]], name: str = "events.json") -> str:
-    file = tmp_path / name
-    file.write_text(json.dumps(events), encoding="utf-8")
-    return str(file)
-
-
-def test_cli_text(tmp_path: Path, policy: DeadlinePolicy) -> None:
-    file = write_events(tmp_path, list(TO_COUNTER))
-    out, err = io.StringIO(), io.StringIO()
-    args = parse("lifecycle", file, "--platform", "taobao", "--now", RESPONSE_DUE)
-    assert run_lifecycle(args, out, err) == 0
-    assert err.getvalue() == ""
-    text = out.getvalue()
-    assert text.startswith("state    reinstated, final (listing reinstated)\n")
-    assert "COUNTER_NOTIFICATION_DEEMED_ACCEPTED (events[2])" in text
-    assert "next     nothing is due" in text
-
-
-def test_cli_json_from_yaml_with_a_loaded_policy(tmp_path: Path, policy: DeadlinePolicy) -> None:
-    file = tmp_path / "events.yaml"
-    file.write_text(
-        f"- {{kind: submitted, at: '{SUBMITTED}'}}\n- {{kind: taken_down, at: '{TAKEN_DOWN}'}}\n",
-        encoding="utf-8",
-    )
-    out = io.StringIO()
-    args = argparse.Namespace(
-        events=str(file),
-        platform="taobao",
-        country=None,
-        now="2026-09-16T12:00:00+08:00",
-        rules=None,
-        format="json",
-    )
-    assert run_lifecycle(args, out, io.StringIO(), policy=policy) == 0
-    state = CaseState.model_validate_json(out.getvalue())
-    assert state.state == "taken_down"
-    assert state.next is not None and state.next.due == at(MERCHANT_DUE)
-
-
-def test_cli_bundle_folder_and_lazada_country(tmp_path: Path) -> None:
-    file = write_events(
-        tmp_path,
-        [ev("submitted", "2026-03-18T10:00:00+07:00"), ev("taken_down", "2026-03-19T16:30:00Z")],
-    )
-    out = io.StringIO()
-    args = parse(
-        "lifecycle",
-        file,
-        "--platform",
-        "lazada",
-        "--country",
-        "ID",
-        "--now",
-        "2026-03-20T09:00:00+07:00",
-        "--rules",
-        str(REPO / "rulesets"),
-    )
-    assert run_lifecycle(args, out, io.StringIO()) == 0
-    text = " ".join(out.getvalue().split())
-    assert "due 2026-03-25T00:00:00+07:00 (merchant_counter_notification, last day Tue" in text
-
-
-def test_cli_errors_name_the_event_and_its_line(tmp_path: Path) -> None:
-    file = tmp_path / "events.yaml"
-    file.write_text(
-        f"- {{kind: submitted, at: '{SUBMITTED}'}}\n"
-        f"- {{kind: rights_holder_accepted, at: '{TAKEN_DOWN}'}}\n",
-        encoding="utf-8",
-    )
-    err = io.StringIO()
-    args = parse("lifecycle", str(file), "--platform", "taobao", "--now", RESPONSE_DUE)
-    assert run_lifecycle(args, io.StringIO(), err) == 2
-    assert err.getvalue() == (
-        f"ipp-rules lifecycle: {file}:2:3: event 1: a response (rights holder accepted) before "
-        "any counter-notification\n"
-    )
-
-
-@pytest.mark.parametrize(
-    ("content", "argv", "message"),
-    [
-        ("{kind: submitted}", [], "expected a list of events"),
-        ("[", [], "invalid YAML"),
-        ("[]", ["--now", "2026-09-20T10:00"], "has no UTC offset"),
-        ("[]", ["--country", "ID"], "has no country platforms"),
-        ("[]", ["--now", "2026-09-20T10:00:00+08:00"], "no events"),
-    ],
-)
-def test_cli_invalid_input(tmp_path: Path, content: str, argv: list[str], message: str) -> None:
-    file = tmp_path / "events.yaml"
-    file.write_text(content, encoding="utf-8")
-    err = io.StringIO()
-    args = parse("lifecycle", str(file), "--platform", "taobao", *argv)
-    assert run_lifecycle(args, io.StringIO(), err) == 2
-    assert err.getvalue().startswith("ipp-rules lifecycle: ")
-    assert message in err.getvalue()
-
-
-def test_cli_missing_file(tmp_path: Path) -> None:
-    err = io.StringIO()
-    args = parse("lifecycle", str(tmp_path / "none.json"), "--platform", "taobao")
-    assert run_lifecycle(args, io.StringIO(), err) == 2
-    assert "No such file or directory" in err.getvalue()
+# Events that cannot be replayed
 
 
 @pytest.mark.parametrize("events", [None, 5, {"kind": "submitted", "at": SUBMITTED}, SUBMITTED])
@@ -613,39 +496,6 @@ def test_a_horizon_error_names_the_event_whose_deadline_it_is(policy: DeadlinePo
         run(policy, *events)
     with pytest.raises(CalendarHorizonError, match=r"\(event 0: takedown_processing"):
         run(policy, ev("submitted", "2100-12-31T23:59:59+00:00"))
-
-
-def test_cli_an_event_in_year_1_or_9999_is_an_error_not_a_traceback(tmp_path: Path) -> None:
-    # Converting the moment to Asia/Shanghai overflowed: OverflowError, exit status 1.
-    file = tmp_path / "events.json"
-    file.write_text(
-        json.dumps([ev("submitted", SUBMITTED), ev("taken_down", "9999-12-31T23:59:59-23:59")]),
-        encoding="utf-8",
-    )
-    for events, now in ((file, "9999-12-31T23:59:59-23:59"), (file, None)):
-        argv = [sys.executable, "-m", "ipp_rules.cli", "lifecycle", str(events)]
-        argv += ["--platform", "taobao"] + (["--now", now] if now else [])
-        done = subprocess.run(argv, capture_output=True, text=True, cwd=REPO, timeout=120)
-        assert done.returncode == 2, done.stderr
-        assert "Traceback" not in done.stderr
-        assert done.stderr.startswith("ipp-rules lifecycle: ")
-    file.write_text(json.dumps([ev("submitted", "0001-01-01T00:00:00+14:00")]), encoding="utf-8")
-    err = io.StringIO()
-    args = parse("lifecycle", str(file), "--platform", "taobao", "--now", SUBMITTED)
-    assert run_lifecycle(args, io.StringIO(), err) == 2
-    assert "event 0: at: expected a time from 1900-01-01 to 2999-12-31 in UTC, got 0001-01-01" in (
-        err.getvalue()
-    )
-
-
-def test_cli_a_control_character_in_a_key_is_shown_escaped(tmp_path: Path) -> None:
-    file = tmp_path / "events.json"
-    file.write_text(json.dumps([{"kind": "submitted", "at": SUBMITTED, "\x00": 1}]))
-    err = io.StringIO()
-    args = parse("lifecycle", str(file), "--platform", "taobao")
-    assert run_lifecycle(args, io.StringIO(), err) == 2
-    assert "event 0: '\\x00': " in err.getvalue()
-    assert "\x00" not in err.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,43 +537,6 @@ def test_a_state_on_published_deadlines_is_no_estimate(policy: DeadlinePolicy) -
     assert state.state == "closed"
     assert (state.estimate, state.estimates) == (False, ())
     assert "estimate" not in state.deemed[0].message
-
-
-def test_cli_lifecycle_shows_the_estimate(tmp_path: Path) -> None:
-    file = tmp_path / "events.json"
-    file.write_text(
-        json.dumps(
-            [
-                ev("submitted", "2026-12-20T09:00:00+08:00"),
-                ev("taken_down", "2026-12-28T09:00:00+08:00"),
-                ev("counter_notified", "2026-12-30T09:00:00+08:00"),
-            ]
-        ),
-        encoding="utf-8",
-    )
-    out = io.StringIO()
-    args = parse("lifecycle", str(file), "--platform", "taobao", "--now", "2026-12-31T09:00Z")
-    assert run_lifecycle(args, out, io.StringIO()) == 0
-    text = out.getvalue()
-    assert "(rights_holder_response, last day Tue 2027-01-05, an estimate)" in text
-    assert "estimate yes: a deadline here was counted past its calendar's horizon" in text
-    assert "2027 China calendar (CN): the State Council notice" in text
-    out = io.StringIO()
-    args = parse(
-        "lifecycle",
-        str(file),
-        "--platform",
-        "taobao",
-        "--now",
-        "2026-12-31T09:00Z",
-        "--format",
-        "json",
-    )
-    assert run_lifecycle(args, out, io.StringIO()) == 0
-    document = json.loads(out.getvalue())
-    assert document["estimate"] is True
-    assert document["next"]["estimate"] is True
-    assert document["estimates"][0]["year"] == 2027
 
 
 def test_a_refusal_that_rests_on_an_estimated_window_says_so(policy: DeadlinePolicy) -> None:

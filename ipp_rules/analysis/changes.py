@@ -18,6 +18,8 @@ from ipp_rules.rulesets.bundle import Bundle
 from ipp_rules.rulesets.compiler import RuleInfo
 from ipp_rules.rulesets.ir import CompiledRule
 
+__all__ = ["BundleChanges", "ChangeKind", "RuleChange", "bundle_changes"]
+
 ChangeKind = Literal["added", "removed", "changed"]
 
 _INFO_ASPECTS = (
@@ -42,6 +44,8 @@ class RuleChange:
 
 @dataclass(frozen=True)
 class BundleChanges:
+    """What changed between two versions of a bundle, before any complaint is decided."""
+
     rules: tuple[RuleChange, ...]
     category_tables: tuple[str, ...]
     """The category tables (read in Python) whose entries changed."""
@@ -54,6 +58,8 @@ class BundleChanges:
 
 
 def bundle_changes(old: Bundle, new: Bundle) -> BundleChanges:
+    """The rules, category tables and Good Faith policy periods that changed from ``old`` to
+    ``new``."""
     return BundleChanges(
         rules=tuple(_rule_changes(old, new)),
         category_tables=tuple(

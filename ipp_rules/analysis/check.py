@@ -1,49 +1,47 @@
-"""``ipp-rules check [BUNDLE]``: what the loader rejects, and what loads but is wrong.
+"""``check``'s analyses: what the loader rejects in a bundle, and what loads but is wrong.
 
-Every problem is one line, ``file:line:column: CODE message``; codes starting with ``E-`` are
-errors (exit status 1), ``W-`` warnings. :data:`CODES` lists them all, and
-``docs/tools.md`` explains each for policy staff. A warning that is intended (a table kept as
-data for people, not read by any rule) is allowed by a comment on its line, or on the comment
-lines right above it: ``# ipp-rules: allow W-UNUSED-TABLE``.
+:func:`check_bundle` gives every problem as data, each with a code: ``E-`` codes are errors
+(the bundle cannot be used as it is), ``W-`` codes warnings. :data:`CODES` lists them all,
+and ``docs/tools.md`` explains each for policy staff. The checks on the rules themselves are
+in :mod:`ipp_rules.analysis.rule_checks`; here are the bundle's files, its test cases and its
+calendars. A warning that is intended (a table kept as data for people, not read by any rule)
+is allowed by a comment on its line, or on the comment lines right above it:
+``# ipp-rules: allow W-UNUSED-TABLE``.
 """
 
 from __future__ import annotations
 
-import argparse
-import difflib
-import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import BaseModel
 
-from ipp_rules.analysis.horizons import DEFAULT_WARNING_DAYS, calendar_statuses, horizon_warnings
+from ipp_rules.analysis.horizons import (
+    DEFAULT_WARNING_DAYS,
+    calendar_statuses,
+    horizon_warnings,
+    today_from_environment,
+)
+from ipp_rules.analysis.rule_checks import RuleChecks, found, placed
+from ipp_rules.analysis.sources import BundleSources, display_name, read_sources
 from ipp_rules.deadlines import POLICY_FILE as DEADLINES_FILE
 from ipp_rules.deadlines import DeadlinePolicy
-from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
-from ipp_rules.errors import BundlePathError, IppRulesError, RulesetError
-from ipp_rules.facts import DERIVED_PREFIX, FactSpec
+from ipp_rules.engine.engine import BackendName, Engine
+from ipp_rules.errors import RulesetError
 from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
 from ipp_rules.goodfaith import GoodFaithPolicy
-from ipp_rules.policies import policies
-from ipp_rules.problems import Problem
-from ipp_rules.rulesets import format as fmt
-from ipp_rules.rulesets import ir
+from ipp_rules.problems import Problem, suggest
 from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, load_bundle
-from ipp_rules.rulesets.compiler import CompiledBundle, SourcedRule, compile_bundle, fact_names
+from ipp_rules.rulesets.format import RuleFile
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
-from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
-from ipp_rules.tools.calendars import parse_today, today_argument
-from ipp_rules.tools.conditions import Analysis, FactKind, Literal
-from ipp_rules.tools.sources import BundleSources, display_name, read_sources
+from ipp_rules.text.yaml import load_yaml_file, shown_path
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_INVALID = 2
+__all__ = ["CODES", "CheckReport", "check_bundle", "problem_line"]
+
 
 CODES: Mapping[str, str] = {
     "E-LOAD": "the loader rejects the bundle (the loader's own message follows)",
@@ -64,18 +62,6 @@ CODES: Mapping[str, str] = {
 
 _DATES_MESSAGE = "effective_until must come after effective_from"
 _ALLOW = re.compile(r"#.*?\bipp-rules:\s*allow\s+([A-Z][A-Z0-9-]*(?:\s*,\s*[A-Z][A-Z0-9-]*)*)")
-_OP_WORDS = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte"}
-
-
-def _place(document: YamlDocument, path: Sequence[str | int], *, key: bool = False) -> Problem:
-    """An empty problem placed at ``path`` in ``document``, for :func:`_found` to fill in."""
-    return document.problem(path, "", "", key=key)
-
-
-def _found(at: Problem, code: str, message: str, subject: str | None = None) -> Problem:
-    """What ``check`` found at ``at``: its code, what is wrong, and the rule (or table, or
-    file) it is about."""
-    return replace(at, code=code, message=message, subject=subject)
 
 
 def _file_start(file: str) -> Problem:
@@ -135,12 +121,14 @@ def check_bundle(
         )
         problems.extend(_test_file_problems(root))
         return _report(None, problems, sources)
-    problems.extend(_Analyser(bundle, sources).problems())
+    problems.extend(RuleChecks(bundle, sources).problems())
     problems.extend(_untested(bundle, sources, backend))
     unlisted, unlisted_rules = _unlisted_files(bundle)
     problems.extend(unlisted)
     problems.extend(_unknown_rules(bundle, unlisted_rules))
-    problems.extend(_horizons(bundle, parse_today(None) if today is None else today, horizon_days))
+    problems.extend(
+        _horizons(bundle, today_from_environment() if today is None else today, horizon_days)
+    )
     return _report(bundle, problems, sources)
 
 
@@ -162,7 +150,7 @@ def _horizons(bundle: Bundle, today: date, days: int) -> list[Problem]:
         if isinstance(overrides, dict) and warning.key in overrides:
             path = ("calendars", "overrides", warning.key)
         problems.append(
-            _found(_place(document, path, key=True), "W-HORIZON", warning.message, warning.key)
+            found(placed(document, path, key=True), "W-HORIZON", warning.message, warning.key)
         )
     return problems
 
@@ -241,8 +229,8 @@ def _date_problems(sources: BundleSources) -> list[Problem]:
             continue
         rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"rules[{index}]"
         problems.append(
-            _found(
-                _place(source.document, ("rules", index)),
+            found(
+                placed(source.document, ("rules", index)),
                 "E-DATES",
                 f"rule {rule_id} stops applying on {end.isoformat()} (effective_until), "
                 f"which is not after it starts on {start.isoformat()} (effective_from), so it "
@@ -286,8 +274,8 @@ def _untested(bundle: Bundle, sources: BundleSources, backend: BackendName) -> l
         rule_id = item.rule.id
         if rule_id not in fired:
             problems.append(
-                _found(
-                    _place(item.document, (*item.path, "id")),
+                found(
+                    placed(item.document, (*item.path, "id")),
                     "W-UNTESTED",
                     f"no test case makes rule {rule_id} fire{hint}",
                     rule_id,
@@ -354,7 +342,7 @@ def _unlisted_files(bundle: Bundle) -> tuple[list[Problem], dict[str, str]]:
                 f"{name} is in the bundle folder but bundle.yaml does not list it, so {read} "
                 f"never read: {fix}, or remove the file"
             )
-        problems.append(_found(_file_start(shown), "W-UNLISTED-FILE", message, name))
+        problems.append(found(_file_start(shown), "W-UNLISTED-FILE", message, name))
     problems.extend(_unnamed_test_files(bundle.root))
     return problems, rules
 
@@ -378,7 +366,7 @@ def _unnamed_test_files(root: Path) -> list[Problem]:
             continue
         stem = path.stem if path.stem.startswith("test_") else f"test_{path.stem}"
         problems.append(
-            _found(
+            found(
                 _file_start(shown),
                 "W-UNLISTED-FILE",
                 f"{name} holds test cases but is never run: test files are named "
@@ -411,9 +399,9 @@ def _policy_file(name: str, data: Any) -> _PolicyFile | None:
             return len(keys & set(model.model_fields))
 
         best = max(_POLICY_FILES, key=lambda policy: shared(policy.model))
-        if shared(best.model) > shared(fmt.RuleFile):
+        if shared(best.model) > shared(RuleFile):
             return best
-        if shared(fmt.RuleFile):
+        if shared(RuleFile):
             return None
     return next((policy for policy in _POLICY_FILES if policy.usual_name == name), None)
 
@@ -447,11 +435,13 @@ def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[Problem]
                     if rule_id in unlisted:
                         why = f"it is in {unlisted[rule_id]}, which bundle.yaml does not list"
                     else:
-                        close = difflib.get_close_matches(rule_id, list(known), n=1, cutoff=0.6)
-                        why = f"did you mean {close[0]}?" if close else "was it renamed or removed?"
+                        nearest = suggest(rule_id, known)
+                        why = (
+                            f"did you mean {nearest}?" if nearest else "was it renamed or removed?"
+                        )
                     problems.append(
-                        _found(
-                            _place(loaded.document, ("cases", index, "expect", key, position)),
+                        found(
+                            placed(loaded.document, ("cases", index, "expect", key, position)),
                             "W-UNKNOWN-RULE",
                             f"case '{case.name}' names rule {rule_id} under {key}, but the "
                             f"bundle has no such rule ({why})",
@@ -459,565 +449,6 @@ def _unknown_rules(bundle: Bundle, unlisted: Mapping[str, str]) -> list[Problem]
                         )
                     )
     return problems
-
-
-class _Analyser:
-    """The checks on a bundle that loads: conditions, shadowing, unused tables and facts."""
-
-    def __init__(self, bundle: Bundle, sources: BundleSources) -> None:
-        self.bundle = bundle
-        self.sources = sources
-        self.compiled = bundle.compiled
-        self.rules = {rule.id: rule for rule in self.compiled.rules}
-        self.kinds: dict[str, FactKind] = {
-            name: FactKind.of(spec) for name, spec in self.compiled.facts.items()
-        }
-        self.never: set[str] = set()
-
-    def problems(self) -> list[Problem]:
-        found = self._conditions()
-        found.extend(self._waivers())
-        found.extend(self._shadowed())
-        found.extend(self._unused_tables())
-        found.extend(self._unused_derived())
-        return found
-
-    # -- never true, always true --------------------------------------------------------
-
-    def _conditions(self) -> list[Problem]:
-        undated = _compile(self.sources, dates=False, waivers=False)
-        dated = _compile(self.sources, dates=True, waivers=False)
-        derivers: dict[str, list[ir.CompiledRule]] = {}
-        for rule in self.compiled.rules:
-            if rule.derives:
-                derivers.setdefault(rule.derives, []).append(rule)
-        always: set[str] = set()
-        problems: list[Problem] = []
-        for stratum in range(self.compiled.strata):
-            analysis = Analysis(self.kinds)
-            for rule in (r for r in self.compiled.rules if r.stratum == stratum):
-                item = self.sources.rule(rule.id)
-                if analysis.never_true(rule.condition):
-                    self.never.add(rule.id)
-                    problems.append(self._never_problem(analysis, item, rule, undated, dated))
-                elif analysis.always_true(rule.condition):
-                    always.add(rule.id)
-                    every = "listing" if rule.scope == "listing" else "complaint"
-                    problems.append(
-                        _found(
-                            _place(item.document, (*item.path, "when"), key=True),
-                            "W-ALWAYS-TRUE",
-                            f"rule {rule.id} fires for every {every}: its condition always holds"
-                            + self._domain_reason(ir.negate(rule.condition)),
-                            rule.id,
-                        )
-                    )
-            # What the rules of this stratum can derive is known to the rules after it.
-            for name, rules in derivers.items():
-                if max(r.stratum for r in rules) != stratum:
-                    continue
-                if all(r.id in self.never for r in rules):
-                    self.kinds[name] = FactKind("bool", (False,), may_be_absent=False)
-                elif any(r.id in always for r in rules):
-                    self.kinds[name] = FactKind("bool", (True,), may_be_absent=False)
-        return problems
-
-    def _never_problem(
-        self,
-        analysis: Analysis,
-        item: SourcedRule,
-        rule: ir.CompiledRule,
-        undated: CompiledBundle,
-        dated: CompiledBundle,
-    ) -> Problem:
-        when = _place(item.document, (*item.path, "when"), key=True)
-        head = f"rule {rule.id} can never fire"
-        bare = next(r.condition for r in undated.rules if r.id == rule.id)
-        with_dates = next(r.condition for r in dated.rules if r.id == rule.id)
-        if bare == ir.Const(False):
-            empty = next(_empty_value_lists(item.document.data, (*item.path, "when")), None)
-            if empty is not None:
-                path, fact, op = empty
-                return _found(
-                    _place(item.document, path),
-                    "W-NEVER-TRUE",
-                    f"{head}: '{fact}: {{{op}: ...}}' names no values, so it never holds",
-                    rule.id,
-                )
-            return _found(when, "W-NEVER-TRUE", f"{head}: its condition is false", rule.id)
-        if analysis.never_true(bare):
-            conflict = analysis.conflict(bare)
-            if conflict is None:
-                return _found(
-                    when,
-                    "W-NEVER-TRUE",
-                    f"{head}: no combination of its tests can hold at once",
-                    rule.id,
-                )
-            where = _fact_key_location(item, conflict.facts[0]) or when
-            restricted = [
-                f for f in conflict.facts if f.startswith(DERIVED_PREFIX) and f in self.kinds
-            ]
-            if restricted and self.kinds[restricted[0]].choices is not None:
-                name = restricted[0]
-                value = self.kinds[name].choices
-                assert value is not None
-                return _found(
-                    where,
-                    "W-NEVER-TRUE",
-                    f"{head}: {name} is always {_word(value[0])} (the rules deriving it "
-                    f"{'can never fire' if value[0] is False else 'always fire'}), so "
-                    f"{self._describe_all(conflict.literals)} cannot hold",
-                    rule.id,
-                )
-            together = {1: "", 2: " both"}.get(len(conflict.literals), " all")
-            return _found(
-                where,
-                "W-NEVER-TRUE",
-                f"{head}: {self._describe_all(conflict.literals)} cannot{together} hold"
-                + self._domain_reason(bare),
-                rule.id,
-            )
-        if analysis.never_true(with_dates):
-            key = "effective_from" if item.rule.effective_from else "effective_until"
-            conflict = analysis.conflict(with_dates)
-            why = (
-                f"{self._describe_all(conflict.literals)} cannot hold together"
-                if conflict is not None
-                else "its condition cannot hold"
-            )
-            return _found(
-                _place(item.document, (*item.path, key), key=True),
-                "W-NEVER-TRUE",
-                f"{head}: {why} while it is in force ({_range(item.rule)})",
-                rule.id,
-            )
-        waivers = [w.waiver.id for w in self.sources.waivers if rule.id in w.waiver.waives] or [
-            "its waivers"
-        ]
-        return _found(
-            when,
-            "W-NEVER-TRUE",
-            f"{head}: it is waived whenever its condition holds (by {', '.join(waivers)})",
-            rule.id,
-        )
-
-    def _waivers(self) -> list[Problem]:
-        if not self.sources.waivers:
-            return []
-        compiled = _compile(self.sources, dates=True, waivers=False, waivers_as_rules=True)
-        conditions = {r.id: r.condition for r in compiled.rules}
-        analysis = Analysis(self.kinds)
-        problems: list[Problem] = []
-        for item in self.sources.waivers:
-            condition = conditions[_waiver_rule_id(item.waiver.id)]
-            where = _place(item.document, (*item.path, "when"), key=True)
-            waived = ", ".join(item.waiver.waives)
-            if analysis.never_true(condition):
-                problems.append(
-                    _found(
-                        where,
-                        "W-NEVER-TRUE",
-                        f"waiver {item.waiver.id} never applies: its condition can never hold, "
-                        f"so {waived} always apply",
-                        item.waiver.id,
-                    )
-                )
-            elif analysis.always_true(condition):
-                problems.append(
-                    _found(
-                        where,
-                        "W-ALWAYS-TRUE",
-                        f"waiver {item.waiver.id} always applies: its condition always holds, "
-                        f"so {waived} never apply",
-                        item.waiver.id,
-                    )
-                )
-        return problems
-
-    def _describe_all(self, literals: Sequence[Literal]) -> str:
-        return " and ".join(_describe(literal, self.compiled.facts) for literal in literals)
-
-    def _domain_reason(self, node: ir.Node) -> str:
-        """Why ``node`` cannot hold when what one fact can be is the reason, in words
-        (`` (listings.count is always there, from 0 to 5000)``); empty otherwise."""
-        conflict = Analysis(self.kinds).conflict(node)
-        if conflict is None or len(conflict.facts) != 1:
-            return ""
-        name = conflict.facts[0]
-        kind = self.kinds.get(name)
-        if kind is None or Analysis({name: FactKind(kind.type)}).term_conflict(conflict.literals):
-            return ""  # the tests contradict each other, whatever the fact can be
-        spec = self.compiled.facts.get(name)
-        parts = []
-        if kind.choices is not None:
-            parts.append(f"one of {_values(kind.choices, spec)}")
-        if kind.bounds is not None:
-            low, high = (_value(bound, spec) for bound in kind.bounds)
-            parts.append(f"from {low} to {high}")
-        if not kind.may_be_absent:
-            return f" ({name} is always there{''.join(f', {part}' for part in parts)})"
-        return f" ({name}, when there, is {' and '.join(parts)})"
-
-    # -- shadowing ----------------------------------------------------------------------
-
-    def _shadowed(self) -> list[Problem]:
-        analysis = Analysis(self.kinds)
-        groups: dict[tuple[Any, ...], list[ir.CompiledRule]] = {}
-        for rule in self.compiled.rules:
-            info = self.compiled.info[rule.id]
-            if rule.id in self.never:
-                continue
-            key = (info.outcome, info.code, rule.derives, rule.scope)
-            groups.setdefault(key, []).append(rule)
-        problems: list[Problem] = []
-        for rules in groups.values():
-            for rule in rules:
-                for other in rules:
-                    if other is rule or not analysis.implies(rule.condition, other.condition):
-                        continue
-                    info, other_info = self.compiled.info[rule.id], self.compiled.info[other.id]
-                    if other_info.index > info.index and analysis.implies(
-                        other.condition, rule.condition
-                    ):
-                        continue  # the same condition twice: the later rule is the one to go
-                    item = self.sources.rule(rule.id)
-                    same = (
-                        f"derives {rule.derives} too"
-                        if rule.derives
-                        else f"gives {info.outcome} with code {info.code} too"
-                    )
-                    problems.append(
-                        _found(
-                            _place(item.document, (*item.path, "when"), key=True),
-                            "W-SHADOWED",
-                            f"rule {rule.id} is shadowed by {other.id} "
-                            f"({other_info.location}): whenever it fires, {other.id} fires "
-                            f"and {same}, so it adds nothing",
-                            rule.id,
-                        )
-                    )
-                    break
-        return problems
-
-    # -- unused tables and derived facts ------------------------------------------------
-
-    def _unused_tables(self) -> list[Problem]:
-        used = {policy.category_table for policy in policies().values()}
-        for item in self.sources.rules:
-            used.update(_tables(item.document.data, (*item.path, "when")))
-        for waiver in self.sources.waivers:
-            used.update(_tables(waiver.document.data, (*waiver.path, "when")))
-        problems: list[Problem] = []
-        for name, (_, document, path) in self.sources.tables.items():
-            if name not in used:
-                problems.append(
-                    _found(
-                        _place(document, path, key=True),
-                        "W-UNUSED-TABLE",
-                        f"table {name} is not read by any rule or waiver, nor named by a "
-                        "marketplace policy",
-                        name,
-                    )
-                )
-        return problems
-
-    def _unused_derived(self) -> list[Problem]:
-        read: set[str] = set()
-        for item in self.sources.rules:
-            read.update(fact_names(item.rule.when))
-        for waiver in self.sources.waivers:
-            read.update(fact_names(waiver.waiver.when))
-        for info in self.compiled.info.values():
-            read.update(info.message.fields if info.message else ())
-            read.update([info.path_fact] if info.path_fact else [])
-        for rule in self.compiled.rules:
-            read.update(rule.facts)
-        problems: list[Problem] = []
-        for item in self.sources.rules:
-            name = f"{DERIVED_PREFIX}{item.rule.derive}" if item.rule.derive else None
-            if name is not None and name not in read:
-                problems.append(
-                    _found(
-                        _place(item.document, (*item.path, "derive")),
-                        "W-UNUSED-DERIVED",
-                        f"rule {item.rule.id} derives {name}, but no rule, waiver, message "
-                        "or path reads it",
-                        item.rule.id,
-                    )
-                )
-        return problems
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading conditions as written
-
-
-def _compile(
-    sources: BundleSources, *, dates: bool, waivers: bool, waivers_as_rules: bool = False
-) -> CompiledBundle:
-    """The bundle's rules compiled again, without effective dates or waivers as asked; with
-    ``waivers_as_rules``, each waiver's condition is compiled as a rule of its own too."""
-    rules = [
-        item
-        if dates
-        else SourcedRule(
-            item.rule.model_copy(update={"effective_from": None, "effective_until": None}),
-            item.file,
-            item.document,
-            item.path,
-        )
-        for item in sources.rules
-    ]
-    if waivers_as_rules:
-        for waiver in sources.waivers:
-            rule = fmt.Rule.model_validate(
-                {
-                    "id": _waiver_rule_id(waiver.waiver.id),
-                    "title": waiver.waiver.title,
-                    "source": waiver.waiver.source,
-                    "when": waiver.waiver.when,
-                    "outcome": "info",
-                    "code": "WAIVER",
-                    "message": "waiver",
-                }
-            )
-            owner = next(s for s in sources.files if s.document is waiver.document)
-            assert owner.model is not None
-            rules.append(SourcedRule(rule, owner.model, waiver.document, waiver.path))
-    compiled, problems = compile_bundle(rules, sources.tables, sources.waivers if waivers else ())
-    if compiled is None:  # the bundle loaded, so compiling its own parts again cannot fail
-        raise RulesetError(problems)
-    return compiled
-
-
-def _waiver_rule_id(waiver_id: str) -> str:
-    return f"waiver.{waiver_id}"
-
-
-def _conditions_in(data: Any, path: tuple[str | int, ...]) -> Iterator[tuple[Any, tuple[Any, ...]]]:
-    """Every condition mapping inside a condition as written, with its path."""
-    if not isinstance(data, dict):
-        return
-    yield data, path
-    for word in ("all", "any"):
-        items = data.get(word)
-        if isinstance(items, list):
-            for index, item in enumerate(items):
-                yield from _conditions_in(item, (*path, word, index))
-    if isinstance(data.get("not"), dict):
-        yield from _conditions_in(data["not"], (*path, "not"))
-
-
-def _tests(document: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """(path of the fact key, fact) for every fact a condition as written names."""
-    data: Any = document
-    for step in path:
-        data = _step(data, step)
-    for condition, where in _conditions_in(data, path):
-        for key in condition:
-            if key not in ("all", "any", "not"):
-                yield (*where, key), key
-
-
-def _empty_value_lists(
-    document: Any, path: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[Any, ...], str, str]]:
-    for where, fact in _tests(document, path):
-        tests = _at(document, where)
-        if isinstance(tests, dict):
-            for op in ("in", "intersects"):
-                if tests.get(op) == []:
-                    yield (*where, op), fact, op
-
-
-def _tables(document: Any, path: tuple[str | int, ...]) -> set[str]:
-    names = set()
-    for where, _ in _tests(document, path):
-        tests = _at(document, where)
-        if isinstance(tests, dict):
-            for value in tests.values():
-                if isinstance(value, dict) and isinstance(value.get("table"), str):
-                    names.add(value["table"])
-    return names
-
-
-def _at(document: Any, path: Sequence[str | int]) -> Any:
-    data = document
-    for step in path:
-        data = _step(data, step)
-    return data
-
-
-def _step(data: Any, step: str | int) -> Any:
-    if isinstance(data, dict):
-        return data.get(step)
-    if isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data):
-        return data[step]
-    return None
-
-
-def _fact_key_location(item: SourcedRule, fact: str) -> Problem | None:
-    for where, name in _tests(item.document.data, (*item.path, "when")):
-        if name == fact:
-            return _place(item.document, where, key=True)
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# Words
-
-
-def _range(rule: fmt.Rule) -> str:
-    parts = []
-    if rule.effective_from is not None:
-        parts.append(f"from {rule.effective_from.isoformat()}")
-    if rule.effective_until is not None:
-        parts.append(f"until {rule.effective_until.isoformat()}")
-    return ", ".join(parts)
-
-
-def _word(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _value(value: object, spec: FactSpec | None, *, element: bool = False) -> str:
-    if isinstance(value, ir.FactRef):
-        return f"{{fact: {value.name}}}"
-    kind = spec.type if spec is not None and not element else None
-    if kind == "date" and isinstance(value, int):
-        return date.fromordinal(value).isoformat()
-    if kind == "datetime" and isinstance(value, int):
-        return datetime.fromtimestamp(value, UTC).isoformat()
-    return _word(value)
-
-
-def _values(values: Sequence[object], spec: FactSpec | None) -> str:
-    return "[" + ", ".join(_value(v, spec, element=True) for v in values) + "]"
-
-
-def _describe(literal: Literal, facts: Mapping[str, FactSpec]) -> str:
-    """A literal in the words of the rule format: ``right.status: ne authenticated``."""
-    atom, positive = literal
-    spec = facts.get(atom.fact)
-    if isinstance(atom, ir.Exists):
-        return f"{atom.fact}: exists {_word(positive)}"
-    if isinstance(atom, ir.Empty):
-        return f"{atom.fact}: empty {_word(positive)}"
-    if isinstance(atom, ir.Compare):
-        test = f"{_OP_WORDS[atom.op]} {_value(atom.operand, spec)}"
-    elif isinstance(atom, ir.OneOf):
-        test = f"in {_values(atom.values, spec)}"
-    elif isinstance(atom, ir.SomeIn):
-        test = (
-            f"contains {_value(atom.values[0], spec, element=True)}"
-            if len(atom.values) == 1
-            else f"intersects {_values(atom.values, spec)}"
-        )
-    elif isinstance(atom, ir.AllIn):
-        test = f"subset_of {_values(atom.values, spec)}"
-    else:
-        test = f"matches {atom.pattern}"
-    return f"{atom.fact}: {test}" if positive else f"not {atom.fact}: {test}"
-
-
-# ---------------------------------------------------------------------------------------------
-# The command
-
-
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``check`` to the ``ipp-rules`` subcommands."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "check",
-        help="check a bundle: what does not load, and what loads but is wrong",
-        description="Check a bundle: every problem the loader finds, and rules that can never "
-        "fire or always do, rules shadowed by another, tables and derived facts nobody reads, "
-        "rules no test case makes fire, files bundle.yaml does not name, test cases naming rules "
-        "that are not there. One line per problem: file:line:column: CODE message. "
-        "Exit status: 0 no errors, 1 errors (or warnings, with --strict), 2 a path that is not a "
-        "bundle, or invalid arguments.",
-    )
-    parser.add_argument(
-        "bundle", metavar="BUNDLE", nargs="?", help="bundle folder (default: the bundled rules)"
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--strict", action="store_true", help="warnings fail the check too")
-    today_argument(parser)
-    parser.add_argument(
-        "--horizon-days",
-        metavar="DAYS",
-        type=int,
-        default=DEFAULT_WARNING_DAYS,
-        help="warn (W-HORIZON) when a calendar's horizon is at most DAYS days after today "
-        f"(default: {DEFAULT_WARNING_DAYS})",
-    )
-    parser.add_argument(
-        "--backend",
-        choices=("auto", "durable", "reference"),
-        default="auto",
-        help=argparse.SUPPRESS,
-    )
-    return parser
-
-
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run ``ipp-rules check`` with parsed ``args``."""
-    path = Path(args.bundle) if args.bundle else default_bundle_path()
-    try:
-        today = parse_today(args.today)
-    except IppRulesError as exc:
-        err.write(f"ipp-rules check: {exc}\n")
-        return EXIT_INVALID
-    if args.horizon_days < 0:
-        err.write(
-            f"ipp-rules check: --horizon-days: expected 0 or more (got {args.horizon_days})\n"
-        )
-        return EXIT_INVALID
-    try:
-        report = check_bundle(
-            path, backend=args.backend, today=today, horizon_days=args.horizon_days
-        )
-    except BundlePathError as exc:
-        err.write(f"ipp-rules check: {exc}\n")
-        return EXIT_INVALID
-    if args.format == "json":
-        out.write(json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n")
-    else:
-        out.write(report_text(report))
-    failing = report.problems if args.strict else report.errors
-    return EXIT_PROBLEMS if failing else EXIT_OK
-
-
-def report_text(report: CheckReport) -> str:
-    lines = [problem_line(problem) for problem in report.problems]
-    errors, warnings = len(report.errors), len(report.warnings)
-    if report.bundle is None:
-        summary = f"the bundle does not load: {_count(errors, 'error')}"
-    else:
-        manifest = report.bundle.manifest
-        found = (
-            "no problems"
-            if not report.problems
-            else f"{_count(errors, 'error')}, {_count(warnings, 'warning')}"
-        )
-        summary = f"{manifest.name} {manifest.version}: {found}"
-    if report.allowed:
-        summary += f" ({_count(len(report.allowed), 'warning')} allowed by comments)"
-    lines.append(summary)
-    return "\n".join(lines) + "\n"
-
-
-def report_json(report: CheckReport) -> dict[str, Any]:
-    identity = report.bundle.identity.model_dump() if report.bundle is not None else None
-    return {
-        "bundle": identity,
-        "errors": len(report.errors),
-        "warnings": len(report.warnings),
-        "problems": [problem.as_json() for problem in report.problems],
-        "allowed": [problem.as_json() for problem in report.allowed],
-    }
 
 
 def _count(number: int, word: str) -> str:

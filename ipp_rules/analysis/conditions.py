@@ -33,10 +33,13 @@ from ipp_rules.facts.types import Encoded, EncodedType
 from ipp_rules.rulesets import ir
 from ipp_rules.rulesets.patterns import find_text
 
-Literal = tuple[ir.Atom, bool]
-"""An atom and whether it holds (True) or is negated (False)."""
+__all__ = ["ABSENT", "Analysis", "Conflict", "FactKind", "FactTest", "Term"]
 
-Term = tuple[Literal, ...]
+FactTest = tuple[ir.Atom, bool]
+"""A test on one fact, as a conjunction names it: an atom and whether it holds (True) or is
+negated (False). (A *literal*, in the words of logic.)"""
+
+Term = tuple[FactTest, ...]
 """A conjunction of literals, in the order the condition names them."""
 
 
@@ -82,7 +85,7 @@ class Conflict:
     """Why a conjunction cannot hold: these literals, about these facts, contradict."""
 
     facts: tuple[str, ...]
-    literals: tuple[Literal, ...]
+    literals: tuple[FactTest, ...]
 
 
 class Analysis:
@@ -131,7 +134,7 @@ class Analysis:
         if isinstance(node, ir.Not):
             return [((node.atom, False),)]
         if isinstance(node, ir.Or):
-            found: dict[frozenset[Literal], Term] = {}
+            found: dict[frozenset[FactTest], Term] = {}
             for child in node.children:
                 child_terms = self.terms(child)
                 if child_terms is None:
@@ -147,7 +150,7 @@ class Analysis:
                 child_terms = self.terms(child)
                 if child_terms is None:
                     return None
-                combined: dict[frozenset[Literal], Term] = {}
+                combined: dict[frozenset[FactTest], Term] = {}
                 for left in product:
                     for right in child_terms:
                         term = tuple(dict.fromkeys((*left, *right)))
@@ -163,8 +166,8 @@ class Analysis:
 
     def term_conflict(self, term: Term) -> Conflict | None:
         """None if the conjunction can hold; otherwise the literals that contradict."""
-        by_fact: dict[str, list[Literal]] = {}
-        pairs: dict[tuple[str, str], list[Literal]] = {}
+        by_fact: dict[str, list[FactTest]] = {}
+        pairs: dict[tuple[str, str], list[FactTest]] = {}
         for literal in term:
             atom = literal[0]
             if isinstance(atom, ir.Compare) and isinstance(atom.operand, ir.FactRef):
@@ -197,7 +200,7 @@ class Analysis:
         kind = self.kinds.get(name)
         return kind is None or kind.may_be_absent
 
-    def _fact_satisfiable(self, name: str, literals: Sequence[Literal]) -> bool:
+    def _fact_satisfiable(self, name: str, literals: Sequence[FactTest]) -> bool:
         kind = self.kinds.get(name)
         if kind is None:
             return True  # a fact the analysis knows nothing about: assume it can be anything
@@ -210,7 +213,7 @@ class Analysis:
             return True
         return kind.type == "str" and kind.choices is None and _some_other_text(name, literals)
 
-    def _list_satisfiable(self, name: str, kind: FactKind, literals: Sequence[Literal]) -> bool:
+    def _list_satisfiable(self, name: str, kind: FactKind, literals: Sequence[FactTest]) -> bool:
         # Elements matter only by which value sets they belong to: try every combination of
         # those classes (each represented by one element), the empty list included.
         sets = [
@@ -246,7 +249,7 @@ def _pair_key(left: str, right: str) -> tuple[str, str]:
     return (left, right) if left <= right else (right, left)
 
 
-def _weaken(literal: Literal) -> Literal | None:
+def _weaken(literal: FactTest) -> FactTest | None:
     """A literal the per-fact check can evaluate on its own, implied by ``literal``.
 
     A list compared with another fact's value only says (if it holds) that the list is not
@@ -275,7 +278,7 @@ def _relation_holds(op: ir.CompareOp, relation: str) -> bool:
 _FLIPPED = {"<": ">", "=": "=", ">": "<"}
 
 
-def _pair_holds(key: tuple[str, str], literals: Iterable[Literal], state: object) -> bool:
+def _pair_holds(key: tuple[str, str], literals: Iterable[FactTest], state: object) -> bool:
     """Whether every comparison between the two facts of ``key`` holds in ``state``: one of
     them absent, or the first less than, equal to or greater than the second."""
     for atom, positive in literals:
@@ -291,7 +294,7 @@ def _pair_holds(key: tuple[str, str], literals: Iterable[Literal], state: object
     return True
 
 
-def _holds(literal: Literal, name: str, value: object) -> bool:
+def _holds(literal: FactTest, name: str, value: object) -> bool:
     atom, positive = literal
     facts: dict[str, Encoded] = {}
     if value is not ABSENT:
@@ -299,7 +302,7 @@ def _holds(literal: Literal, name: str, value: object) -> bool:
     return ir.evaluate(atom, facts) == positive
 
 
-def _constants(literals: Iterable[Literal]) -> list[ir.Scalar]:
+def _constants(literals: Iterable[FactTest]) -> list[ir.Scalar]:
     found: list[ir.Scalar] = []
     for atom, _ in literals:
         if isinstance(atom, ir.Compare) and not isinstance(atom.operand, ir.FactRef):
@@ -320,7 +323,7 @@ def _fresh(kind: EncodedType, named: Sequence[object]) -> object:
     return text
 
 
-def _scalar_candidates(kind: FactKind, literals: Sequence[Literal]) -> list[object]:
+def _scalar_candidates(kind: FactKind, literals: Sequence[FactTest]) -> list[object]:
     """Values that between them satisfy every combination of the literals any value of the
     fact satisfies. A text tested with ``matches`` is tried only as one of the constants
     named; :func:`_some_other_text` asks the patterns about the others."""
@@ -349,7 +352,7 @@ def _scalar_candidates(kind: FactKind, literals: Sequence[Literal]) -> list[obje
     return candidates
 
 
-def _some_other_text(name: str, literals: Sequence[Literal]) -> bool:
+def _some_other_text(name: str, literals: Sequence[FactTest]) -> bool:
     """Whether some text none of the literals names satisfies them all: such texts answer
     every literal alike but ``matches``, so the patterns decide. Undecided counts as yes."""
     if not any(isinstance(atom, ir.Matches) for atom, _ in literals):

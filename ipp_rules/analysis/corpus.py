@@ -13,15 +13,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ipp_rules.errors import JsonRefused
 from ipp_rules.models.intake import (
     MAX_DOCUMENT_BYTES,
-    _finite_float,
-    _JsonRefused,
-    _refuse_constant,
-    _unique_keys,
+    finite_float,
+    refuse_constant,
+    unique_keys,
 )
 from ipp_rules.problems import Problem
 from ipp_rules.text.files import bounded_lines, open_regular
+
+__all__ = ["CorpusLine", "chunks", "parse_line", "read_corpus"]
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,11 @@ def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:
         # As ``ipp-rules evaluate`` reads a document: no key twice, no NaN or Infinity.
         data = json.loads(
             line.text,
-            object_pairs_hook=_unique_keys,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
+            object_pairs_hook=unique_keys,
+            parse_constant=refuse_constant,
+            parse_float=finite_float,
         )
-    except _JsonRefused as exc:
+    except JsonRefused as exc:
         return problem(f"not a valid complaint: {exc.message}", exc.code)
     except ValueError as exc:
         if "integer string conversion" in str(exc):

@@ -1,4 +1,4 @@
-"""``ipp-rules explain FILE``: one decision in full, for the person who has to act on it.
+"""``explain``'s analysis: one decision in full, for the person who has to act on it.
 
 For each finding: the rule, where it is written, its policy source, and the fact values it
 saw (the engine's trace). The derived facts that held, and the rules that set them. For a
@@ -9,23 +9,26 @@ together they are the smallest set to add.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import textwrap
 from collections.abc import Mapping
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from ipp_rules.engine.engine import Engine
 from ipp_rules.models.decision import Decision, Finding, TraceEntry
-from ipp_rules.models.intake import parse_complaint_document
 from ipp_rules.rulesets.compiler import RuleInfo
-from ipp_rules.tools.inputs import read_input
+
+__all__ = [
+    "Addition",
+    "DerivedFact",
+    "ExplainedFinding",
+    "Explanation",
+    "RuleReference",
+    "explain",
+]
 
 _LISTING = re.compile(r"listings\[(?P<index>[0-9]+)\]")
-_WIDTH = 92
 
 
 class _Model(BaseModel):
@@ -133,102 +136,3 @@ def _listing_of(
         return None
     found = _LISTING.match(finding.path)
     return int(found["index"]) if found else None
-
-
-def explanation_text(explanation: Explanation) -> str:
-    decision = explanation.decision
-    bundle = decision.bundle
-    lines = [
-        f"outcome: {decision.outcome}",
-        f"bundle:  {bundle.name} {bundle.version} (sha256 {bundle.sha256[:12]})",
-    ]
-    if explanation.additions:
-        lines += ["", f"to complete the complaint, add ({len(explanation.additions)}):"]
-        for number, addition in enumerate(explanation.additions, start=1):
-            lines += _wrapped(f"{number}. {addition.message}", "  ", "     ")
-            lines.append(f"     at {addition.path or '(complaint)'} ({addition.code})")
-    if not explanation.findings:
-        lines += ["", "no findings: no rule that gives a finding fired"]
-    for number, item in enumerate(explanation.findings, start=1):
-        finding = item.finding
-        lines += [
-            "",
-            f"finding {number}: [{finding.severity}] {finding.code} at "
-            f"{finding.path or '(complaint)'}",
-        ]
-        lines += _wrapped(finding.message, "  ", "  ")
-        lines += _rule_lines(item.rule, item.values)
-    if explanation.derived:
-        lines += ["", "derived facts that held:"]
-        for fact in explanation.derived:
-            where = f" (listing {fact.listing})" if fact.listing is not None else ""
-            lines.append(f"  {fact.fact}{where}")
-            lines += _rule_lines(fact.rule, fact.values)
-    return "\n".join(lines) + "\n"
-
-
-def _rule_lines(rule: RuleReference, values: Mapping[str, Any]) -> list[str]:
-    lines = [f"  rule    {rule.id} ({rule.location})"]
-    lines += _wrapped(rule.title, "          ", "          ")
-    lines += _wrapped(rule.source, "  source  ", "          ")
-    width = max((len(name) for name in values), default=0)
-    for number, (name, value) in enumerate(values.items()):
-        label = "  saw     " if number == 0 else "          "
-        lines.append(f"{label}{name.ljust(width)} = {json.dumps(value, ensure_ascii=False)}")
-    return lines
-
-
-def _wrapped(text: str, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(
-        text, _WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The command
-
-
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``explain`` to the ``ipp-rules`` subcommands."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "explain",
-        help="explain a decision: each finding's rule, source and the values it saw",
-        description="Evaluate a complaint document and explain the decision: for each "
-        "finding the rule, where it is written, its source and the values it saw; for "
-        "needs_info the additions that would complete the complaint. Exit status: 0 accept, "
-        "1 needs_info or reject, 2 invalid document or bundle.",
-    )
-    parser.add_argument(
-        "file", metavar="FILE", help="complaint document (.json, .yaml; - for standard input)"
-    )
-    parser.add_argument(
-        "--rules", metavar="PATH", help="bundle folder (default: the bundled rulesets)"
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--backend",
-        choices=("auto", "durable", "reference"),
-        default="auto",
-        help=argparse.SUPPRESS,
-    )
-    return parser
-
-
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run ``ipp-rules explain`` with parsed ``args``; errors are raised for the CLI to
-    report (``ComplaintError``, ``RulesetError``, ``OSError``)."""
-
-    data, label = read_input(args.file)
-    complaint = parse_complaint_document(data, label)
-    engine = (
-        Engine.from_path(args.rules, backend=args.backend)
-        if args.rules
-        else Engine.default(backend=args.backend)
-    )
-    with engine:
-        explanation = explain(engine, complaint)
-    if args.format == "json":
-        out.write(explanation.model_dump_json(indent=2) + "\n")
-    else:
-        out.write(explanation_text(explanation))
-    return 0 if explanation.decision.outcome == "accept" else 1

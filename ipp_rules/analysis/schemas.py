@@ -1,4 +1,4 @@
-"""``ipp-rules schema KIND``: the JSON Schema of a bundle file or of a complaint document.
+"""The JSON Schema of each kind of bundle file, and of a complaint document.
 
 The schemas are generated from the pydantic models that validate the files (never written
 by hand), and committed beside the bundled rules in ``rulesets/schema/``. Each bundled YAML
@@ -9,23 +9,40 @@ values as staff type.
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any, TextIO
+from typing import Any
 
 from ipp_rules.deadlines import DeadlinePolicy
 from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.models.complaint import complaint_json_schema
-from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST
+from ipp_rules.rulesets.format import (
+    case_file_json_schema,
+    manifest_json_schema,
+    ruleset_json_schema,
+)
 from ipp_rules.text.files import write_regular
 
+__all__ = [
+    "DRAFT",
+    "MODELINE",
+    "SCHEMAS",
+    "SCHEMA_FOLDER",
+    "json_schema",
+    "modeline",
+    "schema_kind",
+    "schema_text",
+    "write_schemas",
+]
+
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
+"""The JSON Schema draft the schemas follow."""
 SCHEMA_FOLDER = "schema"
 """Where a bundle keeps the schemas, relative to its folder."""
 MODELINE = "# yaml-language-server: $schema="
+"""How a bundle file's first line names its schema, for editors."""
 
 
 def _good_faith_json_schema() -> dict[str, Any]:
@@ -41,9 +58,9 @@ def _deadlines_json_schema() -> dict[str, Any]:
 
 
 SCHEMAS: Mapping[str, tuple[str, Callable[[], dict[str, Any]]]] = {
-    "ruleset": ("ruleset.schema.json", fmt.ruleset_json_schema),
-    "manifest": ("manifest.schema.json", fmt.manifest_json_schema),
-    "tests": ("tests.schema.json", fmt.case_file_json_schema),
+    "ruleset": ("ruleset.schema.json", ruleset_json_schema),
+    "manifest": ("manifest.schema.json", manifest_json_schema),
+    "tests": ("tests.schema.json", case_file_json_schema),
     "complaint": ("complaint.schema.json", complaint_json_schema),
     "good-faith": ("good_faith.schema.json", _good_faith_json_schema),
     "deadlines": ("deadlines.schema.json", _deadlines_json_schema),
@@ -101,36 +118,3 @@ def modeline(relative: str, kind: str) -> str:
     """The first line a bundle file carries: its schema, relative to the file."""
     depth = len(PurePosixPath(relative).parts) - 1
     return f"{MODELINE}{'../' * depth}{SCHEMA_FOLDER}/{SCHEMAS[kind][0]}"
-
-
-# ---------------------------------------------------------------------------------------------
-# The command
-
-
-def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``schema`` to the ``ipp-rules`` subcommands."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "schema",
-        help="print the JSON Schema of a rule file, manifest, test file, complaint, ...",
-        description="Print the JSON Schema of a kind of file, generated from the models that "
-        "validate it. Editors use these to check and complete YAML as you type; the bundled "
-        "files name theirs on their first line (# yaml-language-server: $schema=...).",
-    )
-    parser.add_argument("kind", metavar="KIND", choices=tuple(SCHEMAS), help=", ".join(SCHEMAS))
-    parser.add_argument("--output", metavar="FILE", help="write to FILE instead of the output")
-    return parser
-
-
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Run ``ipp-rules schema`` with parsed ``args``."""
-    text = schema_text(args.kind)
-    if args.output and args.output != "-":
-        try:
-            write_regular(args.output, text.encode("utf-8"))
-        except (OSError, ValueError) as exc:  # ValueError: a name with a NUL in it
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            err.write(f"ipp-rules schema: {reason}: {args.output}\n")
-            return 2
-    else:
-        out.write(text)
-    return 0

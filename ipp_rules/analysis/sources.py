@@ -16,12 +16,21 @@ from typing import Any
 
 from ipp_rules.errors import RulesetError
 from ipp_rules.problems import validate_document
-from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import MANIFEST, resolve_bundle_root
 from ipp_rules.rulesets.compiler import SourcedRule, SourcedWaiver, YamlPath
+from ipp_rules.rulesets.format import RuleFile
 from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 
+__all__ = [
+    "BundleSources",
+    "RuleFileSource",
+    "TableSource",
+    "display_name",
+    "read_sources",
+]
+
 TableSource = tuple[Any, YamlDocument, YamlPath]
+"""A table as written: its data, the document holding it, and its path there."""
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,7 @@ class RuleFileSource:
 
     name: str
     document: YamlDocument
-    model: fmt.RuleFile | None
+    model: RuleFile | None
 
 
 @dataclass
@@ -45,6 +54,7 @@ class BundleSources:
     tables: dict[str, TableSource] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> SourcedRule:
+        """The rule ``rule_id`` as written."""
         return next(item for item in self.rules if item.rule.id == rule_id)
 
     def raw_rules(self) -> Iterator[tuple[RuleFileSource, int, Any]]:
@@ -83,7 +93,7 @@ def read_sources(path: str | os.PathLike[str]) -> BundleSources:
             document = load_yaml_file(file_path, display_name=display_name(root, name))
         except RulesetError:
             continue
-        model, _ = validate_document(fmt.RuleFile, document)
+        model, _ = validate_document(RuleFile, document)
         sources.files.append(RuleFileSource(name, document, model))
         if model is None:
             continue

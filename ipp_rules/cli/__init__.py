@@ -1,7 +1,11 @@
-"""Tools for policy staff and developers, behind the ``ipp-rules`` subcommands.
+"""The ``ipp-rules`` command line: one module per command, run by :mod:`ipp_rules.cli.main`.
 
-``check`` (static checks of a bundle), ``test`` (YAML cases with rule coverage), ``diff``
-(impact of a bundle change on a corpus of complaints), ``explain`` (one decision in detail)
-and ``schema`` (JSON Schemas for editors). Each command module exposes ``add_parser`` and
-``run``; ``ipp_rules.cli`` wires them up.
+The commands read complaints, bundles, histories and events, and print what the library
+computes: ``evaluate``, ``explain``, ``good-faith``, ``deadline``, ``lifecycle`` for cases;
+``init``, ``check``, ``test``, ``diff``, ``schema``, ``calendars`` for the people who change
+the rules. What they compute about bundles lives in :mod:`ipp_rules.analysis`.
 """
+
+from ipp_rules.cli.main import main
+
+__all__ = ["main"]

@@ -8,9 +8,6 @@ Exit status: 0 listed, 2 invalid arguments or policy.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import textwrap
 from datetime import date
 from typing import Any, TextIO
 
@@ -23,50 +20,14 @@ from ipp_rules.analysis.horizons import (
     marketplaces_text,
 )
 from ipp_rules.calendars import HOLIDAYS_VERSION
+from ipp_rules.cli.arguments import add_format, add_rules, add_today, parse_today
+from ipp_rules.cli.bundles import BundleInUse, read_deadline_policy
+from ipp_rules.cli.output import EXIT_OK, write_json
+from ipp_rules.cli.render_text import wrapped
 from ipp_rules.deadlines import POLICY_FILE
-from ipp_rules.errors import ArgumentError, IppRulesError
+from ipp_rules.errors import ArgumentError
 
-__all__ = [
-    "TODAY_VARIABLE",
-    "add_parser",
-    "parse_today",
-    "run",
-    "statuses_text",
-    "today_argument",
-]
-
-EXIT_OK = 0
-EXIT_INVALID = 2
-_WIDTH = 92
-
-
-def today_argument(parser: argparse.ArgumentParser) -> None:
-    """Add ``--today DATE`` (default: the machine's date) to ``parser``."""
-    parser.add_argument(
-        "--today",
-        metavar="DATE",
-        help=f"count days left from this date, YYYY-MM-DD (default: ${TODAY_VARIABLE} if set, "
-        "else today's date)",
-    )
-
-
-TODAY_VARIABLE = "IPP_RULES_TODAY"
-"""An environment variable that sets today's date for ``check`` and ``calendars`` when
-``--today`` is not given (``YYYY-MM-DD``): reproducible runs, e.g. in a CI job."""
-
-
-def parse_today(text: str | None) -> date:
-    """``--today`` as a date; when not given, :data:`TODAY_VARIABLE`, else the machine's date."""
-    what = "--today"
-    if text is None:
-        text = os.environ.get(TODAY_VARIABLE)
-        what = TODAY_VARIABLE
-        if text is None:
-            return date.today()
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise ArgumentError(f"{what}: expected a date written YYYY-MM-DD (got {text!r})") from None
+__all__ = ["add_parser", "run", "statuses_text"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -80,12 +41,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "left before it, and the years past it that are only estimated, with why. Exit "
         "status: 0 listed, 2 invalid arguments or policy.",
     )
-    parser.add_argument(
-        "--rules",
-        metavar="BUNDLE",
-        help="bundle folder holding deadlines.yaml, or the file (default: the bundled rulesets)",
-    )
-    today_argument(parser)
+    add_rules(parser, "bundle folder holding deadlines.yaml, or the file")
+    add_today(parser)
     parser.add_argument(
         "--warn-days",
         metavar="DAYS",
@@ -93,42 +50,41 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=DEFAULT_WARNING_DAYS,
         help=f"flag horizons at most DAYS days away (default: {DEFAULT_WARNING_DAYS})",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    add_format(parser)
     return parser
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules calendars`` with parsed ``args``."""
-    from ipp_rules.deadline_cli import load_policy
-
-    try:
-        today = parse_today(args.today)
-        if args.warn_days < 0:
-            raise ArgumentError(f"--warn-days: expected 0 or more days (got {args.warn_days})")
-        policy = load_policy(args.rules)
-        statuses = calendar_statuses(policy, today)
-    except (IppRulesError, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        where = f": {exc.filename}" if isinstance(exc, OSError) and exc.filename else ""
-        err.write(f"ipp-rules calendars: {reason}{where}\n")
-        return EXIT_INVALID
+    today = parse_today(args.today)
+    if args.warn_days < 0:
+        raise ArgumentError(f"--warn-days: expected 0 or more days (got {args.warn_days})")
+    policy, bundle = read_deadline_policy(args.rules)
+    statuses = calendar_statuses(policy, today)
     if args.format == "json":
         warnings = horizon_warnings(statuses, today, args.warn_days)
         document = {
             "today": today.isoformat(),
+            **bundle.as_json(),
             "holidays_version": HOLIDAYS_VERSION,
             "warn_days": args.warn_days,
             "calendars": [status.model_dump(mode="json") for status in statuses],
             "warnings": [warning.model_dump(mode="json") for warning in warnings],
         }
-        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_json(out, document)
     else:
-        out.write(statuses_text(statuses, today, args.warn_days))
+        out.write(statuses_text(statuses, today, args.warn_days, bundle))
     return EXIT_OK
 
 
-def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -> str:
-    """The calendars for a person: one block each, then the ones whose horizon is near."""
+def statuses_text(
+    statuses: list[CalendarStatus],
+    today: date,
+    warn_days: int,
+    bundle: BundleInUse | None = None,
+) -> str:
+    """The calendars for a person: the rules read, one block each, then the ones whose
+    horizon is near."""
     allow = statuses[0].allow_estimates if statuses else True
     first, last = (statuses[0].first_day.year, statuses[0].last_day.year) if statuses else (0, 0)
     lines = [
@@ -139,13 +95,15 @@ def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -
             else "horizon deadlines are refused (allow_estimates: false)"
         )
         + f"; today {today.isoformat()}",
-        "",
     ]
+    if bundle is not None:
+        lines.append(f"rules: {bundle.text()}")
+    lines.append("")
     width = max((len(s.calendar) for s in statuses), default=2)
     indent = " " * (width + 2)
     for status in statuses:
         lines.append(f"{status.calendar.ljust(width)}  {status.label}: {marketplaces_text(status)}")
-        lines += _wrap(
+        lines += wrapped(
             f"{status.horizon.isoformat()}, {_left(status.days_left)}; from {status.source}",
             f"{indent}horizon    ",
         )
@@ -153,12 +111,12 @@ def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -
             lines.append(f"{indent}estimated  none up to {status.last_day.isoformat()}")
         for index, year in enumerate(status.estimated_years):
             head = "estimated  " if index == 0 else " " * 11
-            lines += _wrap(f"{year.year}: {'; '.join(year.reasons)}", f"{indent}{head}")
+            lines += wrapped(f"{year.year}: {'; '.join(year.reasons)}", f"{indent}{head}")
         lines.append("")
     near = [s.calendar for s in statuses if s.days_left <= warn_days]
     ending = [s.calendar for s in statuses if s.days_to_last_day <= warn_days]
     if near:
-        lines += _wrap(
+        lines += wrapped(
             f"{len(near)} of {len(statuses)} horizons are past or end within {warn_days} days: "
             f"{', '.join(near)}. A year's notice is entered in the bundle's {POLICY_FILE} "
             "(calendars: overrides: <calendar>: notices: <year>); `ipp-rules check` warns "
@@ -168,7 +126,7 @@ def statuses_text(statuses: list[CalendarStatus], today: date, warn_days: int) -
     else:
         lines.append(f"no horizon ends within {warn_days} days")
     if ending:
-        lines += _wrap(
+        lines += wrapped(
             f"the years the calendars are built for end within {warn_days} days "
             f"({statuses[0].last_day.isoformat()}): raise calendars: last_year in the "
             f"bundle's {POLICY_FILE}.",
@@ -181,13 +139,3 @@ def _left(days: int) -> str:
     if days == 0:
         return "ends today"
     return f"{days_text(days)} left" if days > 0 else f"passed {days_text(days)} ago"
-
-
-def _wrap(text: str, first: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        _WIDTH,
-        initial_indent=first,
-        subsequent_indent=" " * len(first),
-        break_on_hyphens=False,
-    )

@@ -1,187 +1,81 @@
-"""``ipp-rules deadline`` and ``ipp-rules lifecycle``: deadlines and case states from the command
-line.
+"""``ipp-rules deadline PLATFORM KIND RECEIVED_AT``: when a period ends, day by day.
 
-``ipp-rules deadline PLATFORM KIND RECEIVED_AT [--country CC] [--rules BUNDLE] [--format]``
-prints when a period ends and which days it counted. ``ipp-rules lifecycle EVENTS_FILE
---platform P [--country CC] [--now TIME] [--rules BUNDLE] [--format]`` replays a complaint's
-events (a JSON or YAML list) and prints its state, what is due next and what was deemed.
-Exit status: 0 answered, 2 invalid input, policy or arguments (the error on standard error).
+Prints when a period that started at RECEIVED_AT ends, which business days it counted and
+which it skipped (and why), the policy behind it, and the rules it was read from. Exit
+status: 0 answered, 2 invalid input, policy or arguments.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-import textwrap
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date, datetime, timedelta
 from typing import Any, TextIO
 
 from ipp_rules.calendars import BusinessCalendar
+from ipp_rules.cli.arguments import add_format, add_rules, instant, parse_time
+from ipp_rules.cli.bundles import BundleInUse, read_deadline_policy
+from ipp_rules.cli.output import EXIT_OK, write_json
+from ipp_rules.cli.render_text import WIDTH, day_text, wrapped
 from ipp_rules.deadlines import (
     DEADLINE_KINDS,
     Deadline,
-    DeadlinePolicy,
     calendar_key,
     compute_deadline,
-    deadline_function,
     estimate_fix,
-    load_deadline_policy,
 )
-from ipp_rules.deadlines.lifecycle import CaseState, replay
-from ipp_rules.errors import DeadlineError, EventsFileError, IppRulesError, LifecycleError
-from ipp_rules.problems import Problem
-from ipp_rules.text.files import open_regular
-from ipp_rules.text.yaml import YamlDocument, YamlLimits, load_yaml
+from ipp_rules.policies import get_policy
 
-__all__ = [
-    "EXIT_INVALID",
-    "EXIT_OK",
-    "EventsFileError",
-    "add_parsers",
-    "case_text",
-    "deadline_text",
-    "load_events",
-    "load_policy",
-    "run_deadline",
-    "run_lifecycle",
-]
-
-EXIT_OK = 0
-EXIT_INVALID = 2
-MAX_EVENTS_BYTES = 1_048_576
-_LIMITS = YamlLimits(max_bytes=MAX_EVENTS_BYTES)
-_WIDTH = 92
+__all__ = ["add_country", "add_parser", "deadline_text", "run"]
 
 
-def add_parsers(subparsers: Any) -> None:
-    """Add ``deadline`` and ``lifecycle`` to the ``ipp-rules`` subcommands
-    (``parser.add_subparsers()``); ``args.command`` is the subcommand's name."""
-    deadline: argparse.ArgumentParser = subparsers.add_parser(
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``deadline`` to the ``ipp-rules`` subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
         "deadline",
         help="when a deadline ends (business days of the marketplace's calendar)",
         description="Print when a period that started at RECEIVED_AT ends, which business "
         "days it counted and the policy behind it. Exit status: 0 answered, 2 invalid input "
         "or policy.",
     )
-    deadline.add_argument("platform", metavar="PLATFORM", help="marketplace, e.g. taobao, lazada")
-    deadline.add_argument("kind", metavar="KIND", help="one of " + ", ".join(DEADLINE_KINDS))
-    deadline.add_argument(
+    parser.add_argument("platform", metavar="PLATFORM", help="marketplace, e.g. taobao, lazada")
+    parser.add_argument("kind", metavar="KIND", help="one of " + ", ".join(DEADLINE_KINDS))
+    parser.add_argument(
         "received_at",
         metavar="RECEIVED_AT",
-        help="when the period started: ISO-8601 with an offset, e.g. 2026-09-18T10:00:00+08:00",
+        help="when the period started: an ISO-8601 time with an offset, e.g. "
+        "2026-09-18T10:00:00+08:00, or a date (00:00 that day, marketplace time)",
     )
-    _common(deadline)
-
-    lifecycle: argparse.ArgumentParser = subparsers.add_parser(
-        "lifecycle",
-        help="a complaint's state from its events, what is due next and what was deemed",
-        description="Replay a complaint's events (a JSON or YAML list of {kind, at, outcome}) "
-        "and print its state, the listing's status, what is due next and by when, and what the "
-        "policy deemed when a deadline passed. Exit status: 0 answered, 2 invalid events, "
-        "policy or arguments.",
-    )
-    lifecycle.add_argument(
-        "events", metavar="EVENTS_FILE", help="JSON or YAML list of events; - for standard input"
-    )
-    lifecycle.add_argument("--platform", required=True, help="marketplace, e.g. taobao, lazada")
-    lifecycle.add_argument(
-        "--now",
-        metavar="TIME",
-        help="the state as of this instant (ISO-8601 with an offset); default: the current time",
-    )
-    _common(lifecycle)
+    add_country(parser)
+    add_rules(parser, "bundle folder holding deadlines.yaml, or the file")
+    add_format(parser)
+    return parser
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def add_country(parser: argparse.ArgumentParser) -> None:
+    """``--country CC``: the Lazada country platform."""
     parser.add_argument(
         "--country", metavar="CC", help="Lazada country platform: ID MY PH SG TH VN"
     )
-    parser.add_argument(
-        "--rules",
-        metavar="BUNDLE",
-        help="bundle folder holding deadlines.yaml, or the file (default: the bundled rulesets)",
-    )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-# ---------------------------------------------------------------------------------------------
-# Inputs
-
-
-def load_policy(rules: str | Path | DeadlinePolicy | None = None) -> DeadlinePolicy:
-    """A loaded policy as it is; a bundle folder (or its ``bundle.yaml``): the policy its
-    manifest names, as ``Engine.from_path`` reads it; a ``deadlines.yaml`` file (or a folder
-    holding only that file) loaded directly; ``None``: the bundled rulesets'."""
-    if isinstance(rules, DeadlinePolicy):
-        return rules
-    from ipp_rules.engine.engine import default_bundle_path
-    from ipp_rules.rulesets.bundle import MANIFEST, load_bundle_deadlines
-
-    path = Path(rules) if rules else default_bundle_path()
-    if path.name == MANIFEST or (path.is_dir() and (path / MANIFEST).exists()):
-        return load_bundle_deadlines(path)
-    return load_deadline_policy(path)
-
-
-def _instant(text: str, what: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise DeadlineError(
-            [
-                Problem(
-                    f"expected an ISO-8601 time with an offset, like 2026-09-18T10:00:00+08:00 "
-                    f"(got {text!r})",
-                    path=(what,),
-                )
-            ]
-        ) from None
-    if moment.utcoffset() is None:
-        raise DeadlineError(
-            [
-                Problem(
-                    f"{text!r} has no UTC offset: add one, like +08:00 or Z (a time without an "
-                    "offset could be any of several instants)",
-                    path=(what,),
-                )
-            ]
-        )
-    return moment
-
-
-def load_events(name: str) -> tuple[list[Any], YamlDocument]:
-    """The events in file ``name`` (``-``: standard input), a JSON or YAML list, with the
-    document for locations."""
-    if name == "-":
-        data = sys.stdin.buffer.read(MAX_EVENTS_BYTES + 1)
-        label = "<stdin>"
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``ipp-rules deadline`` with parsed ``args``."""
+    written = parse_time(args.received_at, "RECEIVED_AT")
+    policy, bundle = read_deadline_policy(args.rules)
+    received_at = instant(written, get_policy(args.platform).zone(args.country))
+    deadline = compute_deadline(policy, args.platform, args.kind, received_at, args.country)
+    if args.format == "json":
+        write_json(out, {**deadline.model_dump(mode="json"), **bundle.as_json()})
     else:
-        with open_regular(name) as handle:
-            data = handle.read(MAX_EVENTS_BYTES + 1)
-        label = name
-    doc = load_yaml(data, label, limits=_LIMITS, error=EventsFileError)
-    if not isinstance(doc.data, list):
-        raise EventsFileError(
-            [
-                doc.problem(
-                    (),
-                    "expected a list of events, like [{kind: submitted, at: "
-                    '"2026-09-14T09:00:00+08:00"}]',
-                    "invalid",
-                )
-            ]
-        )
-    return doc.data, doc
+        calendar = policy.calendar_for(deadline.platform, deadline.country)
+        title = policy.rule(deadline.kind).title
+        out.write(deadline_text(deadline, calendar, title, bundle))
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------------------------------------
-# Output
-
-
-def _day(d: date) -> str:
-    return f"{d.strftime('%a')} {d.isoformat()}"
+# The text
 
 
 def _period_words(deadline: Deadline) -> str:
@@ -207,12 +101,12 @@ def _period_words(deadline: Deadline) -> str:
 def _label(calendar: BusinessCalendar, d: date) -> str:
     info = calendar.describe(d)
     if info.kind == "make_up_workday":
-        return f"{_day(d)} (make-up working day)"
+        return f"{day_text(d)} (make-up working day)"
     if info.kind == "working_override":
-        return f"{_day(d)} (working day: {info.name})"
+        return f"{day_text(d)} (working day: {info.name})"
     if info.kind == "observance":
-        return f"{_day(d)} ({info.name}, a working day)"
-    return _day(d)
+        return f"{day_text(d)} ({info.name}, a working day)"
+    return day_text(d)
 
 
 def _skipped(calendar: BusinessCalendar, first: date, last: date) -> Iterator[str]:
@@ -234,6 +128,7 @@ def _skipped(calendar: BusinessCalendar, first: date, last: date) -> Iterator[st
 
 
 def _why_closed(calendar: BusinessCalendar, d: date) -> str:
+    """Why ``d`` is not a business day: the weekend, or the holiday's name."""
     info = calendar.describe(d)
     if info.name is None:
         return info.kind
@@ -243,15 +138,21 @@ def _why_closed(calendar: BusinessCalendar, d: date) -> str:
 
 
 def _run(run: list[date], reasons: dict[str, None]) -> str:
-    span = _day(run[0]) if len(run) == 1 else f"{_day(run[0])} to {_day(run[-1])}"
+    span = day_text(run[0]) if len(run) == 1 else f"{day_text(run[0])} to {day_text(run[-1])}"
     return f"{span} ({'; '.join(reasons)})"
 
 
-def deadline_text(deadline: Deadline, calendar: BusinessCalendar, title: str = "") -> str:
-    """The deadline, the days it counted and skipped, and its source, for a person."""
+def deadline_text(
+    deadline: Deadline,
+    calendar: BusinessCalendar,
+    title: str = "",
+    bundle: BundleInUse | None = None,
+) -> str:
+    """The deadline, the days it counted and skipped, its source, and the rules it was read
+    from, for a person."""
     local = deadline.local_received_at
     where = deadline.platform + (f" {deadline.country}" if deadline.country else "")
-    received = f"{_day(local.date())} {local.strftime('%H:%M')} {deadline.timezone}"
+    received = f"{day_text(local.date())} {local.strftime('%H:%M')} {deadline.timezone}"
     if deadline.received_at.utcoffset() != local.utcoffset():
         received += f" (given as {deadline.received_at.isoformat()})"
     start = local.date()
@@ -267,7 +168,7 @@ def deadline_text(deadline: Deadline, calendar: BusinessCalendar, title: str = "
             deadline.semantics.non_business_trigger == "deemed_received_next_business_day"
         ):
             start = calendar.add_business_days(start, 0)
-            rows.append(("deemed received", _day(start)))
+            rows.append(("deemed received", day_text(start)))
         counted = [
             start + timedelta(days=i)
             for i in range(1, (deadline.last_day - start).days + 1)
@@ -284,12 +185,12 @@ def deadline_text(deadline: Deadline, calendar: BusinessCalendar, title: str = "
     if skipped:
         rows.append(("not counted", skipped[0]))
         rows.extend(("", more) for more in skipped[1:])
-    rows.append(("last day", _day(deadline.last_day)))
+    rows.append(("last day", day_text(deadline.last_day)))
     due = deadline.due
     end_note = (
-        f"24:00 on {_day(due.date() - timedelta(days=1))}"
+        f"24:00 on {day_text(due.date() - timedelta(days=1))}"
         if due.time() == datetime.min.time() and deadline.business_days is not None
-        else f"{due.strftime('%H:%M')} on {_day(due.date())}"
+        else f"{due.strftime('%H:%M')} on {day_text(due.date())}"
     )
     rows.append(("due", f"{due.isoformat()} (the end, exclusive: {end_note})"))
     if deadline.estimate:
@@ -308,6 +209,8 @@ def deadline_text(deadline: Deadline, calendar: BusinessCalendar, title: str = "
     lines = [deadline.kind + (f": {title}" if title else "")]
     for label, value in rows:
         lines += _wrap(value, f"  {label.ljust(width)}  ", " " * (width + 4))
+    if bundle is not None:  # one line, never wrapped: a path is copied whole
+        lines.append(f"  {'rules'.ljust(width)}  {bundle.text()}")
     return "\n".join(lines) + "\n"
 
 
@@ -318,130 +221,16 @@ _KEEP = ",\x00"
 def _wrap(text: str, first: str, rest: str) -> list[str]:
     """``text`` wrapped at spaces, or only between items joined with :data:`_KEEP`."""
     if _KEEP not in text:
-        return textwrap.wrap(
-            text, _WIDTH, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
-        )
+        return wrapped(text, first, rest)
     lines: list[str] = []
     items = text.split(_KEEP)
     line = first + items[0]
     for item in items[1:]:
         line += ","
-        if len(line) + 1 + len(item) > _WIDTH:
+        if len(line) + 1 + len(item) > WIDTH:
             lines.append(line)
             line = rest + item
         else:
             line += " " + item
     lines.append(line)
     return lines
-
-
-def case_text(state: CaseState) -> str:
-    """The case's state, what is due next and what was deemed, for a person."""
-    final = ", final" if state.final else ""
-    lines = [f"state    {state.state}{final} (listing {state.listing})"]
-    if state.as_of is not None:
-        lines.append(f"as of    {state.as_of.isoformat()}")
-    step = state.next
-    if step is None:
-        lines.append("next     nothing is due")
-    else:
-        party = step.party.replace("_", " ")
-        lines += _wrap(f"{party}: {step.action}", "next     ", "         ")
-        if step.due is not None and step.last_day is not None:
-            overdue = ", OVERDUE" if step.overdue else ""
-            estimated = ", an estimate" if step.estimate else ""
-            lines.append(
-                f"due      {step.due.isoformat()} ({step.deadline_kind}, last day "
-                f"{_day(step.last_day)}{estimated}){overdue}"
-            )
-        else:
-            lines.append("due      no published period")
-    if state.estimate:
-        lines.append("estimate yes: a deadline here was counted past its calendar's horizon")
-        for estimate in state.estimates:
-            lines += _wrap(estimate.note, "         ", "         ")
-    if state.deemed:
-        lines.append("deemed:")
-        for finding in state.deemed:
-            lines.append(f"  {finding.code} ({finding.path})")
-            lines += _wrap(finding.message, "    ", "    ")
-    lines.append(f"events   {len(state.events)}:")
-    for event in state.events:
-        outcome = f" ({event.outcome})" if event.outcome else ""
-        lines.append(f"  {event.at.isoformat()}  {event.kind}{outcome}")
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------------------------------------
-# The commands
-
-
-def _fail(command: str, err: TextIO, exc: Exception) -> int:
-    if isinstance(exc, OSError):
-        reason = exc.strerror or str(exc)
-        where = f": {exc.filename}" if exc.filename else ""
-        err.write(f"ipp-rules {command}: {reason}{where}\n")
-    else:
-        err.write(f"ipp-rules {command}: {exc}\n")
-    return EXIT_INVALID
-
-
-def run_deadline(
-    args: argparse.Namespace,
-    out: TextIO,
-    err: TextIO | None = None,
-    *,
-    policy: DeadlinePolicy | None = None,
-) -> int:
-    """Run ``ipp-rules deadline`` with parsed ``args`` (``platform``, ``kind``,
-    ``received_at``, ``country``, ``rules``, ``format``). ``policy``: a loaded policy to use
-    instead of ``args.rules``."""
-    err = sys.stderr if err is None else err
-    try:
-        loaded = load_policy(policy if policy is not None else getattr(args, "rules", None))
-        received_at = _instant(args.received_at, "received_at")
-        deadline = compute_deadline(
-            loaded, args.platform, args.kind, received_at, getattr(args, "country", None)
-        )
-        calendar = loaded.calendar_for(deadline.platform, deadline.country)
-        title = loaded.rule(deadline.kind).title
-    except (IppRulesError, OSError) as exc:
-        return _fail("deadline", err, exc)
-    if getattr(args, "format", "text") == "json":
-        out.write(deadline.model_dump_json(indent=2) + "\n")
-    else:
-        out.write(deadline_text(deadline, calendar, title))
-    return EXIT_OK
-
-
-def run_lifecycle(
-    args: argparse.Namespace,
-    out: TextIO,
-    err: TextIO | None = None,
-    *,
-    policy: DeadlinePolicy | None = None,
-) -> int:
-    """Run ``ipp-rules lifecycle`` with parsed ``args`` (``events``, ``platform``,
-    ``country``, ``now``, ``rules``, ``format``). ``policy``: a loaded policy to use instead of
-    ``args.rules``."""
-    err = sys.stderr if err is None else err
-    doc: YamlDocument | None = None
-    try:
-        loaded = load_policy(policy if policy is not None else getattr(args, "rules", None))
-        now_text = getattr(args, "now", None)
-        now = datetime.now(UTC) if not now_text else _instant(now_text, "--now")
-        deadlines = deadline_function(loaded, args.platform, getattr(args, "country", None))
-        events, doc = load_events(args.events)
-        state = replay(events, deadlines=deadlines, now=now)
-    except LifecycleError as exc:
-        if doc is not None and exc.index is not None:
-            err.write(f"ipp-rules lifecycle: {doc.location((exc.index,))}: {exc}\n")
-            return EXIT_INVALID
-        return _fail("lifecycle", err, exc)
-    except (IppRulesError, OSError) as exc:
-        return _fail("lifecycle", err, exc)
-    if getattr(args, "format", "text") == "json":
-        out.write(state.model_dump_json(indent=2) + "\n")
-    else:
-        out.write(case_text(state))
-    return EXIT_OK

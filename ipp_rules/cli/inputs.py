@@ -7,6 +7,8 @@ import sys
 
 from ipp_rules.text.files import open_regular
 
+__all__ = ["MAX_INPUT_BYTES", "read_input"]
+
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 """The largest document a command reads, in bytes."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+__all__ = ["Progress"]
+
 _WIDTH = 30
 _INTERVAL = 0.1
 

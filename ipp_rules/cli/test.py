@@ -1,26 +1,26 @@
 """``ipp-rules test [BUNDLE]``: run a bundle's YAML test cases and report rule coverage.
 
-The same cases the pytest plugin collects (``tests/test_*.yaml``), without pytest: each
-failing case in the bundle's own words, then which rules fired in some case and which never
-did. Exit status: 0 every case passes (and coverage is at least ``--min-coverage``), 1 a case
-fails or coverage is too low, 2 the bundle or a test file does not load.
+The same cases the pytest plugin collects (``tests/test_*.yaml``), without pytest: the
+bundle run, each failing case in the bundle's own words, each test file that does not load,
+then which rules fired in some case and which never did. Exit status: 0 every case passes
+(and coverage is at least ``--min-coverage``), 1 a case fails or coverage is too low, 2 the
+bundle or a test file does not load.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 from typing import Any, TextIO
 
-from ipp_rules.engine.engine import Engine, default_bundle_path
+from ipp_rules.cli.arguments import add_backend, add_format
+from ipp_rules.cli.bundles import BundleInUse, read_engine
+from ipp_rules.cli.output import EXIT_FOUND, EXIT_INVALID, EXIT_OK, error_document, write_json
+from ipp_rules.cli.render_text import count
 from ipp_rules.errors import RulesetError
 from ipp_rules.testing.cases import BundleTestRun, CaseResult, run_bundle_tests
 from ipp_rules.testing.coverage import RuleCoverage, format_percent, rule_coverage
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_INVALID = 2
+__all__ = ["add_parser", "run"]
 
 
 def _percent(text: str) -> float:
@@ -60,58 +60,64 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="store_true",
         help="list every rule with the number of cases it fired in",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--backend",
-        choices=("auto", "durable", "reference"),
-        default="auto",
-        help=argparse.SUPPRESS,
-    )
+    add_format(parser)
+    add_backend(parser)
     return parser
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules test`` with parsed ``args``."""
-    path = Path(args.bundle) if args.bundle else default_bundle_path()
-    try:
-        engine = Engine.from_path(path, backend=args.backend)
-    except RulesetError as exc:
-        err.write(f"ipp-rules test: {exc}\n")
-        return EXIT_INVALID
+    engine, bundle = read_engine(args.bundle, args.backend)
     with engine:
         tests = run_bundle_tests(engine)
     coverage = rule_coverage(engine.bundle, tests.results)
     low = args.min_coverage is not None and coverage.percent < args.min_coverage
+    error = RulesetError(tests.problems, title="invalid test file") if tests.problems else None
     if args.format == "json":
-        out.write(json.dumps(_json(engine, tests, coverage, low), indent=2) + "\n")
+        document = _json(engine.bundle.identity.model_dump(), bundle, tests, coverage, low)
+        if error is not None:
+            document.update(error_document(error))
+        write_json(out, document)
     else:
-        out.write(_text(engine, tests, coverage, args.verbose))
+        out.write(_text(bundle, tests, coverage, args.verbose))
         if low:
             out.write(
                 f"rule coverage {format_percent(coverage.percent)} is below the minimum "
                 f"{format_percent(args.min_coverage)}\n"
             )
-    if tests.problems:
-        err.write(
-            "ipp-rules test: " + str(RulesetError(tests.problems, title="invalid test file")) + "\n"
-        )
+    if error is not None:
+        if args.format != "json":
+            err.write(f"ipp-rules test: {error}\n")
         return EXIT_INVALID
-    return EXIT_FAILED if tests.failed or low else EXIT_OK
+    return EXIT_FOUND if tests.failed or low else EXIT_OK
 
 
-def _text(engine: Engine, tests: BundleTestRun, coverage: RuleCoverage, verbose: bool) -> str:
-    manifest = engine.bundle.manifest
-    lines: list[str] = []
+def _text(bundle: BundleInUse, tests: BundleTestRun, coverage: RuleCoverage, verbose: bool) -> str:
+    lines: list[str] = [f"bundle: {bundle.text()}"]
     for result in tests.failed:
         lines += [f"FAILED {result.report()}", ""]
-    lines.append(
-        f"{manifest.name} {manifest.version}: {_count(len(tests.results), 'case')} in "
-        f"{_count(len(tests.files), 'file')}: {len(tests.results) - len(tests.failed)} passed, "
-        f"{len(tests.failed)} failed"
-    )
+    for unloaded in tests.unloaded:
+        lines += [f"NOT LOADED {unloaded}: its cases did not run (why is on the error output)", ""]
+    passed = len(tests.results) - len(tests.failed)
+    named = " ".join(part for part in (bundle.name, bundle.version) if part)
+    if tests.unloaded:
+        # A file that does not load is a failure of its own: no count of failed cases here
+        # may read as if all went well.
+        ran = len(tests.files) - len(tests.unloaded)
+        failed = f", {len(tests.failed)} failed" if tests.failed else ""
+        lines.append(
+            f"{named}: {count(len(tests.unloaded), 'test file')} did not load; "
+            f"{count(len(tests.results), 'case')} in the other {count(ran, 'file')}: "
+            f"{passed} passed{failed}"
+        )
+    else:
+        lines.append(
+            f"{named}: {count(len(tests.results), 'case')} in "
+            f"{count(len(tests.files), 'file')}: {passed} passed, {len(tests.failed)} failed"
+        )
     lines += [
         "",
-        f"rule coverage: {len(coverage.fired)} of {_count(coverage.total, 'rule')} fired in "
+        f"rule coverage: {len(coverage.fired)} of {count(coverage.total, 'rule')} fired in "
         f"some case ({format_percent(coverage.percent)})",
     ]
     by_file = coverage.by_file()
@@ -119,11 +125,11 @@ def _text(engine: Engine, tests: BundleTestRun, coverage: RuleCoverage, verbose:
     rule_width = max((len(rule) for rule in coverage.cases), default=0)
     for file, rules in by_file.items():
         fired = sum(1 for rule in rules if coverage.cases[rule])
-        lines.append(f"  {file.ljust(name_width)}  {fired} of {_count(len(rules), 'rule')} fired")
+        lines.append(f"  {file.ljust(name_width)}  {fired} of {count(len(rules), 'rule')} fired")
         if verbose:
             for rule in rules:
-                count = coverage.cases[rule]
-                shown = _count(count, "case") if count else "never fired"
+                cases = coverage.cases[rule]
+                shown = count(cases, "case") if cases else "never fired"
                 lines.append(f"    {rule.ljust(rule_width)}  {shown}")
     never = coverage.never_fired
     lines.append(f"rules no case makes fire: {', '.join(never) if never else 'none'}")
@@ -131,10 +137,15 @@ def _text(engine: Engine, tests: BundleTestRun, coverage: RuleCoverage, verbose:
 
 
 def _json(
-    engine: Engine, tests: BundleTestRun, coverage: RuleCoverage, low: bool
+    identity: dict[str, Any],
+    bundle: BundleInUse,
+    tests: BundleTestRun,
+    coverage: RuleCoverage,
+    low: bool,
 ) -> dict[str, Any]:
     return {
-        "bundle": engine.bundle.identity.model_dump(),
+        "bundle": identity,
+        **bundle.as_json(),
         "files": [str(path) for path in tests.files],
         "cases": len(tests.results),
         "passed": len(tests.results) - len(tests.failed),
@@ -146,8 +157,8 @@ def _json(
             "total": coverage.total,
             "below_minimum": low,
             "rules": [
-                {"rule": rule, "file": coverage.files[rule], "cases": count}
-                for rule, count in coverage.cases.items()
+                {"rule": rule, "file": coverage.files[rule], "cases": cases}
+                for rule, cases in coverage.cases.items()
             ],
             "never_fired": coverage.never_fired,
         },
@@ -164,7 +175,3 @@ def _failure(result: CaseResult) -> dict[str, Any]:
         "codes": result.codes,
         "fired": result.fired,
     }
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'s' if number != 1 else ''}"

@@ -1,9 +1,8 @@
-"""``ipp-rules check``: on the bundled rules, and on copies broken in every way it reports."""
+"""``check``'s analyses: on the bundled rules, and on copies broken in every way it reports."""
 
 from __future__ import annotations
 
 import copy
-import json
 import pickle
 import re
 import shutil
@@ -14,10 +13,9 @@ import pytest
 import yaml
 
 from ipp_rules import Engine
+from ipp_rules.analysis.check import CODES, check_bundle
 from ipp_rules.errors import BundlePathError
-from ipp_rules.tools.check import CODES, check_bundle
-from tests.conftest import BUNDLE, REPO
-from tests.tools.conftest import append, edit, run_cli
+from tests.conftest import BUNDLE, REPO, append, edit
 
 LINE = re.compile(
     r"^(?P<file>[^:]+):(?P<line>[0-9]+):(?P<column>[0-9]+): (?P<code>[EW]-[A-Z-]+) .+$"
@@ -102,34 +100,6 @@ def codes(output: str) -> list[str]:
     return [m["code"] for m in map(LINE.match, output.splitlines()) if m]
 
 
-def test_the_bundled_rules_have_no_problems():
-    done = run_cli("check")
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert re.fullmatch(
-        r"ipp-default \S+: no problems \(2 warnings allowed by comments\)\n", done.stdout
-    )
-    assert done.stderr == ""
-
-
-def test_a_bundle_that_does_not_load_reports_every_loader_problem_and_fails(bundle_copy: Path):
-    edit(
-        bundle_copy / "account.yaml",
-        "complainant.identity_verified: {eq: false}",
-        "complainant.identity_verifed: {eq: false}",
-    )
-    edit(bundle_copy / "tests" / "test_scope.yaml", "cases:", "casez:")
-    done = run_cli("check", bundle_copy.name, cwd=bundle_copy.parent)
-    assert done.returncode == 1
-    lines = done.stdout.splitlines()
-    assert all(LINE.match(line) for line in lines[:-1]), done.stdout
-    assert lines[-1] == f"the bundle does not load: {len(lines) - 1} errors"
-    assert lines[0].startswith("my-bundle/account.yaml:")
-    assert "E-LOAD 'complainant.identity_verifed' names no fact; did you mean" in lines[0]
-    assert [line.split(": ")[1].split()[0] for line in lines[1:-1]] == ["E-TESTS", "E-TESTS"]
-    assert all(line.startswith("my-bundle/tests/test_scope.yaml:") for line in lines[1:-1])
-    assert "unknown key 'casez'; did you mean 'cases'?" in done.stdout
-
-
 def test_reversed_effective_dates_are_reported_once_as_their_own_error(bundle_copy: Path):
     edit(
         bundle_copy / "listing.yaml",
@@ -145,65 +115,6 @@ def test_reversed_effective_dates_are_reported_once_as_their_own_error(bundle_co
         "rule listing.none stops applying on 2026-04-01 (effective_until), which is not after "
         "it starts on 2026-05-01 (effective_from)"
     )
-
-
-def test_a_bundle_that_loads_but_is_wrong_gets_one_warning_per_problem(bundle_copy: Path):
-    append(bundle_copy / "account.yaml", WRONG_RULES)
-    done = run_cli("check", bundle_copy.name, cwd=bundle_copy.parent)
-    assert done.returncode == 0, done.stdout  # warnings only
-    found = codes(done.stdout)
-    assert sorted(set(found)) == [
-        "W-ALWAYS-TRUE",
-        "W-NEVER-TRUE",
-        "W-SHADOWED",
-        "W-UNTESTED",
-        "W-UNUSED-DERIVED",
-        "W-UNUSED-TABLE",
-    ]
-    text = done.stdout
-    assert (
-        "W-NEVER-TRUE rule account.contradiction can never fire: listings.count: lt 5 and "
-        "listings.count: gt 10 cannot both hold" in text
-    )
-    assert "rule account.no_values can never fire: 'right.type: {in: ...}' names no values" in text
-    assert "rule account.every_complaint fires for every complaint" in text
-    assert re.search(
-        r"W-SHADOWED rule account.unverified_agent is shadowed by account.identity_not_verified "
-        r"\(my-bundle/account.yaml:[0-9]+:5\): whenever it fires",
-        text,
-    )
-    assert "rule account.agent_derived derives derived.nobody_reads_this, but no rule" in text
-    assert (
-        "rule account.old_rule can never fire: submitted_on: lt 2020-01-01 and submitted_on: "
-        "gte 2021-01-01 cannot hold together while it is in force (from 2021-01-01)" in text
-    )
-    assert "W-UNUSED-TABLE table forgotten is not read" in text
-    assert "waiver account.never_waived never applies" in text
-    untested = set(re.findall(r"W-UNTESTED no test case makes rule (\S+) fire", text))
-    assert untested == {"account.contradiction", "account.no_values", "account.old_rule"}
-    # Lines are in file order, then by line.
-    positions = [(m["file"], int(m["line"])) for m in map(LINE.match, text.splitlines()) if m]
-    account = [line for file, line in positions if file.endswith("account.yaml")]
-    assert account == sorted(account)
-
-    strict = run_cli("check", "--strict", bundle_copy.name, cwd=bundle_copy.parent)
-    assert strict.returncode == 1
-    as_json = json.loads(run_cli("check", "--format", "json", bundle_copy, cwd=bundle_copy).stdout)
-    assert as_json["errors"] == 0 and as_json["warnings"] == len(found)
-    assert {p["code"] for p in as_json["problems"]} == set(found)
-    first = as_json["problems"][0]
-    assert set(first) == {
-        "file",
-        "line",
-        "column",
-        "path",
-        "location",
-        "code",
-        "severity",
-        "message",
-        "subject",
-    }
-    assert first["severity"] == "warning" and isinstance(first["line"], int)
 
 
 def test_a_derived_fact_no_rule_can_set_makes_its_readers_never_fire(tmp_path: Path):
@@ -262,12 +173,6 @@ def test_a_warning_is_allowed_by_a_comment_on_its_line_or_just_above(tmp_path: P
     assert [p.subject for p in report.problems] == ["gap"]
 
 
-def test_an_unknown_folder_is_invalid_input(tmp_path: Path):
-    done = run_cli("check", tmp_path / "nowhere")
-    assert done.returncode == 2
-    assert done.stderr == f"ipp-rules check: {tmp_path / 'nowhere'}: no such file or folder\n"
-
-
 def test_a_folder_that_is_no_bundle_is_not_a_report_but_an_error(tmp_path: Path):
     with pytest.raises(BundlePathError) as caught:
         check_bundle(tmp_path)
@@ -283,15 +188,6 @@ def test_a_folder_that_is_no_bundle_is_not_a_report_but_an_error(tmp_path: Path)
 def test_every_code_is_explained_for_staff(code: str):
     text = (REPO / "docs" / "tools.md").read_text(encoding="utf-8")
     assert re.search(rf"^\| `{code}` \|", text, re.M), f"docs/tools.md does not explain {code}"
-
-
-def test_a_test_file_that_is_a_symlink_loop_is_an_error_not_a_traceback(bundle_copy: Path):
-    # Path.resolve() raised RuntimeError("Symlink loop") while naming the file.
-    (bundle_copy / "tests" / "test_loop.yaml").symlink_to("test_loop.yaml")
-    done = run_cli("check", bundle_copy)
-    assert done.returncode == 1, done.stderr
-    assert "Traceback" not in done.stderr
-    assert re.search(r"tests/test_loop\.yaml:1:1: E-TESTS cannot read file", done.stdout)
 
 
 def test_a_rule_file_the_manifest_does_not_list_is_reported_with_its_cases(bundle_copy: Path):

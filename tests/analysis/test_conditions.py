@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ipp_rules.analysis.conditions import ABSENT, Analysis, FactKind
 from ipp_rules.facts.types import EncodedType
 from ipp_rules.rulesets import patterns
 from ipp_rules.rulesets.ir import (
@@ -31,7 +32,6 @@ from ipp_rules.rulesets.ir import (
     evaluate,
     negate,
 )
-from ipp_rules.tools.conditions import ABSENT, Analysis, FactKind
 from tests.engine.test_differential import conditions, fact_mappings, schemas
 
 PLATFORMS = ("taobao", "tmall", "lazada")

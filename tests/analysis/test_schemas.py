@@ -1,5 +1,5 @@
-"""``ipp-rules schema`` and the committed schemas: generated, current, named by every bundled
-file, and describing what the bundled files hold.
+"""The committed schemas: generated, current, named by every bundled file, and describing
+what the bundled files hold.
 
 The schemas are generated from the pydantic models, so validating a file with its model is
 validating it with the schema's source. What could still go wrong is the generated schema
@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,14 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ipp_rules.deadlines import load_deadline_policy
-from ipp_rules.errors import ComplaintError, RulesetError
-from ipp_rules.goodfaith import load_good_faith_policy
-from ipp_rules.models.intake import load_complaint
-from ipp_rules.problems import validate_document
-from ipp_rules.rulesets import format as fmt
-from ipp_rules.text.yaml import load_yaml_file
-from ipp_rules.tools.schema import (
+from ipp_rules.analysis.schemas import (
     MODELINE,
     SCHEMAS,
     json_schema,
@@ -37,8 +27,14 @@ from ipp_rules.tools.schema import (
     schema_kind,
     schema_text,
 )
-from tests.conftest import BUNDLE
-from tests.tools.conftest import edit, run_cli
+from ipp_rules.deadlines import load_deadline_policy
+from ipp_rules.errors import ComplaintError, RulesetError
+from ipp_rules.goodfaith import load_good_faith_policy
+from ipp_rules.models.intake import load_complaint
+from ipp_rules.problems import validate_document
+from ipp_rules.rulesets.format import Manifest, RuleFile, TestFile
+from ipp_rules.text.yaml import load_yaml_file
+from tests.conftest import BUNDLE, edit
 
 SCHEMA_FOLDER = BUNDLE / "schema"
 
@@ -64,7 +60,7 @@ def validate_with_model(path: Path, kind: str) -> None:
     if kind == "complaint":
         load_complaint(document.data)
         return
-    model = {"ruleset": fmt.RuleFile, "manifest": fmt.Manifest, "tests": fmt.TestFile}[kind]
+    model = {"ruleset": RuleFile, "manifest": Manifest, "tests": TestFile}[kind]
     _, problems = validate_document(model, document)
     if problems:
         raise RulesetError(problems)
@@ -150,71 +146,6 @@ def test_the_committed_schema_is_the_generated_one(kind: str):
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     for ref in refs(schema):
         resolve(schema, {"$ref": ref})  # every reference points at a definition
-
-
-def test_the_command_prints_and_writes_the_schema(tmp_path: Path):
-    done = run_cli("schema", "ruleset")
-    assert done.returncode == 0
-    assert done.stdout == (SCHEMA_FOLDER / "ruleset.schema.json").read_text()
-    target = tmp_path / "tests.schema.json"
-    assert run_cli("schema", "tests", "--output", target).returncode == 0
-    assert target.read_text() == (SCHEMA_FOLDER / "tests.schema.json").read_text()
-    unknown = run_cli("schema", "rules")
-    assert unknown.returncode == 2 and "invalid choice: 'rules'" in unknown.stderr
-
-
-def _limit_file_size() -> None:
-    """In the child: files may grow to 1000 bytes; past that a write fails with EFBIG."""
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and rlimits (POSIX)")
-def test_a_failed_write_names_the_file_and_leaves_it_as_it_was(tmp_path: Path):
-    target = tmp_path / "complaint.schema.json"
-    target.write_text("the previous schema\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "ipp_rules.cli", "schema", "complaint", "--output", str(target)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=_limit_file_size,  # Python ignores SIGXFSZ, so the write raises instead
-    )
-    assert done.returncode == 2
-    assert done.stderr == f"ipp-rules schema: File too large: {target}\n"
-    # The write went to a temporary file: the old schema is whole and nothing is left over.
-    assert target.read_text() == "the previous schema\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["complaint.schema.json"]
-
-
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
-@pytest.mark.parametrize("kind", ["fifo", "/dev/null", "/dev/full", "folder"])
-def test_an_output_that_is_not_a_regular_file_is_refused_without_blocking(
-    tmp_path: Path, kind: str
-):
-    if kind == "fifo":
-        target = str(tmp_path / "schema.fifo")
-        os.mkfifo(target)  # no reader: open(target, "w") would wait for one forever
-    elif kind == "folder":
-        target = str(tmp_path)
-    else:
-        target = kind
-    before = os.stat(target)
-    done = run_cli("schema", "complaint", "--output", target, timeout=60)
-    assert done.returncode == 2
-    reason = (
-        "is a folder, not a file"
-        if kind == "folder"
-        else "not a regular file (a pipe, device or socket is not written)"
-    )
-    assert done.stderr == f"ipp-rules schema: {reason}: {target}\n"
-    after = os.stat(target)
-    assert (after.st_ino, after.st_mode, after.st_rdev) == (
-        before.st_ino,
-        before.st_mode,
-        before.st_rdev,
-    )
 
 
 def test_every_bundled_file_names_its_schema_on_its_first_line():

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from ipp_rules import Decision, Engine
+from ipp_rules.cli.bundles import shown_folder
+from tests.cli.conftest import EXAMPLES, call, run_cli
 from tests.conftest import BUNDLE, REPO
-
-EXAMPLES = REPO / "docs" / "examples"
 
 
 def run(*args: str, stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ipp_rules.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_cli(*args, stdin=stdin, cwd=cwd, timeout=120)
 
 
 def test_an_accepted_example_exits_0_with_text():
@@ -107,140 +101,6 @@ def test_rules_option_uses_that_bundle(tmp_path: Path):
     assert json.loads(done.stdout)["bundle"]["version"] == "9.9.9"
 
 
-@pytest.mark.parametrize("args", [[], ["evaluate"], ["evaluate", "x", "--format", "xml"]])
-def test_bad_arguments_exit_2(args: list[str]):
-    assert run(*args).returncode == 2
-
-
-def test_deadline_prints_the_days_counted_and_the_due_instant():
-    done = run("deadline", "taobao", "merchant_counter_notification", "2026-09-18T10:00:00+08:00")
-    assert done.returncode == 0, done.stderr
-    assert "Sun 2026-09-20 (make-up working day), Mon 2026-09-21, Tue 2026-09-22" in done.stdout
-    assert "due          2026-09-23T00:00:00+08:00" in done.stdout
-
-
-def test_deadline_json_and_a_naive_time(tmp_path: Path):
-    done = run(
-        "deadline",
-        "lazada",
-        "takedown_processing",
-        "2026-04-10T09:00:00+07:00",
-        "--country",
-        "TH",
-        "--format",
-        "json",
-    )
-    assert json.loads(done.stdout)["last_day"] == "2026-04-22"
-    naive = run("deadline", "taobao", "merchant_counter_notification", "2026-09-18T10:00:00")
-    assert naive.returncode == 2
-    assert "received_at" in naive.stderr
-
-
-def test_lifecycle_replays_events_from_a_file(tmp_path: Path):
-    events = tmp_path / "events.yaml"
-    events.write_text(
-        "- {kind: submitted, at: '2026-09-14T09:00:00+08:00'}\n"
-        "- {kind: taken_down, at: '2026-09-15T09:00:00+08:00'}\n"
-        "- {kind: counter_notified, at: '2026-09-18T10:00:00+08:00'}\n"
-    )
-    done = run(
-        "lifecycle",
-        str(events),
-        "--platform",
-        "taobao",
-        "--now",
-        "2026-09-24T09:00:00+08:00",
-        "--format",
-        "json",
-    )
-    assert done.returncode == 0, done.stderr
-    state = json.loads(done.stdout)
-    assert state["state"] == "reinstated"
-    assert [f["code"] for f in state["deemed"]] == ["COUNTER_NOTIFICATION_DEEMED_ACCEPTED"]
-
-
-# --- a path that is not a bundle ----------------------------------------------------------
-
-CORPUS = EXAMPLES / "corpus.jsonl"
-COMPLAINT = str(EXAMPLES / "complaint-lazada-th.yaml")
-BUNDLE_COMMANDS = {
-    "check": lambda p: ["check", p],
-    "test": lambda p: ["test", p],
-    "diff OLD": lambda p: ["diff", p, str(BUNDLE), "--corpus", str(CORPUS)],
-    "diff NEW": lambda p: ["diff", str(BUNDLE), p, "--corpus", str(CORPUS)],
-    "explain": lambda p: ["explain", COMPLAINT, "--rules", p],
-    "evaluate": lambda p: ["evaluate", COMPLAINT, "--rules", p],
-    "deadline": lambda p: [
-        "deadline",
-        "taobao",
-        "takedown_processing",
-        "2026-09-18T10:00:00+08:00",
-        "--rules",
-        p,
-    ],
-    "lifecycle": lambda p: ["lifecycle", "EVENTS", "--platform", "taobao", "--rules", p],
-    "good-faith": lambda p: ["good-faith", str(EXAMPLES / "history-2027.csv"), "--rules", p],
-}
-
-
-def _unusable_path(kind: str, tmp_path: Path) -> Path:
-    if kind == "missing":
-        return tmp_path / "no-such-bundle"
-    if kind == "empty folder":
-        (tmp_path / "empty").mkdir()
-        return tmp_path / "empty"
-    if kind == "a file":
-        (tmp_path / "rules.txt").write_text("these are not rules\n")
-        return tmp_path / "rules.txt"
-    return Path("/dev/null")
-
-
-@pytest.mark.parametrize("kind", ["missing", "empty folder", "a file", "/dev/null"])
-@pytest.mark.parametrize("command", sorted(BUNDLE_COMMANDS))
-def test_a_path_that_is_not_a_bundle_exits_2_naming_it_on_stderr(
-    command: str, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
-    from ipp_rules.cli import main
-
-    path = _unusable_path(kind, tmp_path)
-    events = tmp_path / "events.yaml"
-    events.write_text("- {kind: submitted, at: '2026-09-14T09:00:00+08:00'}\n")
-    argv = [str(events) if a == "EVENTS" else a for a in BUNDLE_COMMANDS[command](str(path))]
-    status = main(argv)
-    out, err = capsys.readouterr()
-    assert (status, out) == (2, "")
-    assert str(path) in err, err
-    assert err.startswith(f"ipp-rules {command.split()[0]}: ") or err.startswith("ipp-rules: ")
-
-
-@pytest.mark.parametrize(
-    ("kind", "why"),
-    [
-        ("missing", "no such file or folder"),
-        ("empty folder", "not a bundle: no bundle.yaml in this folder"),
-        ("a file", "not a bundle: a bundle is a folder holding bundle.yaml"),
-        ("/dev/null", "not a bundle: a bundle is a folder holding bundle.yaml"),
-    ],
-)
-def test_check_says_why_a_path_is_not_a_bundle(
-    kind: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-):
-    from ipp_rules.cli import main
-
-    path = _unusable_path(kind, tmp_path)
-    assert main(["check", str(path)]) == 2
-    assert capsys.readouterr() == ("", f"ipp-rules check: {path}: {why}\n")
-
-
-def test_a_bundle_that_does_not_load_is_still_checked_with_exit_1(tmp_path: Path):
-    # The line: past bundle.yaml, what is wrong is the bundle's own problem (E-LOAD).
-    (tmp_path / "bundle.yaml").write_text("name: t\nversion: '1'\nrulesets: [gone.yaml]\n")
-    done = run("check", str(tmp_path))
-    assert done.returncode == 1, done.stderr
-    assert done.stderr == ""
-    assert "E-LOAD no file 'gone.yaml' in the bundle folder" in done.stdout
-
-
 @pytest.mark.parametrize(
     ("name", "opening", "where", "message"),
     [
@@ -266,3 +126,53 @@ def test_a_document_nested_too_deep_exits_2_with_one_located_line(
         done.stderr
         == f"ipp-rules: invalid complaint document (1 problem)\n  {path}:{where}: {message}\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What was checked, and which bundle
+
+
+def test_an_accept_says_what_was_checked():
+    with Engine.default(backend="reference") as engine:
+        rules = len(engine.bundle.compiled.rules)
+    status, out, err = call("evaluate", EXAMPLES / "complaint-lazada-th.yaml")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "outcome: accept"
+    assert lines[2] == f"checked: {rules} rules run, none fired"
+    assert len(lines) == 3
+
+
+def test_a_trace_with_nothing_fired_says_so():
+    status, out, _ = call("evaluate", EXAMPLES / "complaint-lazada-th.yaml", "--trace")
+    assert status == 0
+    assert out.endswith("\nrules that fired: none\n")
+    status, out, _ = call("evaluate", EXAMPLES / "complaint-agent-expired.json", "--trace")
+    assert status == 1
+    assert "\nrules that fired (2):\n" in out
+
+
+def test_the_bundle_read_is_named_and_the_bundled_default_says_so(bundle_copy: Path):
+    _, out, _ = call("evaluate", EXAMPLES / "complaint-lazada-th.yaml")
+    assert re.fullmatch(
+        rf"bundle:  ipp-default 2026\.11\.0 \(sha256 [0-9a-f]{{12}}\), the bundled default at "
+        rf"{re.escape(shown_folder(BUNDLE))}; pass a folder, or run `ipp-rules init FOLDER` to "
+        r"get an editable copy",
+        out.splitlines()[1],
+    )
+    _, out, _ = call("evaluate", EXAMPLES / "complaint-lazada-th.yaml", "--rules", bundle_copy)
+    assert out.splitlines()[1].endswith(f") in {bundle_copy.resolve()}")
+    _, out, _ = call(
+        "evaluate",
+        EXAMPLES / "complaint-lazada-th.yaml",
+        "--rules",
+        bundle_copy,
+        "--format",
+        "json",
+    )
+    document = json.loads(out)
+    assert (document.pop("bundle_folder"), document.pop("bundle_default")) == (
+        str(bundle_copy.resolve()),
+        False,
+    )
+    assert Decision.model_validate(document).outcome == "accept"

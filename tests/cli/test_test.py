@@ -6,7 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from tests.tools.conftest import GOOD_FAITH_RELIEF, append, edit, run_cli
+from tests.cli.conftest import run_cli
+from tests.conftest import GOOD_FAITH_RELIEF, append, edit
 
 NEW_RULE = """
   - id: account.individual_agent
@@ -24,7 +25,11 @@ NEW_RULE = """
 def test_the_bundled_cases_pass_and_cover_every_rule():
     done = run_cli("test", "--min-coverage", "100")
     assert done.returncode == 0, done.stdout + done.stderr
-    first, *_ = done.stdout.splitlines()
+    bundle, first, *_ = done.stdout.splitlines()
+    assert bundle == (
+        "bundle: ipp-default 2026.11.0, the bundled default at rulesets; pass a folder, or run "
+        "`ipp-rules init FOLDER` to get an editable copy"
+    )
     found = re.fullmatch(
         r"ipp-default \S+: ([0-9]+) cases in ([0-9]+) files: \1 passed, 0 failed", first
     )
@@ -105,7 +110,20 @@ def test_a_test_file_that_does_not_load_is_invalid_input_and_the_others_still_ru
         r"expected one of accept, needs_info, reject",
         done.stderr,
     )
-    assert re.search(r": [0-9]+ cases in 6 files: [0-9]+ passed, 0 failed$", done.stdout, re.M)
+    # The file that did not load is reported as the failure it is, never as "0 failed".
+    assert "0 failed" not in done.stdout
+    assert "NOT LOADED my-bundle/tests/test_account.yaml: its cases did not run" in done.stdout
+    assert re.search(
+        r"^ipp-default 2026\.11\.0: 1 test file did not load; ([0-9]+) cases in the other 5 "
+        r"files: \1 passed$",
+        done.stdout,
+        re.M,
+    )
+    as_json = run_cli("test", bundle_copy.name, "--format", "json", cwd=bundle_copy.parent)
+    assert as_json.returncode == 2 and as_json.stderr == ""
+    document = json.loads(as_json.stdout)
+    assert document["error"]["type"] == "RulesetError"
+    assert document["error"]["problems"][0]["file"] == "my-bundle/tests/test_account.yaml"
 
 
 def test_a_base_outside_the_tests_folder_gets_one_problem_in_the_words_of_a_file_name(
