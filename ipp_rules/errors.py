@@ -16,6 +16,7 @@ Each carries where the problem is and why, as data and as a message. The hierarc
     ├── LifecycleError              case events that cannot have happened in this order
     ├── GoodFaithError              a Good Faith question that cannot be answered
     ├── ArgumentError               a command-line argument that cannot be used
+    ├── JsonRefused                 valid JSON that a document may not use (a key twice, NaN)
     ├── PolicyDefinitionError       a marketplace policy declared with inconsistent data
     └── CalendarConfigError         a calendar that cannot be built as asked
 
@@ -26,6 +27,7 @@ defined beside the helpers that make problems, in :mod:`ipp_rules.problems`.
 from __future__ import annotations
 
 import reprlib
+from dataclasses import replace
 from datetime import date
 
 from ipp_rules.problems import Problem
@@ -43,6 +45,7 @@ __all__ = [
     "HistoryError",
     "InputError",
     "IppRulesError",
+    "JsonRefused",
     "LifecycleError",
     "PolicyDefinitionError",
     "RulesetError",
@@ -65,7 +68,12 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 class IppRulesError(Exception):
-    """Base class of every error ipp-rules raises on purpose."""
+    """Base class of every error ipp-rules raises on purpose.
+
+    ``title`` names the kind of error in a few words (``invalid ruleset bundle``), for a
+    person or a program choosing how to show it; the message says what is wrong."""
+
+    title = "error"
 
 
 class InputError(IppRulesError):
@@ -120,6 +128,8 @@ class BundlePathError(RulesetError):
 class EngineError(IppRulesError):
     """The rules engine failed in a way the wrapper could not recover from."""
 
+    title = "rules engine failure"
+
 
 class UnknownMarketplaceError(IppRulesError):
     """A marketplace (or a marketplace's country platform) that no registered policy knows.
@@ -127,6 +137,8 @@ class UnknownMarketplaceError(IppRulesError):
     ``marketplace`` is the name asked for, ``known`` the ids (or, with ``country``, the
     countries) that would have been accepted, and ``suggestion`` the nearest of them.
     """
+
+    title = "unknown marketplace"
 
     def __init__(
         self,
@@ -179,6 +191,8 @@ class CalendarHorizonError(IppRulesError):
     and the message does not blame the horizon. ``detail`` says which.
     """
 
+    title = "a date beyond a calendar's data"
+
     def __init__(
         self,
         calendar: str,
@@ -220,16 +234,36 @@ class LifecycleError(IppRulesError):
 
     ``index`` is the position of the offending event in the list (``None`` when the problem
     is not one event's, e.g. a ``now`` without an offset), ``message`` says what is wrong.
+    ``problems`` holds the event's place in the file it was read from, once :meth:`at` has
+    located it (empty before).
     """
 
-    def __init__(self, index: int | None, message: str) -> None:
+    title = "impossible case events"
+
+    def __init__(self, index: int | None, message: str, *, place: Problem | None = None) -> None:
         self.index = index
         self.message = message
         where = f"event {index}: " if index is not None else ""
-        super().__init__(where + message)
+        self.problems: tuple[Problem, ...] = ()
+        text = where + message
+        if place is not None:
+            self.problems = (replace(place, message=text, code="lifecycle"),)
+            text = f"{place.position}: {text}" if place.position else text
+        self.place = place
+        super().__init__(text)
+
+    def at(self, place: Problem) -> LifecycleError:
+        """This error, located at ``place``: where the event is written in its file."""
+        return LifecycleError(self.index, self.message, place=place)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (LifecycleError, (self.index, self.message))
+        return (_rebuild_lifecycle_error, (self.index, self.message, self.place))
+
+
+def _rebuild_lifecycle_error(
+    index: int | None, message: str, place: Problem | None
+) -> LifecycleError:
+    return LifecycleError(index, message, place=place)
 
 
 def _rebuild_horizon_error(
@@ -241,15 +275,21 @@ def _rebuild_horizon_error(
 class PolicyDefinitionError(IppRulesError, ValueError):
     """A marketplace policy, URL form or calendar spec declared with inconsistent data."""
 
+    title = "inconsistent marketplace policy"
+
 
 class CalendarConfigError(IppRulesError, ValueError):
     """A calendar that cannot be built as asked: an unknown country, subdivision or category,
     years outside the ``holidays`` data, or overrides that contradict each other."""
 
+    title = "a calendar that cannot be built"
+
 
 class GoodFaithError(IppRulesError):
     """A Good Faith question that cannot be answered: a naive ``as_of``, or a date no policy
     period covers."""
+
+    title = "a Good Faith question that cannot be answered"
 
 
 class HistoryError(InputError):
@@ -265,4 +305,31 @@ class EventsFileError(InputError):
 
 
 class ArgumentError(IppRulesError):
-    """A command-line argument that cannot be used (a date that is not a date, ...)."""
+    """A command-line argument that cannot be used (a date that is not a date, ...).
+
+    When the command line itself could not be read (an unknown option, a missing argument),
+    ``usage`` is the usage line and ``prog`` the program that could not read it, as
+    ``argparse`` words them."""
+
+    title = "invalid argument"
+
+    def __init__(self, message: str, *, usage: str | None = None, prog: str | None = None) -> None:
+        self.usage = usage
+        self.prog = prog
+        super().__init__(message)
+
+
+class JsonRefused(IppRulesError):
+    """Valid JSON syntax that a document may not use: a key twice in one object, NaN or
+    Infinity, a number too large to be finite. Raised from the JSON parser's hooks
+    (:func:`ipp_rules.text.json.loads`); ``code`` names which."""
+
+    title = "JSON a document may not use"
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (JsonRefused, (self.message, self.code))

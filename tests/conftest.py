@@ -1,9 +1,11 @@
-"""Shared fixtures: real complaint documents and engines on both backends."""
+"""Shared fixtures: real complaint documents, engines on both backends, and copies of the
+bundled rules to break."""
 
 from __future__ import annotations
 
 import copy
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,3 +52,47 @@ def taobao_document() -> dict[str, Any]:
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     with Engine.default(backend=request.param) as engine:
         yield engine
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of ``old`` in ``path``."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: {old!r} is not there exactly once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+@pytest.fixture
+def bundle_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled rules, tests included, in ``tmp_path/my-bundle``."""
+    return Path(shutil.copytree(BUNDLE, tmp_path / "my-bundle"))
+
+
+GOOD_FAITH_RELIEF = (
+    "    waives:\n      - evidence.counterfeit_comparison_missing\n",
+    "    waives:\n      - evidence.counterfeit_comparison_missing\n"
+    "      - evidence.counterfeit_description_missing\n",
+)
+"""The tutorial's change: Good Faith members on the Tao marketplaces need no description."""
+
+
+SITE_PACKAGES_BUNDLE = "…/site-packages/ipp_rules/_bundle"
+"""Where the documentation shows the bundled default: inside an installed package."""
+
+
+def as_documented(output: str) -> str:
+    """A command's output as the documentation shows it: the bundled default named where an
+    installed package keeps it, not where this checkout does."""
+    shown = {str(BUNDLE), str(BUNDLE.relative_to(REPO)), str(BUNDLE.resolve())}
+    for path in sorted(shown, key=len, reverse=True):
+        output = output.replace(
+            f"the bundled default at {path};", f"the bundled default at {SITE_PACKAGES_BUNDLE};"
+        )
+        output = output.replace(f" from {path} to ", f" from {SITE_PACKAGES_BUNDLE} to ")
+        output = output.replace(
+            f'"bundle_folder": "{path}"', f'"bundle_folder": "{SITE_PACKAGES_BUNDLE}"'
+        )
+    return output

@@ -487,7 +487,7 @@ def test_a_plugin_marketplace_is_a_marketplace_of_the_history(examplemart: str):
 
 
 def test_a_plugin_marketplace_in_a_history_file(examplemart: str, tmp_path: Path):
-    from tests.test_goodfaith_cli import HEADER, call
+    from tests.cli.test_good_faith import HEADER, call
 
     history = tmp_path / "history.csv"
     row = "2026-04-01T10:00:00+08:00,{},counterfeit,taken_down,none,{}\n"

@@ -53,6 +53,45 @@ def test_wheel_ships_the_bundle_and_works_outside_the_repository(tmp_path: Path)
     )
     assert cli.returncode == 0, cli.stderr
     assert cli.stdout.startswith("outcome: accept")
+
+    # The bundle in use is named: inside the installed package, and said so plainly.
+    check = subprocess.run(
+        [str(env_dir / "bin" / "ipp-rules"), "check"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.startswith(f"bundle: ipp-default 2026.11.0, the bundled default at {root};")
+    # The examples ship in the wheel: init puts them beside the copy, to try the commands on.
+    init = subprocess.run(
+        [str(env_dir / "bin" / "ipp-rules"), "init", "my-bundle"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert init.returncode == 0, init.stderr
+    examples = elsewhere / "my-bundle" / "examples"
+    shipped = sorted(p.name for p in (REPO / "docs" / "examples").iterdir())
+    assert sorted(p.name for p in examples.iterdir()) == shipped
+    tried = subprocess.run(
+        [str(python), "-m", "ipp_rules", "evaluate", "my-bundle/examples/complaint.json"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert tried.returncode == 1, tried.stderr
+    assert tried.stdout.startswith("outcome: needs_info")
+    version = subprocess.run(
+        [str(env_dir / "bin" / "ipp-rules"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert version.stdout == "ipp-rules 0.1.0\n"
     typed = subprocess.run(
         [
             str(python),

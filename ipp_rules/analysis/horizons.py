@@ -2,11 +2,13 @@
 how many days are left before it, and which years past it are estimates.
 
 ``ipp-rules calendars`` prints it; ``ipp-rules check`` warns from it when a horizon is near
-(:func:`horizon_warnings`). Nothing here reads a clock: ``today`` is always passed in.
+(:func:`horizon_warnings`). Nothing here reads a clock: ``today`` is always passed in, and
+:func:`today_from_environment` is where the tools get it when nobody gives one.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from typing import Literal
 
@@ -14,10 +16,12 @@ from pydantic import BaseModel, ConfigDict
 
 from ipp_rules.calendars import HOLIDAYS_VERSION, BusinessCalendar, calendar_name
 from ipp_rules.deadlines import EDIT_A_BUNDLE, POLICY_FILE, DeadlinePolicy, estimate_fix
+from ipp_rules.errors import ArgumentError
 from ipp_rules.policies.registry import policies
 
 __all__ = [
     "DEFAULT_WARNING_DAYS",
+    "TODAY_VARIABLE",
     "CalendarStatus",
     "EstimatedYear",
     "HorizonWarning",
@@ -25,10 +29,29 @@ __all__ = [
     "days_text",
     "horizon_warnings",
     "marketplaces_text",
+    "today_from_environment",
 ]
 
 DEFAULT_WARNING_DAYS = 60
 """``check`` warns when a calendar's horizon is this many days away or fewer."""
+
+TODAY_VARIABLE = "IPP_RULES_TODAY"
+"""An environment variable that sets today's date for ``check`` and ``calendars`` when
+``--today`` is not given (``YYYY-MM-DD``): reproducible runs, e.g. in a CI job."""
+
+
+def today_from_environment() -> date:
+    """:data:`TODAY_VARIABLE` as a date when it is set, else the machine's date;
+    :class:`ArgumentError` naming the variable when it is not a date."""
+    text = os.environ.get(TODAY_VARIABLE)
+    if text is None:
+        return date.today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ArgumentError(
+            f"{TODAY_VARIABLE}: expected a date written YYYY-MM-DD (got {text!r})"
+        ) from None
 
 
 class _Frozen(BaseModel):

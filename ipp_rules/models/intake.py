@@ -29,10 +29,10 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ipp_rules.errors import ComplaintError
+from ipp_rules.errors import ComplaintError, JsonRefused
 from ipp_rules.models.complaint import SIMILAR_GROUP_PATTERN, Complaint
 from ipp_rules.problems import Problem
-from ipp_rules.text.json import JsonDocument, JsonRefused, loads
+from ipp_rules.text.json import JsonDocument, loads
 from ipp_rules.text.scalars import PlainFloat, PlainInt
 from ipp_rules.text.yaml import YamlDocument, YamlLimits, load_yaml
 

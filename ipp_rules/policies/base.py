@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ipp_rules.errors import PolicyDefinitionError, UnknownMarketplaceError, shown
 from ipp_rules.policies.urls import SafeUrl, UrlProblem, inspect_url
+from ipp_rules.problems import suggest
 
 __all__ = [
     "CHINA_CALENDAR",
@@ -272,11 +273,16 @@ class MarketplacePolicy:
         if country in self.countries:
             return country
         listed = ", ".join(self.countries)
+        nearest = suggest(country, self.countries) if isinstance(country, str) else None
         if country is None:
             message = f"marketplace {self.id!r} needs a country: one of {listed}"
         else:
             message = f"marketplace {self.id!r} has no country {shown(country)}; known: {listed}"
-        raise UnknownMarketplaceError(self.id, self.countries, country=country, message=message)
+            if nearest is not None:
+                message += f" (did you mean {nearest!r}?)"
+        raise UnknownMarketplaceError(
+            self.id, self.countries, suggestion=nearest, country=country, message=message
+        )
 
     def timezone(self, country: str | None = None) -> str:
         """The IANA timezone in which the marketplace (or its ``country`` platform) keeps dates."""

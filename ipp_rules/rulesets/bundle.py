@@ -31,6 +31,7 @@ __all__ = [
     "bundle_root",
     "load_bundle",
     "load_bundle_deadlines",
+    "read_manifest",
     "resolve_bundle_root",
 ]
 
@@ -100,7 +101,7 @@ def bundle_root(path: str | os.PathLike[str]) -> Path:
     return root
 
 
-def _read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, Manifest]:
+def read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, Manifest]:
     """The bundle folder ``path`` names, its manifest as read, and as validated."""
     root = bundle_root(path)
     manifest_doc = load_yaml_file(root / MANIFEST, display_name=_shown(root, MANIFEST))
@@ -113,7 +114,7 @@ def _read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, Ma
 def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
     """The deadline policy the bundle in ``path`` names (``deadlines:`` in its manifest),
     without loading its rules: the same policy :func:`load_bundle` would give it."""
-    root, manifest_doc, manifest = _read_manifest(path)
+    root, manifest_doc, manifest = read_manifest(path)
     problems: list[Problem] = []
     if manifest.deadlines is None:
         raise RulesetError(
@@ -142,7 +143,7 @@ def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
 def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Load and compile the bundle in ``path``; RulesetError lists every problem found
     (BundlePathError, one of them, when the path is no bundle at all)."""
-    root, manifest_doc, manifest = _read_manifest(path)
+    root, manifest_doc, manifest = read_manifest(path)
     problems: list[Problem] = []
 
     sourced: list[SourcedRule] = []

@@ -217,6 +217,8 @@ class BundleTestRun:
     files: list[Path] = field(default_factory=list)
     results: list[CaseResult] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unloaded: list[Path] = field(default_factory=list)
+    """The test files that did not load (their problems are in :attr:`problems`)."""
 
     @property
     def failed(self) -> list[CaseResult]:
@@ -234,6 +236,7 @@ def run_bundle_tests(engine: Engine) -> BundleTestRun:
             loaded = load_test_file(shown)
         except RulesetError as exc:
             run.problems.extend(exc.problems)
+            run.unloaded.append(shown)
             continue
         for index, case in loaded.cases():
             run.results.append(run_case(engine, loaded, index, case))

@@ -15,19 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from ipp_rules.errors import JsonRefused
 from ipp_rules.problems import DocumentPath, Problem
 from ipp_rules.text.yaml import Mark
 
-__all__ = ["JsonDocument", "JsonRefused", "loads", "unique_keys"]
-
-
-class JsonRefused(ValueError):
-    """Valid JSON syntax that a document may not use; ``code`` names which."""
-
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
+__all__ = ["JsonDocument", "loads", "unique_keys"]
 
 
 def _shown(text: str) -> str:
@@ -61,9 +53,10 @@ def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def loads(text: str) -> Any:
     """Parse JSON text strictly (a leading byte-order mark is allowed).
 
-    Raises :class:`json.JSONDecodeError` for bad syntax, :class:`JsonRefused` for a key given
-    twice or a number that is not finite, ``ValueError`` for an integer of thousands of digits,
-    and ``RecursionError`` for nesting deeper than Python's parser goes.
+    Raises :class:`json.JSONDecodeError` for bad syntax,
+    :class:`~ipp_rules.errors.JsonRefused` for a key given twice or a number that is not
+    finite, ``ValueError`` for an integer of thousands of digits, and ``RecursionError`` for
+    nesting deeper than Python's parser goes.
     """
     return json.loads(
         text.removeprefix("\ufeff"),

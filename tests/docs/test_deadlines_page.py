@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, as_documented
 
 pytestmark = pytest.mark.slow  # subprocesses: run in CI, outside the fast subset
 
@@ -55,10 +55,10 @@ def test_the_page_has_examples_for_every_marketplace_family() -> None:
 def test_an_example_prints_what_the_page_shows(command: str, output: str) -> None:
     args = shlex.split(command)[1:]
     done = subprocess.run(
-        [sys.executable, "-m", "ipp_rules.cli", *args],
+        [sys.executable, "-m", "ipp_rules", *args],
         capture_output=True,
         text=True,
         cwd=REPO,
         timeout=60,
     )
-    assert done.stdout + done.stderr == output
+    assert as_documented(done.stdout + done.stderr) == output

@@ -4,7 +4,8 @@ print exactly what the page shows.
 The page is read in order. A ```console block holds commands (lines starting with ``$ ``),
 each followed by its output. ``<!-- tutorial: edit FILE -->`` is followed by two blocks: the
 text to find in FILE (exactly once) and the text that replaces it; ``<!-- tutorial: append
-FILE -->`` by one block added at the end of FILE. Commands are ``cp -r`` and ``ipp-rules``.
+FILE -->`` by one block added at the end of FILE. Commands are ``cp -r`` and ``ipp-rules``;
+the bundled default is shown where an installed package keeps it.
 
 ``python -m tests.docs.test_tutorial`` runs the steps and writes their real output into the
 page (after a change that is meant to change it).
@@ -23,7 +24,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO, as_documented
+
 DOC = REPO / "docs" / "tutorial.md"
 
 _BLOCK = re.compile(r"^```(?P<lang>[a-z]*)\n(?P<body>.*?)^```$", re.S | re.M)
@@ -110,7 +112,7 @@ def run_command(command: str, cwd: Path) -> tuple[str, str, int]:
         return "", "", 0
     assert words[0] == "ipp-rules", f"the tutorial runs cp -r and ipp-rules only: {command}"
     done = subprocess.run(
-        [sys.executable, "-m", "ipp_rules.cli", *words[1:]],
+        [sys.executable, "-m", "ipp_rules", *words[1:]],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -120,7 +122,7 @@ def run_command(command: str, cwd: Path) -> tuple[str, str, int]:
 
 
 def normalise(output: str, cwd: Path) -> str:
-    text = output.replace(f"{cwd}/", "").replace(str(cwd), ".")
+    text = as_documented(output).replace(f"{cwd}/", "").replace(str(cwd), ".")
     return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n")
 
 
@@ -163,8 +165,23 @@ def test_the_tutorial_runs_every_command_it_names() -> None:
     found = [
         c.command for s in steps(DOC.read_text()) if isinstance(s, Console) for c in s.commands
     ]
-    for name in ("check my-bundle", "test my-bundle", "diff rulesets my-bundle --corpus"):
+    for name in (
+        "init my-bundle",
+        "check my-bundle",
+        "test my-bundle",
+        "diff rulesets my-bundle --corpus",
+        "explain docs/examples/complaint.json",
+    ):
         assert any(name in command for command in found), name
+    assert found[0] == "ipp-rules init my-bundle"  # the page starts with an editable copy
+
+
+def test_every_file_the_tutorial_names_is_there() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    named = set(re.findall(r"docs/examples/[\w.-]+", text))
+    assert named, "the tutorial names no example file"
+    for name in sorted(named):
+        assert (REPO / name).is_file(), f"docs/tutorial.md names {name}, which is not there"
 
 
 def rewrite() -> None:

@@ -181,6 +181,16 @@ def test_unknown_marketplace_lists_known_ids_and_suggests(
     assert (f"did you mean {suggestion!r}?" in message) is (suggestion is not None)
 
 
+@pytest.mark.parametrize(("asked", "suggestion"), [("th", "TH"), ("T", "TH"), ("XX", None)])
+def test_an_unknown_country_platform_suggests_the_one_meant(
+    asked: str, suggestion: str | None
+) -> None:
+    with pytest.raises(UnknownMarketplaceError) as caught:
+        get_policy("lazada").check_country(asked)
+    assert caught.value.suggestion == suggestion
+    assert (f"(did you mean {suggestion!r}?)" in str(caught.value)) is (suggestion is not None)
+
+
 def test_a_non_string_marketplace_is_unknown() -> None:
     with pytest.raises(UnknownMarketplaceError, match="unknown marketplace 'None'"):
         get_policy(None)  # type: ignore[arg-type]

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from ipp_rules.analysis.corpus import read_corpus
 from ipp_rules.models.intake import MAX_DOCUMENT_BYTES
 from ipp_rules.text.files import bounded_lines, open_regular, write_regular
-from ipp_rules.tools.corpus import read_corpus
 from tests.conftest import BUNDLE, REPO
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
