@@ -907,7 +907,10 @@ def test_a_decimal_threshold_is_read_exactly(tmp_path: Path):
 def test_yes_is_not_a_boolean(tmp_path: Path):
     path = _policy_file(tmp_path, ("per_reason_code: true", "per_reason_code: yes"))
     [(_, message)] = _load_problems(path)
-    assert message == "'yes' is text here, not a yes/no value: write true or false"
+    assert message == (
+        "expected true or false, got 'yes'; "
+        "write true or false (yes, no, on and off are not booleans here)"
+    )
 
 
 def test_cross_field_problems_are_located(tmp_path: Path):

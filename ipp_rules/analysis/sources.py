@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ipp_rules.errors import RulesetError
-from ipp_rules.problems import validate_document
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.rulesets.bundle import MANIFEST, resolve_bundle_root
 from ipp_rules.rulesets.compiler import SourcedRule, SourcedWaiver, YamlPath
 from ipp_rules.rulesets.format import RuleFile

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ipp_rules.cli.arguments import add_format, add_rules, instant, now_in, parse_time
@@ -17,10 +16,9 @@ from ipp_rules.cli.bundles import BundleInUse, read_deadline_policy
 from ipp_rules.cli.deadline import add_country
 from ipp_rules.cli.output import EXIT_OK, write_json
 from ipp_rules.cli.render_text import day_text, wrapped
-from ipp_rules.deadlines import EVENT_KINDS, CaseState, deadline_function, replay
+from ipp_rules.deadlines import CaseState, deadline_function, replay
 from ipp_rules.errors import EventsFileError, LifecycleError
 from ipp_rules.policies import get_policy
-from ipp_rules.problems import suggest
 from ipp_rules.text.files import open_regular
 from ipp_rules.text.yaml import YamlDocument, YamlLimits, load_yaml
 
@@ -30,7 +28,6 @@ __all__ = [
     "case_text",
     "load_events",
     "run",
-    "with_kind_hint",
 ]
 
 MAX_EVENTS_BYTES = 1_048_576
@@ -77,7 +74,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except LifecycleError as error:
         if error.index is None:
             raise
-        located = with_kind_hint(error, events).at(document.problem((error.index,), "", ""))
+        located = error.at(document.problem((error.index,), "", ""))
         raise located from None
     if args.format == "json":
         write_json(out, {**state.model_dump(mode="json"), **bundle.as_json()})
@@ -109,18 +106,6 @@ def load_events(name: str) -> tuple[list[Any], YamlDocument]:
             ]
         )
     return document.data, document
-
-
-def with_kind_hint(error: LifecycleError, events: Sequence[Any]) -> LifecycleError:
-    """``error``, saying which event kind was meant when its event's kind is misspelt."""
-    event = events[error.index] if error.index is not None else None
-    kind = event.get("kind") if isinstance(event, dict) else None
-    if not isinstance(kind, str) or kind in EVENT_KINDS:
-        return error
-    nearest = suggest(kind, EVENT_KINDS)
-    if nearest is None:
-        return error
-    return LifecycleError(error.index, f"{error.message}; did you mean {nearest!r}?")
 
 
 def case_text(state: CaseState, bundle: BundleInUse | None = None) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ipp_rules.errors import LifecycleError, shown
 from ipp_rules.models.complaint import AwareTimestamp
-from ipp_rules.problems import suggest
+from ipp_rules.problems import format_path
+from ipp_rules.pydantic_errors import validation_problems
 
 __all__ = [
     "EVENT_KINDS",
@@ -37,6 +38,8 @@ class CaseEvent(BaseModel):
     """One thing that happened to a complaint, and when."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    unknown_key: ClassVar[str] = "field"
+    """What problems call a key of an event."""
 
     kind: EventKind
     """``submitted`` (the rights holder filed it), ``rejected`` (the platform refused it),
@@ -71,30 +74,8 @@ def read_event(index: int, raw: CaseEvent | Mapping[str, Any]) -> CaseEvent:
     try:
         return CaseEvent.model_validate(raw)
     except ValidationError as exc:
-        messages = []
-        for error in exc.errors(include_url=False):
-            where = ".".join(
-                str(step) if str(step).isprintable() and str(step) else repr(str(step))
-                for step in error["loc"]
-            )
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "missing":
-                message = "required, and missing"
-            elif error["type"] == "extra_forbidden":
-                fields = tuple(CaseEvent.model_fields)
-                close = suggest(where, fields)
-                hint = f"did you mean {close!r}? " if close else ""
-                message = f"not a field of an event ({hint}the fields are {', '.join(fields)})"
-            elif error["type"] == "literal_error" and where == "outcome":
-                message = f"expected upheld or reinstated (got {shown(error['input'])})"
-            elif error["type"] == "literal_error" and where == "kind":
-                message = f"expected one of {', '.join(EVENT_KINDS)} (got {shown(error['input'])})"
-            elif error["type"] == "datetime_out_of_range":
-                pass  # already in plain words
-            elif error["type"].startswith("timezone_aware") or error["type"].startswith("datetime"):
-                message = (
-                    "expected an ISO-8601 time with an offset, like 2026-09-18T10:00:00+08:00 "
-                    f"(got {shown(error['input'])})"
-                )
-            messages.append(f"{where}: {message}" if where else message)
+        messages = [
+            f"{format_path(problem.path)}: {problem.message}" if problem.path else problem.message
+            for problem in validation_problems(exc, CaseEvent, raw)
+        ]
         raise LifecycleError(index, "; ".join(messages)) from None

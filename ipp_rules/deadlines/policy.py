@@ -33,7 +33,8 @@ from ipp_rules.deadlines.results import HOURS_SEMANTICS, CalendarEstimate, Perio
 from ipp_rules.deadlines.values import DEADLINE_KINDS, DeadlineKind, PolicyPart, unknown_kind
 from ipp_rules.errors import DeadlineError, RulesetError
 from ipp_rules.policies.registry import get_policy, policies
-from ipp_rules.problems import Problem, validate_document
+from ipp_rules.problems import Problem
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.text.yaml import load_yaml_file, shown_path
 
 __all__ = [

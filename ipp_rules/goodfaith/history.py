@@ -13,9 +13,10 @@ whichever way it came in.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from operator import attrgetter
-from typing import Annotated, Any, Literal, TypeAlias
+from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import (
     BeforeValidator,
@@ -30,6 +31,7 @@ from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.types import IsoDate, Strict
 from ipp_rules.policies.registry import BUILTIN_POLICIES, policies
 from ipp_rules.problems import Problem, suggest
+from ipp_rules.pydantic_errors import validation_problems
 from ipp_rules.text.scalars import source_text
 
 __all__ = [
@@ -214,6 +216,9 @@ class HistoryRecord(Strict):
     share one ``tzinfo`` are several times faster, and the window is compared per record).
     """
 
+    unknown_key: ClassVar[str] = "field"
+    """What problems call a key of a record."""
+
     submitted_at: AwareTimestamp
     platform: Annotated[str, BeforeValidator(_valid_platform)]
     reason: Annotated[str, BeforeValidator(_valid_reason)]
@@ -283,10 +288,10 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
         try:
             records.append(HistoryRecord.model_validate(item))
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
-                message = error["msg"].removeprefix("Value error, ")
-                where = ("history", index, *error["loc"])
-                problems.append(Problem(message, error["type"], path=where))
+            problems.extend(
+                replace(problem, path=("history", index, *problem.path))
+                for problem in validation_problems(exc, HistoryRecord, item)
+            )
     if problems:
         raise HistoryError(problems)
     return records

@@ -39,7 +39,8 @@ from ipp_rules.goodfaith.history import (
 from ipp_rules.goodfaith.ratios import Ratio
 from ipp_rules.models.types import Code, IsoDate, Name, Strict, Text
 from ipp_rules.policies.registry import get_policy, policies
-from ipp_rules.problems import suggest, validate_document
+from ipp_rules.problems import suggest
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.text.scalars import source_text
 from ipp_rules.text.yaml import load_yaml_file, shown_path
 

@@ -39,6 +39,7 @@ from pydantic_core import PydanticCustomError
 from ipp_rules.errors import shown
 from ipp_rules.models.countries import JURISDICTION_CODES
 from ipp_rules.policies.registry import get_policy, policies
+from ipp_rules.problems import worded_pattern
 from ipp_rules.text.scalars import source_text
 
 __all__ = [
@@ -92,7 +93,7 @@ _T = TypeVar("_T")
 SourceText: TypeAlias = Annotated[_T, BeforeValidator(source_text)]
 """A text (or text enum) field: a plain YAML number arrives as the text it was written as."""
 
-_NOT_BLANK = r"\S"
+_NOT_BLANK = worded_pattern(r"\S", "text that is not blank")
 """Text fields hold at least one character that is not white space: a blank order number or
 description would otherwise count as given."""
 
@@ -116,6 +117,12 @@ FreeText: TypeAlias = SourceText[
 ]
 
 
+_COUNTRY_CODE = worded_pattern(
+    r"^[A-Z]{2}$", "a two-letter upper-case country code (ISO 3166-1 alpha-2, or WO)"
+)
+_LANGUAGE_CODE = worded_pattern(r"^[a-z]{2}$", "a two-letter lower-case language code (ISO 639-1)")
+
+
 def _known_code(value: str) -> str:
     if value not in JURISDICTION_CODES:
         raise PydanticCustomError(
@@ -128,15 +135,18 @@ def _known_code(value: str) -> str:
 
 
 CountryCode: TypeAlias = SourceText[
-    Annotated[StrictStr, Field(pattern=r"^[A-Z]{2}$"), AfterValidator(_known_code)]
+    Annotated[StrictStr, Field(pattern=_COUNTRY_CODE), AfterValidator(_known_code)]
 ]
 """ISO 3166-1 alpha-2, upper case, or a WIPO ST.3 office code: ``WO`` is WIPO (an
 international registration), ``EM`` the EUIPO (see :mod:`ipp_rules.models.countries`)."""
 
-LanguageCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=r"^[a-z]{2}$")]]
+LanguageCode: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=_LANGUAGE_CODE)]]
 """ISO 639-1, lower case."""
 
-SIMILAR_GROUP_PATTERN = r"^(0[1-9]|[1-3][0-9]|4[0-5])[0-9]{2}$"
+SIMILAR_GROUP_PATTERN = worded_pattern(
+    r"^(0[1-9]|[1-3][0-9]|4[0-5])[0-9]{2}$",
+    "a four-digit similar-goods group such as '0304' (its class 01-45, then the group)",
+)
 
 SimilarGroup: TypeAlias = SourceText[Annotated[StrictStr, Field(pattern=SIMILAR_GROUP_PATTERN)]]
 """A group of China's similar-goods table (区分表), four digits such as ``"0304"``: its Nice
@@ -278,6 +288,8 @@ def _period_end(valid_until: date | None, info: ValidationInfo) -> date | None:
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    unknown_key: ClassVar[str] = "field"
+    """What problems call a key of a complaint document."""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from ipp_rules.errors import BundlePathError, RulesetError
 from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
-from ipp_rules.problems import Problem, validate_document
+from ipp_rules.problems import Problem
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.rulesets.compiler import (
     CompiledBundle,
     SourcedRule,

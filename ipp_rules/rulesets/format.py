@@ -37,7 +37,7 @@ from ipp_rules.models.types import (
     Strict,
     Text,
 )
-from ipp_rules.problems import Holds
+from ipp_rules.pydantic_errors import Holds
 
 __all__ = [
     "SCALAR_SCHEMA",

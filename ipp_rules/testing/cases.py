@@ -16,7 +16,8 @@ from typing import Any
 
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ComplaintError, RulesetError
-from ipp_rules.problems import Problem, validate_document
+from ipp_rules.problems import Problem
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.rulesets.format import Expectation, TestCase, TestFile
 from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 

@@ -31,7 +31,7 @@ from ipp_rules.deadlines import load_deadline_policy
 from ipp_rules.errors import ComplaintError, RulesetError
 from ipp_rules.goodfaith import load_good_faith_policy
 from ipp_rules.models.intake import load_complaint
-from ipp_rules.problems import validate_document
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.rulesets.format import Manifest, RuleFile, TestFile
 from ipp_rules.text.yaml import load_yaml_file
 from tests.conftest import BUNDLE, edit

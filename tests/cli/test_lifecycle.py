@@ -250,7 +250,7 @@ def test_a_misspelt_event_kind_gets_a_suggestion(tmp_path: Path) -> None:
     status, _, err = call("lifecycle", str(file), "--platform", "taobao", "--now", RESPONSE_DUE)
     assert status == 2
     assert err.startswith(f"ipp-rules lifecycle: {file}:2:3: event 1: kind: expected one of ")
-    assert err.endswith("(got 'taken_dwn'); did you mean 'taken_down'?\n")
+    assert err.endswith("got 'taken_dwn'; did you mean 'taken_down'?\n")
 
 
 def test_a_country_in_lower_case_gets_a_suggestion(tmp_path: Path) -> None:

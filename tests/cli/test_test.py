@@ -139,7 +139,7 @@ def test_a_base_outside_the_tests_folder_gets_one_problem_in_the_words_of_a_file
     problems = [line for line in done.stderr.splitlines() if line.startswith("  ")]
     assert problems == [
         "  my-bundle/tests/test_evidence.yaml:5:7: expected a file name ending in .yaml, inside "
-        "the tests folder (got '../../../../etc/passwd')"
+        "the tests folder, got '../../../../etc/passwd'"
     ]
 
 

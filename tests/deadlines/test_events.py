@@ -30,9 +30,12 @@ def test_events_as_models_in_any_offset_and_at_the_same_instant(shipped: Deadlin
             {"kind": "taken_dwn", "at": TAKEN_DOWN},
             "kind: expected one of submitted, rejected, taken_down",
         ),
-        ({"kind": "taken_down", "at": "2026-09-15T10:00:00"}, "at: expected an ISO-8601 time"),
-        ({"kind": "taken_down", "at": 1789000000}, "at: expected an ISO-8601 time"),
-        ({"kind": "taken_down", "at": "1789000000"}, "at: expected an ISO-8601 time"),
+        (
+            {"kind": "taken_down", "at": "2026-09-15T10:00:00"},
+            "at: expected an ISO-8601 date and time",
+        ),
+        ({"kind": "taken_down", "at": 1789000000}, "at: expected an ISO-8601 date and time"),
+        ({"kind": "taken_down", "at": "1789000000"}, "at: expected an ISO-8601 date and time"),
         (
             {"kind": "taken_down", "at": "9999-12-31T23:00:00-12:00"},
             "at: expected a time from 1900-01-01 to 2999-12-31 in UTC, got "
@@ -45,15 +48,16 @@ def test_events_as_models_in_any_offset_and_at_the_same_instant(shipped: Deadlin
         ),
         (
             {"kind": "taken_down", "at": TAKEN_DOWN, "by": "x"},
-            "by: not a field of an event (the fields are kind, at, outcome)",
+            "by: unknown field 'by' (allowed here: kind, at, outcome)",
         ),
         (
             {"kind": "taken_down", "att": TAKEN_DOWN},
-            "at: required, and missing; att: not a field of an event (did you mean 'at'? ",
+            "at: missing required field 'at': expected an ISO-8601 date and time with a UTC "
+            "offset, like 2026-03-02T10:15:00+07:00; att: unknown field 'att'; did you mean 'at'? ",
         ),
         (
             {"kind": "platform_decided", "at": TAKEN_DOWN, "outcome": "kept"},
-            "outcome: expected upheld or reinstated (got 'kept')",
+            "outcome: expected one of upheld, reinstated, got 'kept'",
         ),
         ("taken_down", "expected an event like {kind: submitted"),
     ],
@@ -70,8 +74,9 @@ def test_a_field_written_in_another_case_is_suggested() -> None:
         read_event(3, {"kind": "taken_down", "At": TAKEN_DOWN})
     assert caught.value.index == 3
     assert caught.value.message == (
-        "at: required, and missing; At: not a field of an event (did you mean 'at'? the fields "
-        "are kind, at, outcome)"
+        "at: missing required field 'at': expected an ISO-8601 date and time with a UTC offset, "
+        "like 2026-03-02T10:15:00+07:00; At: unknown field 'At'; did you mean 'at'? "
+        "(allowed here: kind, at, outcome)"
     )
     event = CaseEvent(kind="taken_down", at=at(TAKEN_DOWN))
     assert read_event(0, event) is event

@@ -75,4 +75,4 @@ def test_period_shapes(tmp_path: Path) -> None:
     zero = MINIMAL.replace("{business_hours: 24}", "{business_days: 0}")
     (found,) = problems(tmp_path, zero)
     assert found.startswith("deadlines.yaml:25:30:")
-    assert found.endswith("expected a number of at least 1 (got 0)")
+    assert found.endswith("expected a number of at least 1, got 0")

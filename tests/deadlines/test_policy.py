@@ -203,7 +203,8 @@ def test_an_unknown_key_with_a_suggestion(tmp_path: Path) -> None:
 def test_an_unknown_deadline_kind(tmp_path: Path) -> None:
     text = MINIMAL.replace("  account_verification:", "  acount_verification:")
     assert problems(tmp_path, text) == [
-        "deadlines.yaml:10:3: missing required key 'account_verification'",
+        "deadlines.yaml:10:3: missing required deadline kind 'account_verification': "
+        "expected an object of fields",
         "deadlines.yaml:18:3: unknown deadline kind 'acount_verification'; did you mean "
         "'account_verification'? (allowed here: merchant_counter_notification, "
         "rights_holder_response, account_verification, takedown_processing)",
@@ -217,7 +218,8 @@ def test_years_values_and_file_shape(tmp_path: Path) -> None:
     ]
     text = MINIMAL.replace("allow_estimates: false", "allow_estimates: no")
     assert problems(tmp_path, text) == [
-        "deadlines.yaml:7:20: 'no' is text here, not a yes/no value: write true or false"
+        "deadlines.yaml:7:20: expected true or false, got 'no'; "
+        "write true or false (yes, no, on and off are not booleans here)"
     ]
     assert problems(tmp_path, "- a list\n") == [
         "deadlines.yaml:1:1: expected a mapping of keys to values at the top of the file"

@@ -36,8 +36,8 @@ def test_unknown_calendars_and_bad_dates_in_overrides(tmp_path: Path) -> None:
         "calendars are: CN, ID, MY-14, PH, SG, TH, VN",
         "deadlines.yaml:11:5: unknown calendar 'MY' (did you mean 'MY-14'?); the marketplaces' "
         "calendars are: CN, ID, MY-14, PH, SG, TH, VN",
-        "deadlines.yaml:13:9: expected a date written YYYY-MM-DD, like 2026-03-02 "
-        "(got '2026-13-09')",
+        "deadlines.yaml:13:9: expected a date written YYYY-MM-DD, like 2026-03-02, "
+        "got '2026-13-09' (month value is outside expected range of 1-12)",
         "deadlines.yaml:14:21: the reason must not be empty",
     ]
 

@@ -236,7 +236,7 @@ def test_every_problem_is_reported_at_once_with_its_path(
         ("evidence[0].txt", "extra_forbidden"),
     ]
     assert problems[1].message == (
-        "expected one of rights_holder, authorized_agent, got nothing: the field is required"
+        "missing required field 'role': expected one of rights_holder, authorized_agent"
     )
     assert problems[3].message == "expected a number of at most 45, got 46"
     assert problems[4].message == "expected text, got an empty string"
@@ -267,7 +267,7 @@ def test_naive_submission_time_needs_an_offset(lazada_th_trademark: dict[str, An
 
     assert (problem.location, problem.code) == ("submitted_at", "timezone_aware")
     assert problem.message == (
-        "expected a date and time with a UTC offset, such as 2026-03-02T10:15:00+07:00, "
+        "expected an ISO-8601 date and time with a UTC offset, like 2026-03-02T10:15:00+07:00, "
         "got '2026-03-02T10:15:00' without one: an offset is required"
     )
 
@@ -301,7 +301,7 @@ def test_dates_are_written_year_month_day(
     problem = only(lazada_th_trademark)
 
     assert (problem.location, problem.code) == ("right.valid_from", code)
-    assert problem.message.startswith("expected a date written YYYY-MM-DD, got ")
+    assert problem.message.startswith("expected a date written YYYY-MM-DD, like 2026-03-02, got ")
 
 
 def test_unknown_enum_value_lists_the_allowed_values(lazada_th_trademark: dict[str, Any]) -> None:
@@ -537,7 +537,7 @@ def test_a_trademark_covers_at_least_one_class(lazada_th_trademark: dict[str, An
     problem = only(lazada_th_trademark)
 
     assert (problem.location, problem.code) == ("right.nice_classes", "too_short")
-    assert problem.message == "expected at least 1 item, got 0 items"
+    assert problem.message == "expected at least 1 item, got none"
 
 
 def test_extra_key_gets_a_suggestion(lazada_th_trademark: dict[str, Any]) -> None:
@@ -550,10 +550,10 @@ def test_extra_key_gets_a_suggestion(lazada_th_trademark: dict[str, Any]) -> Non
         ("right.nice_class", "extra_forbidden"),
         ("listings[0].urll", "extra_forbidden"),
     ]
-    assert problems[0].message.endswith("; did you mean 'nice_classes'?")
+    assert "; did you mean 'nice_classes'? (allowed here: " in problems[0].message
     assert problems[1].message == (
-        "unknown field 'urll': expected one of url, nice_class, similar_group, category; "
-        "did you mean 'url'?"
+        "unknown field 'urll'; did you mean 'url'? "
+        "(allowed here: url, nice_class, similar_group, category)"
     )
 
 
@@ -679,7 +679,7 @@ def test_missing_right_type_is_reported_at_right_type(
 
     assert (problem.location, problem.code) == ("right.type", "union_tag_not_found")
     assert problem.message == (
-        "expected one of trademark, copyright, patent, design, got nothing: the field is required"
+        "missing required field 'type': expected one of trademark, copyright, patent, design"
     )
 
 

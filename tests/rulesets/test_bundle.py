@@ -140,7 +140,7 @@ def test_a_rule_file_name_must_be_a_plain_yaml_name(tmp_path: Path, name: str) -
     assert problem.code == "string_pattern_mismatch"
     assert problem.message == (
         "expected a file name ending in .yaml, in the bundle folder itself "
-        f"(no folders, no '..') (got '{name}')"
+        f"(no folders, no '..'), got '{name}'"
     )
 
 
@@ -161,7 +161,7 @@ def test_manifest_keys_are_checked(tmp_path: Path) -> None:
         ("b/bundle.yaml:2:1", "extra_forbidden"),
     ]
     assert "did you mean 'version'?" in found[3].message
-    assert found[1].message == "missing required key 'version'"
+    assert found[1].message == "missing required key 'version': expected text"
 
 
 # --- every problem, at once ----------------------------------------------------------------------

@@ -250,13 +250,13 @@ def test_a_table_of_the_wrong_shape_gets_one_clear_error(tmp_path: Path) -> None
     assert [(p.location, p.message) for p in found] == [
         (
             "b/a.yaml:8:21",
-            "expected a table: a list of values, or a map of keys to lists (got 'taobao')",
+            "expected a table: a list of values, or a map of keys to lists, got 'taobao'",
         )
     ]
     text = TABLES.replace("    1688: [CN, HK]", "    1688: HK")
     found = problems(tmp_path, {"a.yaml": text})
     assert [(p.location, p.message) for p in found] == [
-        ("b/a.yaml:6:11", "expected a list, like [a, b] (got 'HK')")
+        ("b/a.yaml:6:11", "expected a list, like [a, b], got 'HK'")
     ]
 
 

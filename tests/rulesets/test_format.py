@@ -41,7 +41,10 @@ def test_a_duplicate_key_is_an_error_at_the_second_key(tmp_path: Path) -> None:
 def test_an_unknown_rule_key_suggests_the_right_one(tmp_path: Path) -> None:
     text = rule_file("platform: {eq: taobao}").replace("    source:", "    sourse:")
     missing, unknown = problems(tmp_path, {"a.yaml": text})
-    assert (missing.location, missing.message) == ("b/a.yaml:4:5", "missing required key 'source'")
+    assert (missing.location, missing.message) == (
+        "b/a.yaml:4:5",
+        "missing required key 'source': expected text",
+    )
     assert unknown.location == "b/a.yaml:6:5"
     assert unknown.code == "extra_forbidden"
     assert unknown.message.startswith("unknown key 'sourse'; did you mean 'source'?")
@@ -64,7 +67,10 @@ def test_unknown_key_suggestions_come_from_the_keys_allowed_in_that_place(
     assert "allowed here: eq, ne" in problem.message
     # inside a table reference
     missing, unknown = problems(tmp_path, {"a.yaml": rule_file("platform: {in: {tabel: t}}")})
-    assert (missing.location, missing.message) == ("b/a.yaml:8:22", "missing required key 'table'")
+    assert (missing.location, missing.message) == (
+        "b/a.yaml:8:22",
+        "missing required key 'table': expected text",
+    )
     assert unknown.location == "b/a.yaml:8:23"
     assert (
         unknown.message == "unknown key 'tabel'; did you mean 'table'? (allowed here: table, key)"
@@ -91,7 +97,7 @@ def test_an_outcome_that_is_not_one_of_the_words(tmp_path: Path) -> None:
     )
     assert problem.location == "b/a.yaml:9:14"
     assert problem.message == (
-        "expected one of reject, needs_info, warn, info, derive (got 'maybe')"
+        "expected one of reject, needs_info, warn, info, derive, got 'maybe'"
     )
 
 
@@ -121,12 +127,12 @@ def test_id_and_code_patterns_are_explained_in_words(tmp_path: Path) -> None:
         (
             "b/a.yaml:4:9",
             "expected an id of lower-case words joined by dots, at least two "
-            "(like account.right_expired) (got 'IdentityCheck')",
+            "(like account.right_expired), got 'IdentityCheck'",
         ),
         (
             "b/a.yaml:10:11",
             "expected a code of capital letters, digits and _, starting with a letter "
-            "(like RIGHT_EXPIRED) (got 'right_expired')",
+            "(like RIGHT_EXPIRED), got 'right_expired'",
         ),
     ]
 
@@ -241,8 +247,8 @@ def test_the_rule_file_schema_is_generated(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("'1'", "expected 1; write it without quotes (got '1')"),
-        ("2", "expected 1 (got 2)"),
+        ("'1'", "expected 1, got '1'; write it without quotes"),
+        ("2", "expected 1, got 2"),
     ],
 )
 def test_a_wrong_format_number_says_which_one_is_expected(

@@ -21,7 +21,7 @@ import pytest
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import RulesetError
 from ipp_rules.facts import CATALOG
-from ipp_rules.problems import validate_document
+from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import load_bundle
 from ipp_rules.testing.cases import load_test_file, run_case
