@@ -124,3 +124,50 @@ def test_the_check_sees_imports_inside_functions(tmp_path: Path) -> None:
     tree = ast.parse(source.read_text("utf-8"))
     names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert names == {"ipp_rules.engine"}
+
+
+def modules() -> list[tuple[Path, ast.Module]]:
+    return [
+        (path, ast.parse(path.read_text("utf-8"), str(path)))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    ]
+
+
+def test_every_module_says_what_it_exports() -> None:
+    missing = [
+        str(path.relative_to(PACKAGE))
+        for path, tree in modules()
+        if not any(
+            isinstance(node, ast.Assign | ast.AnnAssign)
+            and any(
+                isinstance(target, ast.Name) and target.id == "__all__"
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            )
+            for node in tree.body
+        )
+    ]
+    assert missing == []
+
+
+def test_no_private_name_is_imported_from_another_module() -> None:
+    private = [
+        f"{path.relative_to(PACKAGE)} imports {node.module}.{alias.name}"
+        for path, tree in modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("ipp_rules")
+        for alias in node.names
+        if alias.name.startswith("_") and not alias.name.startswith("__")
+    ]
+    assert private == []
+
+
+def test_a_long_module_says_why_it_is_kept_whole() -> None:
+    # About 500 lines is the most a module with one job needs; past it, its docstring says
+    # why the module is one thing.
+    unexplained = [
+        str(path.relative_to(PACKAGE))
+        for path, tree in modules()
+        if len(path.read_text("utf-8").splitlines()) > 520
+        and "Kept whole" not in (ast.get_docstring(tree) or "")
+    ]
+    assert unexplained == []

@@ -5,6 +5,9 @@ Rules and waivers that can never fire or always do (decided on the compiled cond
 another rule shadows, and tables and derived facts nothing reads. Each problem points at the
 YAML that causes it: the rule's ``when``, the fact key whose tests contradict each other,
 the table's name.
+
+Kept whole (about 500 lines): every check here walks the same compiled rules with the same
+condition analysis.
 """
 
 from __future__ import annotations

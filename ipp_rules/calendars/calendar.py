@@ -33,6 +33,9 @@ Past the calendar's ``horizon`` (the last date with published data, see
 ``allow_estimates=True``: then days up to ``last_day`` are answered from ``holidays``'
 rule-based guess, and :meth:`BusinessCalendar.nth_business_day`, :meth:`describe`,
 :meth:`is_estimate` and :meth:`estimate_reasons` say so.
+
+Kept whole (about 700 lines): one calendar, its tables and the overrides that shape them are
+one structure; splitting them would put an invariant of the tables in two places.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ Python computes facts; YAML decides. A rule names facts by dotted path
 complaint field a finding about it points to, and a function that reads it off a complaint.
 Complaint facts are computed once per evaluation; listing facts once per listing, and a
 listing's rules see the complaint facts too.
+
+Kept whole (about 800 lines): it is one table, the catalog of every fact, read top to bottom;
+the helpers above it exist only to fill it.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ Inputs come from outside and are hostile until validated: every string, list and
 bounded, booleans and integers are strict (``"yes"`` is not true, ``"25"`` is not 25), dates
 are ``YYYY-MM-DD`` and times carry a UTC offset. A field that expects text also takes a plain
 YAML number as the text it was written as (``platform: 1688``, ``similar_groups: [0304]``).
+
+Kept whole (about 650 lines): it is one model, the complaint document, with the validators that
+tie its fields together.
 """
 
 from __future__ import annotations

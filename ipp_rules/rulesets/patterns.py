@@ -29,6 +29,9 @@ class is given one *representative* plain ASCII character, the text is translate
 character by character to representatives (:func:`durable_text`), and the pattern is
 rewritten over representatives with positive classes only (:func:`to_durable`). Both
 sides then run the same automaton over the same symbols.
+
+Kept whole (about 800 lines): the parser, the automaton and the durable_rules translation are
+one definition of the pattern subset; both backends must agree on it.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ All documents are plain dicts, as a service would send them.
 
 A service that customises the bundle can run its rules against these to see each area's
 rules fire on the complaints they are about, and stay silent on complete ones.
+
+Kept whole (about 800 lines): one generator of complaint documents, whose parts draw from each
+other.
 """
 
 from __future__ import annotations
