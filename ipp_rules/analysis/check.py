@@ -27,7 +27,7 @@ from ipp_rules.analysis.horizons import (
     today_from_environment,
 )
 from ipp_rules.analysis.rule_checks import RuleChecks, found, placed
-from ipp_rules.analysis.sources import BundleSources, display_name, read_sources
+from ipp_rules.analysis.sources import BundleSources, read_sources
 from ipp_rules.deadlines import POLICY_FILE as DEADLINES_FILE
 from ipp_rules.deadlines import DeadlinePolicy
 from ipp_rules.engine.engine import BackendName, Engine
@@ -35,7 +35,7 @@ from ipp_rules.errors import RulesetError
 from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
 from ipp_rules.goodfaith import GoodFaithPolicy
 from ipp_rules.problems import Problem, suggest
-from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, load_bundle
+from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, display_name, load_bundle
 from ipp_rules.rulesets.format import RuleFile
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
 from ipp_rules.text.yaml import load_yaml_file, shown_path

@@ -16,16 +16,15 @@ from typing import Any
 
 from ipp_rules.errors import RulesetError
 from ipp_rules.pydantic_errors import validate_document
-from ipp_rules.rulesets.bundle import MANIFEST, resolve_bundle_root
+from ipp_rules.rulesets.bundle import MANIFEST, display_name, resolve_bundle_root
 from ipp_rules.rulesets.compiler import SourcedRule, SourcedWaiver, YamlPath
 from ipp_rules.rulesets.format import RuleFile
-from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file
 
 __all__ = [
     "BundleSources",
     "RuleFileSource",
     "TableSource",
-    "display_name",
     "read_sources",
 ]
 
@@ -65,12 +64,6 @@ class BundleSources:
             if isinstance(rules, list):
                 for index, raw in enumerate(rules):
                     yield source, index, raw
-
-
-def display_name(root: Path, name: str) -> str:
-    """A bundle file as problems show it: relative to the working directory when it can be
-    (the loader's own convention, so both point at the same text)."""
-    return str(shown_path(root / name))
 
 
 def read_sources(path: str | os.PathLike[str]) -> BundleSources:

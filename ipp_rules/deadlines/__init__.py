@@ -49,7 +49,12 @@ from ipp_rules.deadlines.periods import (
     DefaultSemantics,
     MarketplacePeriod,
 )
-from ipp_rules.deadlines.policy import POLICY_FILE, DeadlinePolicy, load_deadline_policy
+from ipp_rules.deadlines.policy import (
+    POLICY_FILE,
+    DeadlinePolicy,
+    deadline_policy_from,
+    load_deadline_policy,
+)
 from ipp_rules.deadlines.results import CalendarEstimate, Deadline, Due, PeriodSemantics
 from ipp_rules.deadlines.values import DEADLINE_KINDS, DeadlineKind
 
@@ -84,6 +89,7 @@ __all__ = [
     "compute_deadline",
     "compute_due",
     "deadline_function",
+    "deadline_policy_from",
     "estimate_fix",
     "load_deadline_policy",
     "replay",

@@ -35,12 +35,13 @@ from ipp_rules.errors import DeadlineError, RulesetError
 from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.problems import Problem
 from ipp_rules.pydantic_errors import validate_document
-from ipp_rules.text.yaml import load_yaml_file, shown_path
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 
 __all__ = [
     "POLICY_FILE",
     "DeadlinePolicy",
     "DeadlineTerms",
+    "deadline_policy_from",
     "load_deadline_policy",
 ]
 
@@ -250,7 +251,13 @@ def load_deadline_policy(path: str | os.PathLike[str]) -> DeadlinePolicy:
     file = Path(path)
     if file.is_dir():
         file = file / POLICY_FILE
-    doc = load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
+    return deadline_policy_from(
+        load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
+    )
+
+
+def deadline_policy_from(doc: YamlDocument) -> DeadlinePolicy:
+    """The policy a YAML document already read holds (a bundle reads each file once)."""
     policy, problems = validate_document(DeadlinePolicy, doc)
     if policy is None:
         raise RulesetError(problems)

@@ -43,6 +43,7 @@ from ipp_rules.goodfaith.policy import (
     RecordSet,
     RecordTerm,
     Threshold,
+    good_faith_policy_from,
     load_good_faith_policy,
 )
 from ipp_rules.goodfaith.ratios import Ratio, format_percent
@@ -83,6 +84,7 @@ __all__ = [
     "evaluate_good_faith",
     "evaluate_good_faith_records",
     "format_percent",
+    "good_faith_policy_from",
     "history_records",
     "load_good_faith_policy",
     "record_problems",

@@ -42,7 +42,7 @@ from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.problems import suggest
 from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.text.scalars import source_text
-from ipp_rules.text.yaml import load_yaml_file, shown_path
+from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
 
 __all__ = [
     "POLICY_FILE",
@@ -56,6 +56,7 @@ __all__ = [
     "RecordSet",
     "RecordTerm",
     "Threshold",
+    "good_faith_policy_from",
     "load_good_faith_policy",
 ]
 
@@ -372,7 +373,13 @@ def load_good_faith_policy(path: str | os.PathLike[str]) -> GoodFaithPolicy:
     file = Path(path)
     if file.is_dir():
         file = file / POLICY_FILE
-    doc = load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
+    return good_faith_policy_from(
+        load_yaml_file(file, display_name=str(shown_path(file)), error=RulesetError)
+    )
+
+
+def good_faith_policy_from(doc: YamlDocument) -> GoodFaithPolicy:
+    """The policy a YAML document already read holds (a bundle reads each file once)."""
     deferred: _Deferred = []
     token = _DEFERRED.set(deferred)
     try:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
+from ipp_rules.deadlines import DeadlinePolicy, deadline_policy_from
 from ipp_rules.errors import BundlePathError, RulesetError
-from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
+from ipp_rules.goodfaith import GoodFaithPolicy, good_faith_policy_from
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
 from ipp_rules.problems import Problem
@@ -30,6 +30,7 @@ __all__ = [
     "MANIFEST",
     "Bundle",
     "bundle_root",
+    "display_name",
     "load_bundle",
     "load_bundle_deadlines",
     "read_manifest",
@@ -57,10 +58,10 @@ class Bundle:
     """The deadline policy, if the manifest names one."""
 
 
-def _fingerprint(root: Path, names: Sequence[str]) -> str:
+def _fingerprint(documents: Sequence[tuple[str, bytes]]) -> str:
+    """The bundle's sha256: each file's name and the bytes that were read and compiled."""
     digest = hashlib.sha256(b"ipp-rules bundle v1\0")
-    for name in names:
-        data = (root / name).read_bytes()
+    for name, data in documents:
         digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
     return digest.hexdigest()
 
@@ -81,7 +82,7 @@ def bundle_root(path: str | os.PathLike[str]) -> Path:
     bundle whose files are wrong is a bundle that does not load, not a wrong path.
     """
     root = resolve_bundle_root(path)
-    shown = _shown(root, ".")
+    shown = display_name(root, ".")
     try:
         if not root.exists():
             raise BundlePathError(shown, "no such file or folder", "no_such_path")
@@ -105,7 +106,7 @@ def bundle_root(path: str | os.PathLike[str]) -> Path:
 def read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, Manifest]:
     """The bundle folder ``path`` names, its manifest as read, and as validated."""
     root = bundle_root(path)
-    manifest_doc = load_yaml_file(root / MANIFEST, display_name=_shown(root, MANIFEST))
+    manifest_doc = load_yaml_file(root / MANIFEST, display_name=display_name(root, MANIFEST))
     manifest, problems = validate_document(Manifest, manifest_doc)
     if manifest is None:
         raise RulesetError(problems)
@@ -131,7 +132,7 @@ def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
     policy = _load_part(
         root,
         manifest.deadlines,
-        load_deadline_policy,
+        deadline_policy_from,
         problems,
         manifest_doc,
         ("deadlines",),
@@ -146,6 +147,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     (BundlePathError, one of them, when the path is no bundle at all)."""
     root, manifest_doc, manifest = read_manifest(path)
     problems: list[Problem] = []
+    read: dict[str, bytes] = {MANIFEST: manifest_doc.source}
 
     sourced: list[SourcedRule] = []
     waivers: list[SourcedWaiver] = []
@@ -172,10 +174,11 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             problems.append(manifest_doc.problem(where, missing, "missing_file"))
             continue
         try:
-            doc = load_yaml_file(file_path, display_name=_shown(root, name))
+            doc = load_yaml_file(file_path, display_name=display_name(root, name))
         except RulesetError as exc:
             problems.extend(exc.problems)
             continue
+        read[name] = doc.source
         rule_file, file_problems = validate_document(RuleFile, doc)
         problems.extend(file_problems)
         if rule_file is None:
@@ -202,20 +205,22 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         good_faith = _load_part(
             root,
             manifest.good_faith,
-            load_good_faith_policy,
+            good_faith_policy_from,
             problems,
             manifest_doc,
             ("good_faith",),
+            read,
         )
     deadlines = None
     if manifest.deadlines is not None:
         deadlines = _load_part(
             root,
             manifest.deadlines,
-            load_deadline_policy,
+            deadline_policy_from,
             problems,
             manifest_doc,
             ("deadlines",),
+            read,
         )
     if problems:
         raise RulesetError(problems)
@@ -230,7 +235,9 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         if name is not None
     )
     identity = BundleIdentity(
-        name=manifest.name, version=manifest.version, sha256=_fingerprint(root, files)
+        name=manifest.name,
+        version=manifest.version,
+        sha256=_fingerprint([(name, read[name]) for name in files]),
     )
     return Bundle(root, manifest, identity, compiled, files, categories, good_faith, deadlines)
 
@@ -255,18 +262,23 @@ def _not_in_bundle(root: Path, name: str) -> str | None:
 def _load_part(
     root: Path,
     name: str,
-    load: Callable[[Path], Part],
+    load: Callable[[YamlDocument], Part],
     problems: list[Problem],
     manifest: YamlDocument,
     where: tuple[str],
+    read: dict[str, bytes] | None = None,
 ) -> Part | None:
-    """A policy file the manifest names (Good Faith, deadlines), its problems collected."""
+    """A policy file the manifest names (Good Faith, deadlines), read once (its bytes kept in
+    ``read`` for the bundle's identity), its problems collected."""
     missing = _not_in_bundle(root, name)
     if missing is not None:
         problems.append(manifest.problem(where, missing, "missing_file"))
         return None
     try:
-        return load(root / name)
+        doc = load_yaml_file(root / name, display_name=display_name(root, name))
+        if read is not None:
+            read[name] = doc.source
+        return load(doc)
     except RulesetError as exc:
         problems.extend(exc.problems)
         return None
@@ -313,5 +325,6 @@ def _category_tables(
     return found, problems
 
 
-def _shown(root: Path, name: str) -> str:
+def display_name(root: Path, name: str) -> str:
+    """A bundle file as problems show it: relative to the working directory when it can be."""
     return str(shown_path(root / name))

@@ -30,7 +30,7 @@ import os
 import pathlib
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -105,6 +105,9 @@ class YamlDocument:
     """Position of every value node, keyed by its path from the root."""
     key_positions: Mapping[Path, Mark]
     """Position of every mapping key, keyed by the path of the value it introduces."""
+    source: bytes = field(default=b"", repr=False)
+    """The bytes the document was read from (empty when it was given as text), so that what
+    identifies a file (a bundle's sha256) is what was read, not what the file holds later."""
 
     def mark(self, path: Sequence[str | int]) -> Mark:
         """Position of ``path``, or of its longest known prefix (``Mark(1, 1)`` at worst)."""
@@ -682,7 +685,7 @@ def _compose(text: str, limits: YamlLimits) -> Node | None:
     return read
 
 
-def _load(text: str, filename: str, limits: YamlLimits) -> YamlDocument:
+def _load(text: str, filename: str, limits: YamlLimits, source: bytes) -> YamlDocument:
     root = _compose(text, limits)
     converter = _Converter(limits)
     data = None if root is None else converter.value(root, ())
@@ -693,6 +696,7 @@ def _load(text: str, filename: str, limits: YamlLimits) -> YamlDocument:
         filename=filename,
         positions=MappingProxyType(converter.positions),
         key_positions=MappingProxyType(converter.key_positions),
+        source=source,
     )
 
 
@@ -729,7 +733,8 @@ def load_yaml(
     """
     collected: list[tuple[Mark, str, str]] = []
     try:
-        return _load(_decode(source, limits), filename, limits)
+        raw = source if isinstance(source, bytes) else b""
+        return _load(_decode(source, limits), filename, limits, raw)
     except _Stop as stop:
         collected.append((stop.mark, stop.message, stop.code))
     except _Problems as found:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import RulesetError
+from ipp_rules.rulesets import bundle as bundle_module
 from ipp_rules.rulesets.bundle import load_bundle
 from tests.rulesets.bundles import (
     VALID,
@@ -64,6 +66,27 @@ def test_sha256_changes_when_a_rule_file_changes(tmp_path: Path) -> None:
     assert after != before
     (root / "a.yaml").write_text(text)
     assert load_bundle(root).identity.sha256 == before
+
+
+def test_sha256_describes_the_text_that_was_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A file edited while the bundle loads: the identity is the text read and compiled, not
+    # what the file holds by the time the bundle is hashed.
+    root = make_bundle(tmp_path, VALID)
+    expected = load_bundle(root).identity.sha256
+    real = bundle_module.load_yaml_file
+
+    def read_then_edit(path: Any, **kwargs: Any) -> Any:
+        document = real(path, **kwargs)
+        if Path(path).name == "a.yaml":
+            Path(path).write_text(Path(path).read_text() + "# edited meanwhile\n")
+        return document
+
+    monkeypatch.setattr(bundle_module, "load_yaml_file", read_then_edit)
+    assert load_bundle(root).identity.sha256 == expected
+    monkeypatch.undo()
+    assert load_bundle(root).identity.sha256 != expected  # the edit is a change
 
 
 def test_sha256_changes_when_the_manifest_changes(tmp_path: Path) -> None:
