@@ -30,6 +30,7 @@ only marked ``overdue``. The events and how one is read are in :mod:`ipp_rules.d
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
@@ -63,16 +64,7 @@ State = Literal[
     "reinstated",
     "withdrawn",
 ]
-STATES: tuple[str, ...] = (
-    "submitted",
-    "rejected",
-    "taken_down",
-    "counter_notified",
-    "disputed",
-    "closed",
-    "reinstated",
-    "withdrawn",
-)
+STATES: tuple[str, ...] = typing.get_args(State)
 FINAL_STATES: frozenset[str] = frozenset({"rejected", "reinstated", "withdrawn"})
 """States after which no event can follow. ``closed`` is not among them: a rights holder may
 withdraw a complaint at any time, and the listing is then reinstated."""
