@@ -28,6 +28,7 @@ from ipp_rules.rulesets.ir import (
     compile_predicate,
     evaluate,
 )
+from tests.conftest import examples
 
 KINDS: tuple[EncodedType, ...] = ("bool", "int", "str", "list_str", "list_int")
 INTS = st.sampled_from([-(2**53), -2, -1, 0, 1, 2, 3, 2**53])
@@ -131,7 +132,7 @@ def scenarios(
 
 @pytest.mark.slow
 @settings(
-    max_examples=250,
+    max_examples=examples(250),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -150,7 +151,7 @@ def test_durable_agrees_with_reference(
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_compiled_predicates_answer_as_the_interpreter(
     scenario: tuple[dict[str, EncodedType], list[CompiledRule], list[dict[str, Encoded]]],

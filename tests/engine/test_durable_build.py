@@ -45,7 +45,7 @@ from ipp_rules.rulesets.ir import (
     simplify,
 )
 from ipp_rules.testing.cases import run_bundle_cases
-from tests.conftest import REPO
+from tests.conftest import REPO, examples
 from tests.engine.test_differential import INTS, STRS, conditions, fact_mappings, schemas
 
 # --- error 113 --------------------------------------------------------------------------------
@@ -258,7 +258,7 @@ TIGHT = Limits(rules=6, tests=10, fanout=6, stack=8, paths=16, expressions=9)
 
 @pytest.mark.slow
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -305,7 +305,7 @@ def negated_tables(draw: st.DrawFn) -> tuple[dict[str, EncodedType], Node]:
 
 @pytest.mark.slow
 @settings(
-    max_examples=300,
+    max_examples=examples(300),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ipp_rules.engine.durable import DurableGroup
 from ipp_rules.rulesets import patterns
 from ipp_rules.rulesets.ir import CompiledRule, Matches
+from tests.conftest import examples
 
 ACCEPTED = [
     "abc",
@@ -176,7 +177,7 @@ def _valid_pattern(draw: st.DrawFn) -> tuple[str, str]:
     return pattern, sample
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cases=st.lists(_valid_pattern(), min_size=1, max_size=4),
     texts=st.lists(st.text(alphabet=_TEXT_CHARS, max_size=8), max_size=12),
@@ -234,7 +235,7 @@ def test_patterns_that_make_re_backtrack_are_matched_in_linear_time(
     assert done.stdout == "False\n"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     case=_valid_pattern(),
     texts=st.lists(st.text(alphabet=_TEXT_CHARS, max_size=10), max_size=10),

@@ -32,7 +32,7 @@ from ipp_rules.text.yaml import (
     load_yaml,
     load_yaml_file,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, examples
 
 ONLY_PYTHON = "python"
 
@@ -746,14 +746,14 @@ def same(left: Any, right: Any) -> bool:
     return bool(left == right)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(json_trees, st.sampled_from([None, 2]))
 def test_json_is_loaded_as_the_same_tree(tree: Any, indent: int | None) -> None:
     loaded = load_yaml(json.dumps(tree, indent=indent), "t.json").data
     assert same(plain(loaded), tree)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.one_of(st.binary(max_size=200), st.text(max_size=200)))
 def test_nothing_but_the_typed_error_escapes(source: bytes | str) -> None:
     try:
@@ -766,7 +766,7 @@ def test_nothing_but_the_typed_error_escapes(source: bytes | str) -> None:
 YAMLISH = st.text(alphabet=list("[]{}:,-?&*!|>'\"#%@` \n\tabc01.~<"), max_size=120)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(YAMLISH)
 def test_nothing_but_the_typed_error_escapes_on_yaml_punctuation(source: str) -> None:
     try:
@@ -923,7 +923,7 @@ class TestLibyamlReadsAsThePythonParser:
         monkeypatch.setattr(yamlsource, "_LIBYAML", libyaml)
         return "libyaml"
 
-    @settings(max_examples=500, deadline=None)
+    @settings(max_examples=examples(500), deadline=None)
     @given(
         st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=16).map("".join),
         st.sampled_from([DEFAULT_LIMITS, YamlLimits(max_nodes=5), YamlLimits(max_depth=3)]),
@@ -933,7 +933,7 @@ class TestLibyamlReadsAsThePythonParser:
     ) -> None:
         assert outcome(source, limits) == python_outcome(source, limits)
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=examples(300), deadline=None)
     @given(dumped_trees, dump_options, edits)
     def test_libyaml_reads_dumped_yaml_as_the_python_parser_does(
         self, tree: Any, options: dict[str, Any], changes: list[tuple[int, str]]
