@@ -30,7 +30,7 @@ import reprlib
 from dataclasses import replace
 from datetime import date
 
-from ipp_rules.problems import Problem
+from ipp_rules.problems import Problem, best_first
 
 __all__ = [
     "ArgumentError",
@@ -83,7 +83,7 @@ class InputError(IppRulesError):
     title = "invalid input"
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...], title: str | None = None):
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[Problem, ...] = tuple(best_first(problems))
         if title is not None:
             self.title = title
         super().__init__(self._render())

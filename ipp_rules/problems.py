@@ -18,7 +18,7 @@ Pydantic's errors become problems in :mod:`ipp_rules.pydantic_errors`.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,14 +152,21 @@ def suggest(word: str, known: Iterable[str]) -> str | None:
     return None
 
 
-def best_first(problems: Iterable[Problem]) -> list[Problem]:
-    """Problems in the order a person should read them: by file, then line and column (or
-    document path), keeping the order found among equals; duplicates dropped."""
+def best_first(problems: Iterable[Problem], files: Sequence[str] = ()) -> list[Problem]:
+    """Problems in the order a person should read them, duplicates dropped: errors before
+    warnings; then by file (``files`` first, in that order, then the others as they first
+    appear); then by line and column. Problems that tie keep the order they were found in, so
+    a loader's own order (a document's fields, top down) stands where positions say nothing."""
     unique = list(dict.fromkeys(problems))
+    rank = {name: index for index, name in enumerate(files)}
+    for problem in unique:
+        if problem.file is not None:
+            rank.setdefault(problem.file, len(rank))
     return sorted(
         unique,
         key=lambda p: (
-            p.file or "",
+            p.severity != "error",
+            rank.get(p.file, -1) if p.file is not None else -1,
             p.line if p.line is not None else 0,
             p.column if p.column is not None else 0,
         ),

@@ -7,6 +7,7 @@ from typing import Annotated, Any, ClassVar
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
+from ipp_rules.errors import RulesetError
 from ipp_rules.problems import ANY_ITEM, Problem, best_first, format_path, suggest
 from ipp_rules.pydantic_errors import Holds, model_at, validate_document
 from ipp_rules.text.yaml import load_yaml
@@ -64,7 +65,20 @@ def test_best_first_orders_by_file_and_position_and_drops_duplicates() -> None:
     late = Problem("late", file="a.yaml", line=9, column=1)
     early = Problem("early", file="a.yaml", line=2, column=5)
     other = Problem("other", file="b.yaml", line=1, column=1)
-    assert best_first([other, late, early, late]) == [early, late, other]
+    warning = Problem("warn", "W-X", file="a.yaml", line=1, column=1)
+    unplaced = Problem("no place", path=("history", 3))
+    # Files in the order given, then as they first appear; errors before warnings; problems
+    # without a position first, in the order found.
+    assert best_first([other, late, early, late], files=["a.yaml"]) == [early, late, other]
+    assert best_first([other, late, early]) == [other, early, late]
+    assert best_first([warning, late, unplaced]) == [unplaced, late, warning]
+
+
+def test_every_error_lists_its_problems_best_first() -> None:
+    error = RulesetError(
+        [Problem("second", file="a.yaml", line=5), Problem("first", file="a.yaml", line=2)]
+    )
+    assert [p.message for p in error.problems] == ["first", "second"]
 
 
 class Leaf(BaseModel):

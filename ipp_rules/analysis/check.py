@@ -34,7 +34,7 @@ from ipp_rules.engine.engine import BackendName, Engine
 from ipp_rules.errors import RulesetError
 from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
 from ipp_rules.goodfaith import GoodFaithPolicy
-from ipp_rules.problems import Problem, suggest
+from ipp_rules.problems import Problem, best_first, suggest
 from ipp_rules.rulesets.bundle import MANIFEST, Bundle, bundle_root, display_name, load_bundle
 from ipp_rules.rulesets.format import RuleFile
 from ipp_rules.testing.cases import bundle_test_files, load_test_file, run_bundle_tests
@@ -156,24 +156,13 @@ def _horizons(bundle: Bundle, today: date, days: int) -> list[Problem]:
 
 
 def _report(bundle: Bundle | None, problems: list[Problem], sources: BundleSources) -> CheckReport:
-    order = {MANIFEST: 0, **{s.name: i + 1 for i, s in enumerate(sources.files)}}
-    displays = {Path(s.document.filename).as_posix(): order[s.name] for s in sources.files}
-    if sources.manifest is not None:
-        displays[Path(sources.manifest.filename).as_posix()] = 0
-
-    def key(problem: Problem) -> tuple[int, str, int, int, str]:
-        file = problem.file or ""
-        return (
-            displays.get(Path(file).as_posix(), len(order)),
-            file,
-            problem.line or 0,
-            problem.column or 0,
-            problem.code,
-        )
-
+    """The report: problems in reading order (:func:`~ipp_rules.problems.best_first`, the
+    files in the manifest's order), and the warnings a comment allows set apart."""
+    manifest = [sources.manifest.filename] if sources.manifest is not None else []
+    files = [*manifest, *(source.document.filename for source in sources.files)]
     report = CheckReport(bundle)
     allowed_lines = _AllowComments()
-    for problem in sorted(dict.fromkeys(problems), key=key):
+    for problem in best_first(problems, files):
         if problem.severity == "warning" and allowed_lines.allows(problem):
             report.allowed.append(problem)
         else:

@@ -177,14 +177,15 @@ def test_the_manifest_is_not_a_rule_file(tmp_path: Path) -> None:
 def test_manifest_keys_are_checked(tmp_path: Path) -> None:
     manifest = "name: Test Bundle\nversoin: '1'\nrulesets: []\n"
     found = problems(tmp_path, VALID, manifest=manifest)
+    # In reading order: top to bottom, whatever order pydantic found them in.
     assert [(p.location, p.code) for p in found] == [
-        ("b/bundle.yaml:1:7", "string_pattern_mismatch"),
         ("b/bundle.yaml:1:1", "missing"),
-        ("b/bundle.yaml:3:11", "too_short"),
+        ("b/bundle.yaml:1:7", "string_pattern_mismatch"),
         ("b/bundle.yaml:2:1", "extra_forbidden"),
+        ("b/bundle.yaml:3:11", "too_short"),
     ]
-    assert "did you mean 'version'?" in found[3].message
-    assert found[1].message == "missing required key 'version': expected text"
+    assert "did you mean 'version'?" in found[2].message
+    assert found[0].message == "missing required key 'version': expected text"
 
 
 # --- every problem, at once ----------------------------------------------------------------------
