@@ -342,7 +342,8 @@ def _expected(place: Place) -> str:
         return described(models[0]) or ""
     name = _discriminator(models)
     if name is not None:
-        return "one of " + ", ".join(str(t) for m in models for t in _tags(m).get(name, ()))
+        tags = ", ".join(str(t) for m in models for t in _tags(m).get(name, ()))
+        return f"an object of fields whose {name} is one of {tags}"
     if models:
         return "an object of fields"
     if len(targets) != 1:
@@ -408,10 +409,9 @@ def message_of(error: ErrorDetails, place: Place) -> str:
         return _one_of(_quoted_words(str(ctx.get("expected_tags", ""))), tag)
     if code == "union_tag_not_found":
         field = _discriminator(place.models) or "type"
-        return (
-            f"missing required {_noun(place.models[0] if place.models else None)} '{field}': "
-            + (f"expected {_expected(place)}")
-        )
+        tags = ", ".join(str(t) for m in place.models for t in _tags(m).get(field, ()))
+        noun = _noun(place.models[0] if place.models else None)
+        return f"missing required {noun} '{field}': expected one of {tags}"
     if code == "dict_type" and not place.models:
         return f"expected a mapping of keys to values, like {{key: value}}, got {got}"
     if code in ("model_type", "model_attributes_type", "dict_type"):

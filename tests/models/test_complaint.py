@@ -683,6 +683,20 @@ def test_missing_right_type_is_reported_at_right_type(
     )
 
 
+def test_a_missing_right_says_what_a_right_looks_like(
+    lazada_th_trademark: dict[str, Any],
+) -> None:
+    del lazada_th_trademark["right"]
+
+    problem = only(lazada_th_trademark)
+
+    assert (problem.location, problem.code) == ("right", "missing")
+    assert problem.message == (
+        "missing required field 'right': expected an object of fields whose type is one of "
+        "trademark, copyright, patent, design"
+    )
+
+
 def test_unknown_kinds_in_lists_are_reported_at_their_kind(
     lazada_th_trademark: dict[str, Any],
 ) -> None:
