@@ -1,0 +1,60 @@
+"""Builders of the Good Faith tests' histories: records an hour apart inside the 2026 window,
+and an evaluation through both entry points, which must agree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ipp_rules.goodfaith import (
+    Eligibility,
+    HistoryRecord,
+    as_row,
+    evaluate_good_faith,
+    evaluate_good_faith_records,
+    load_good_faith_policy,
+)
+from tests.conftest import BUNDLE
+
+POLICY = load_good_faith_policy(BUNDLE)
+SH = ZoneInfo("Asia/Shanghai")
+AS_OF = date(2026, 5, 31)  # window [2026-02-28 00:00, 2026-05-31 00:00) China time
+INSIDE = datetime(2026, 4, 1, 12, 0, tzinfo=SH)
+
+
+def rec(
+    when: datetime = INSIDE,
+    outcome: str = "taken_down",
+    counter: str = "none",
+    *,
+    reason: str = "counterfeit",
+    platform: str = "taobao",
+    false_information: bool = False,
+) -> HistoryRecord:
+    return HistoryRecord(
+        submitted_at=when,
+        platform=platform,
+        reason=reason,
+        outcome=outcome,
+        counter_notification=counter,
+        false_information=false_information,
+    )
+
+
+def many(count: int, *args: Any, **kwargs: Any) -> list[HistoryRecord]:
+    """``count`` records an hour apart from ``when`` (default: inside the 2026 window)."""
+    when = kwargs.pop("when", INSIDE)
+    return [rec(when + timedelta(hours=i), *args, **kwargs) for i in range(count)]
+
+
+def codes(result: Eligibility) -> list[str]:
+    return [finding.code for finding in result.findings]
+
+
+def evaluate(history: list[HistoryRecord], as_of: Any = AS_OF, **kwargs: Any) -> Eligibility:
+    """Both entry points, which must agree; the model path's answer."""
+    result = evaluate_good_faith(POLICY, history, as_of, **kwargs)
+    fast = evaluate_good_faith_records(POLICY, [as_row(r) for r in history], as_of, **kwargs)
+    assert fast == result
+    return result
