@@ -32,7 +32,9 @@ def decimal_text(value: Fraction, places: int) -> str | None:
     scaled = value * 10**places
     if scaled.denominator != 1:
         return None
-    text = str(Decimal(scaled.numerator).scaleb(-places))
+    # Fixed-point ("f"), never str(): str(Decimal) writes 0 scaled down as 0E-12 and a tiny
+    # share as 1.00000E-7.
+    text = format(Decimal(scaled.numerator).scaleb(-places), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
