@@ -1,4 +1,7 @@
-"""The default bundle's YAML cases: every rule is shown firing and not firing."""
+"""The default bundle's YAML cases: every rule is shown firing and not firing.
+
+This tests the shipped bundle's content, not a module of the package, so it is named after
+no module; the runner (testing/cases.py) is tested in tests/testing/test_cases.py."""
 
 from __future__ import annotations
 

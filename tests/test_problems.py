@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
-
 import pytest
-from pydantic import BaseModel, ConfigDict, Field
 
-from ipp_rules.errors import RulesetError
 from ipp_rules.problems import ANY_ITEM, Problem, best_first, format_path, suggest
-from ipp_rules.pydantic_errors import Holds, model_at, validate_document
-from ipp_rules.text.yaml import load_yaml
 
 
 def test_the_location_is_derived_from_the_fields() -> None:
@@ -72,66 +66,3 @@ def test_best_first_orders_by_file_and_position_and_drops_duplicates() -> None:
     assert best_first([other, late, early, late], files=["a.yaml"]) == [early, late, other]
     assert best_first([other, late, early]) == [other, early, late]
     assert best_first([warning, late, unplaced]) == [unplaced, late, warning]
-
-
-def test_every_error_lists_its_problems_best_first() -> None:
-    error = RulesetError(
-        [Problem("second", file="a.yaml", line=5), Problem("first", file="a.yaml", line=2)]
-    )
-    assert [p.message for p in error.problems] == ["first", "second"]
-
-
-class Leaf(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    expected: ClassVar[str] = "a leaf, like {x: 1}"
-    x: int
-
-
-class Named(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    __pydantic_extra__: dict[str, Leaf] = Field(init=False)
-    all: list[Named] | None = None
-
-
-class Root(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    items: list[Leaf] = []
-    by_name: dict[str, Leaf] = {}
-    held: Annotated[Any, Holds(Leaf)] = None
-    named: Named | None = None
-
-
-def test_the_walk_finds_the_model_that_owns_a_place() -> None:
-    assert model_at(Root, ()) is Root
-    assert model_at(Root, ("items", 3)) is Leaf
-    assert model_at(Root, ("by_name", "k")) is Leaf
-    assert model_at(Root, ("held",)) is Leaf  # built by a validator; Holds says which model
-    assert model_at(Root, ("named", "some_fact")) is Leaf  # an extra key's model
-    assert model_at(Root, ("named", "all", 0)) is Named
-    assert model_at(Root, ("nowhere",)) is None
-
-
-def test_unknown_keys_are_worded_against_the_keys_of_their_place(tmp_path: Any) -> None:
-    document = load_yaml("items:\n  - {x: 1, y: 2}\nitem: []\n", "r.yaml")
-    model, problems = validate_document(Root, document)
-    assert model is None
-    assert [(p.location, p.message) for p in problems] == [
-        ("r.yaml:2:12", "unknown key 'y' (allowed here: x)"),
-        (
-            "r.yaml:3:1",
-            "unknown key 'item'; did you mean 'items'? (allowed here: items, by_name, held, named)",
-        ),
-    ]
-
-
-def test_a_model_says_what_it_looks_like() -> None:
-    document = load_yaml("items: [3]\n", "r.yaml")
-    _, problems = validate_document(Root, document)
-    assert [(p.location, p.message) for p in problems] == [
-        ("r.yaml:1:9", "expected a leaf, like {x: 1}, got 3")
-    ]
-
-
-def test_a_document_that_is_not_a_mapping() -> None:
-    _, problems = validate_document(Root, load_yaml("- 1\n", "r.yaml"))
-    assert [(p.location, p.code) for p in problems] == [("r.yaml:1:1", "not_a_mapping")]

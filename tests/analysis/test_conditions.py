@@ -32,7 +32,7 @@ from ipp_rules.rulesets.ir import (
     evaluate,
     negate,
 )
-from tests.engine.test_differential import conditions, fact_mappings, schemas
+from tests.rulesets.test_ir import conditions, fact_mappings, schemas
 
 PLATFORMS = ("taobao", "tmall", "lazada")
 KINDS = {

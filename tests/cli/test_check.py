@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from ipp_rules.cli.init import copy_bundle
-from tests.analysis.test_check import LINE, WRONG_RULES, codes
+from tests.analysis.test_check import LINE, codes
 from tests.analysis.test_horizons import HORIZON, NOTICE_2027, horizon_lines
+from tests.analysis.test_rule_checks import WRONG_RULES
 from tests.cli.conftest import run_cli
 from tests.cli.test_main import unusable_path
 from tests.conftest import append, edit

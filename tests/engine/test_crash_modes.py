@@ -17,6 +17,10 @@ The modes, numbered as the tests below and as ``ipp_rules/engine/durable/`` cite
 Each scenario runs in a subprocess through DurableGroup: a segfault or abort gives a
 negative return code, a hang hits the timeout; either fails the test instead of the run.
 Every scenario prints whether DurableGroup agreed with the reference evaluator.
+
+The guards against these modes are spread over the modules of ``ipp_rules/engine/durable/``,
+so this file tests the durable backend as a whole and keeps its own name (the documentation
+cites it); ``tests/engine/durable/`` holds the tests of each module.
 """
 
 from __future__ import annotations

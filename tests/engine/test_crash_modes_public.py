@@ -3,6 +3,9 @@
 Every scenario runs in its own interpreter: a segfault or abort gives a negative return code
 and a hang hits the timeout, so either fails this test instead of killing the run. Each
 scenario compares the durable backend with the reference evaluator on the same bundle.
+
+It tests the engine with the durable backend as a whole, not one module, and so keeps its
+own name beside ``test_crash_modes.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Both backends agree on generated complaints under generated rule files.
 
 The rules are written as YAML text, the way staff write them, and go through the whole
-loader and compiler; the complaints are valid documents from ``ipp_rules.testing``.
+loader and compiler; the complaints are valid documents from ``ipp_rules.testing``. It tests
+the two backends as a whole, through ``Engine``, so it is named after no one module.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Files named from outside are regular files: a FIFO or a device is refused at once, never
 read (a FIFO with no writer blocks forever; /dev/zero never ends) nor written (a FIFO with no
-reader blocks forever), a file written is replaced whole or not at all, and a corpus line too
-long to hold is reported without stopping the rest of the file."""
+reader blocks forever), a file written is replaced whole or not at all, and a line too long to
+hold is cut short, then the lines end or resume after it (a corpus reports such a line and
+reads on: tests/analysis/test_corpus.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from ipp_rules.analysis.corpus import read_corpus
-from ipp_rules.models.intake import MAX_DOCUMENT_BYTES
 from ipp_rules.text.files import bounded_lines, open_regular, write_regular
 from tests.conftest import BUNDLE, REPO
 
@@ -79,16 +78,6 @@ def test_every_command_refuses_a_fifo_or_a_device(
     assert done.returncode == 2, done.stderr
     assert "not a regular file" in done.stderr
     assert target in done.stderr
-
-
-def test_a_corpus_line_too_long_is_reported_and_the_next_lines_still_read(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_bytes(b'{"a": 1}\n' + b"x" * (MAX_DOCUMENT_BYTES + 10) + b'\n{"b": 2}\n')
-    lines, problems = read_corpus(corpus)
-    assert [(line.number, line.text) for line in lines] == [(1, '{"a": 1}\n'), (3, '{"b": 2}\n')]
-    assert [(p.location, p.message) for p in problems] == [
-        (f"{corpus}:2", f"longer than {MAX_DOCUMENT_BYTES} bytes")
-    ]
 
 
 def test_bounded_lines_can_resume_after_a_line_too_long() -> None:

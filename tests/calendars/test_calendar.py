@@ -1,4 +1,5 @@
-"""Overrides, input checking, immutability and caching of business-day calendars."""
+"""calendar.py: overrides (values that key the cache), input checking, immutability, pickling
+and the counting conventions of a business-day calendar."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from ipp_rules.calendars import (
     BusinessCalendar,
     CalendarConfigError,
     CalendarOverrides,
-    clear_calendar_cache,
     get_calendar,
 )
 from ipp_rules.errors import IppRulesError
@@ -131,16 +131,6 @@ def test_calendar_pickles_by_rebuilding(china: BusinessCalendar) -> None:
     assert again is not china and repr(again) == repr(china)
     for day in days(date(2026, 1, 1), date(2026, 12, 31)):
         assert again.is_business_day(day) == china.is_business_day(day)
-
-
-def test_registry_caches_per_arguments() -> None:
-    a = get_calendar(SINGAPORE, first_year=2020, last_year=2026)
-    assert get_calendar(SINGAPORE, first_year=2020, last_year=2026) is a
-    assert get_calendar(SINGAPORE, first_year=2020, last_year=2026, allow_estimates=True) is not a
-    assert get_calendar(SINGAPORE, first_year=2021, last_year=2026) is not a
-    clear_calendar_cache()
-    b = get_calendar(SINGAPORE, first_year=2020, last_year=2026)
-    assert b is not a and b.is_business_day(date(2026, 6, 2)) == a.is_business_day(date(2026, 6, 2))
 
 
 def test_spec_weekend_replaces_the_package_weekend() -> None:

@@ -1,4 +1,7 @@
-"""Random schemas, conditions and facts: DurableGroup must agree with ReferenceGroup."""
+"""The compiled form of a condition (rulesets/ir.py): ``ir.evaluate`` is the semantics, written
+out on a few conditions; on random schemas, conditions and facts, the compiled predicates the
+reference backend runs and the durable backend (DurableGroup) both answer as it does. The
+strategies here are shared with the durable and condition-analysis tests."""
 
 from __future__ import annotations
 
@@ -27,7 +30,11 @@ from ipp_rules.rulesets.ir import (
     SomeIn,
     compile_predicate,
     evaluate,
+    facts_read,
+    negate,
+    simplify,
 )
+from ipp_rules.rulesets.ir import atoms as atoms_of
 from tests.conftest import examples
 
 KINDS: tuple[EncodedType, ...] = ("bool", "int", "str", "list_str", "list_int")
@@ -162,3 +169,68 @@ def test_compiled_predicates_answer_as_the_interpreter(
         holds = compile_predicate(rule.condition)
         for mapping in facts:
             assert holds(mapping) is evaluate(rule.condition, mapping), (rule, mapping)
+
+
+def test_absent_facts_make_comparisons_false_and_their_negations_true() -> None:
+    facts: dict[str, Encoded] = {"n": 1, "tags": ()}
+    assert evaluate(Compare("m", "eq", 1), facts) is False
+    assert evaluate(Not(Compare("m", "eq", 1)), facts) is True
+    assert evaluate(Compare("m", "ne", 1), facts) is False
+    assert evaluate(Compare("n", "eq", FactRef("m")), facts) is False
+    assert evaluate(Compare("n", "ne", FactRef("m")), facts) is False
+    assert evaluate(Compare("n", "le", FactRef("n")), facts) is True
+    assert evaluate(OneOf("m", (1,)), facts) is False
+    assert evaluate(Matches("m", ".*"), facts) is False
+    assert evaluate(Exists("n"), facts) is True
+    assert evaluate(Exists("m"), facts) is False
+
+
+def test_list_atoms_on_empty_and_absent_lists() -> None:
+    for facts in ({}, {"tags": ()}):
+        assert evaluate(AllIn("tags", ("a",)), facts) is True
+        assert evaluate(SomeIn("tags", ("a",)), facts) is False
+        assert evaluate(Empty("tags"), facts) is True
+    tags: dict[str, Encoded] = {"tags": ("a", "b"), "s": "b"}
+    assert evaluate(AllIn("tags", ("a",)), tags) is False
+    assert evaluate(AllIn("tags", ("a", "b", "c")), tags) is True
+    assert evaluate(SomeIn("tags", ("c", FactRef("s"))), tags) is True
+    assert evaluate(SomeIn("tags", ("c", FactRef("t"))), tags) is False
+
+
+def test_simplify_folds_constants_and_flattens_nested_and_or() -> None:
+    a, b, c = Exists("a"), Exists("b"), Exists("c")
+    assert simplify(And((a, And((b, c))))) == And((a, b, c))
+    assert simplify(Or((a, Or((b, Const(False)))))) == Or((a, b))
+    assert simplify(Or((a, Const(True)))) == Const(True)
+    assert simplify(And((a, Const(False)))) == Const(False)
+    assert simplify(And((Const(True), a))) == a
+    assert simplify(And((Const(True),))) == Const(True)
+    assert simplify(Or((Const(False),))) == Const(False)
+    assert simplify(OneOf("a", ())) == Const(False)
+    assert simplify(Not(SomeIn("t", ()))) == Const(True)
+    assert simplify(Not(a)) == Not(a)
+    assert simplify(And((a, Or((b, c))))) == And((a, Or((b, c))))
+
+
+def test_negate_pushes_not_down_to_the_atoms() -> None:
+    a, b, c = Exists("a"), Exists("b"), Exists("c")
+    assert negate(And((a, Or((Not(b), c))))) == Or((Not(a), And((b, Not(c)))))
+    assert negate(Not(a)) == a
+    assert negate(Const(True)) == Const(False)
+
+
+def test_atoms_and_the_facts_a_condition_reads() -> None:
+    condition = And(
+        (
+            Compare("n", "lt", FactRef("m")),
+            Or((Not(SomeIn("tags", ("x", FactRef("s")))), Const(True))),
+            Exists("n"),
+        )
+    )
+    assert list(atoms_of(condition)) == [
+        Compare("n", "lt", FactRef("m")),
+        SomeIn("tags", ("x", FactRef("s"))),
+        Exists("n"),
+    ]
+    assert facts_read(condition) == frozenset({"n", "m", "tags", "s"})
+    assert facts_read(Const(False)) == frozenset()
