@@ -88,6 +88,10 @@ class InputError(IppRulesError):
             self.title = title
         super().__init__(self._render())
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from its problems and title (an engine in another process, a Dask worker).
+        return (type(self), (list(self.problems), self.title))
+
     def _render(self) -> str:
         count = len(self.problems)
         head = f"{self.title} ({count} problem{'s' if count != 1 else ''})"

@@ -450,6 +450,8 @@ def message_of(error: ErrorDetails, place: Place) -> str:
         count = _items(len(given)) if isinstance(given, list | tuple | dict) and given else got
         count = "none" if isinstance(given, list | tuple | dict) and not given else count
         return f"expected at least {_items(ctx.get('min_length'))}, got {count}"
+    if code == "too_long" and isinstance(given, str):
+        return f"expected at most {ctx.get('max_length')} characters, got {len(given)}"
     if code == "too_long":
         count = _items(len(given)) if isinstance(given, list | tuple | dict) else got
         return f"expected at most {_items(ctx.get('max_length'))}, got {count}"

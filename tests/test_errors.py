@@ -13,6 +13,7 @@ from ipp_rules.errors import (
     BundlePathError,
     CalendarHorizonError,
     ComplaintError,
+    HistoryError,
     InputError,
     IppRulesError,
     JsonRefused,
@@ -121,6 +122,21 @@ ROUND_TRIPS: dict[str, tuple[IppRulesError, tuple[str, ...]]] = {
     "refused json": (
         JsonRefused("expected each key once in an object, got 'a' twice", "duplicate_key"),
         ("message", "code"),
+    ),
+    "invalid complaint": (
+        ComplaintError([Problem("expected text, got 5", "string_type", path=("reason",))]),
+        ("problems", "title"),
+    ),
+    "invalid test file": (
+        RulesetError(
+            [Problem("no base file 'x.yaml'", "missing_file", file="t.yaml", line=3, column=7)],
+            title="invalid test file",
+        ),
+        ("problems", "title"),
+    ),
+    "bad history": (
+        HistoryError([Problem("expected a whole number", path=("history", 2, "outcome"))]),
+        ("problems", "title"),
     ),
 }
 

@@ -232,3 +232,16 @@ def test_a_missing_key_says_what_it_expects() -> None:
 )
 def test_a_given_value_is_shown_short_and_as_written(value: object, shown: str) -> None:
     assert shown_value(value) == shown
+
+
+def test_text_too_long_is_counted_in_characters_even_behind_a_validator() -> None:
+    # A text field checked after a before-validator reports "too_long", as a list would.
+    from ipp_rules.models.types import Name
+
+    class Named(BaseModel):
+        name: Name
+
+    with pytest.raises(ValidationError) as caught:
+        Named.model_validate({"name": "a" * 70})
+    (problem,) = validation_problems(caught.value, Named, {"name": "a" * 70})
+    assert problem.message == "expected at most 64 characters, got 70"

@@ -22,6 +22,9 @@ class PlainInt(int):
 
     text: str
 
+    def __getnewargs__(self) -> tuple[str]:  # type: ignore[override]
+        return (self.text,)  # pickled and copied from its source text
+
     def __new__(cls, text: str) -> PlainInt:
         self = super().__new__(cls, int(text, 10))
         self.text = text
@@ -32,6 +35,9 @@ class PlainFloat(float):
     """A float read from a plain YAML scalar, with its source text."""
 
     text: str
+
+    def __getnewargs__(self) -> tuple[str]:  # type: ignore[override]
+        return (self.text,)  # pickled and copied from its source text
 
     def __new__(cls, text: str) -> PlainFloat:
         self = super().__new__(cls, float(text))

@@ -3,6 +3,9 @@ text field gets exactly what was typed and a number field still gets a number.""
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 
 from ipp_rules.text.scalars import PlainFloat, PlainInt, source_text
@@ -49,3 +52,12 @@ def test_a_plain_float_is_its_number_and_keeps_its_text() -> None:
 def test_source_text_gives_a_plain_number_as_written(value: object, expected: object) -> None:
     result = source_text(value)
     assert result == expected and type(result) is type(expected)
+
+
+def test_plain_numbers_survive_pickling_and_copying_with_their_text() -> None:
+    # A bundle's tables hold them; an engine sent to another process carries them along.
+    for number in (PlainInt("0304"), PlainFloat("1.50")):
+        for copied in (pickle.loads(pickle.dumps(number)), copy.deepcopy(number)):
+            assert type(copied) is type(number)
+            assert copied == number
+            assert copied.text == number.text
