@@ -24,7 +24,7 @@ from ipp_rules.deadlines import (
     compute_deadline,
     estimate_fix,
 )
-from ipp_rules.policies import get_policy
+from ipp_rules.policies import get_policy, policies
 
 __all__ = ["add_country", "add_parser", "deadline_text", "run"]
 
@@ -53,9 +53,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def add_country(parser: argparse.ArgumentParser) -> None:
-    """``--country CC``: the Lazada country platform."""
+    """``--country CC``: the marketplace's country platform, for those that have them (the
+    registry says which: Lazada's, and a plugin's)."""
+    platforms = "; ".join(
+        f"{policy.id}: {' '.join(policy.countries)}"
+        for policy in policies().values()
+        if policy.countries
+    )
     parser.add_argument(
-        "--country", metavar="CC", help="Lazada country platform: ID MY PH SG TH VN"
+        "--country", metavar="CC", help=f"the marketplace's country platform ({platforms})"
     )
 
 

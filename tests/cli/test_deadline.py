@@ -248,3 +248,14 @@ def test_a_country_in_lower_case_gets_a_suggestion() -> None:
         "ipp-rules deadline: marketplace 'lazada' has no country 'th'; known: ID, MY, PH, SG, "
         "TH, VN (did you mean 'TH'?)\n"
     )
+
+
+def test_the_country_help_lists_the_registry_s_country_platforms(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ipp_rules.cli.main import main
+    from ipp_rules.policies import get_policy
+
+    assert main(["deadline", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"lazada: {' '.join(get_policy('lazada').countries)}" in help_text
