@@ -20,10 +20,10 @@ from ipp_rules.facts import (
     derived_fact,
     listing_facts,
 )
-from ipp_rules.models import complaint as cm
+from ipp_rules.models.complaint import EARLIEST_INSTANT, INSTANTS_END
 from ipp_rules.models.intake import load_complaint
 from ipp_rules.policies import policies
-from ipp_rules.testing import strategies as gen
+from ipp_rules.testing.strategies import complaint_documents
 
 
 def _subjects(document: dict[str, Any]) -> list[FactSet]:
@@ -50,7 +50,7 @@ def _claims_hold(subject: FactSet) -> None:
 
 
 @settings(max_examples=40)
-@given(gen.complaint_documents())
+@given(complaint_documents())
 def test_every_claim_of_the_catalog_holds_for_any_valid_complaint(document: dict[str, Any]):
     for subject in _subjects(document):
         _claims_hold(subject)
@@ -67,7 +67,7 @@ def _places() -> list[tuple[str, str | None]]:
 def test_submission_dates_are_bounded_by_the_model_years_in_every_marketplace_timezone(
     taobao_document: dict[str, Any],
 ):
-    earliest, last = cm.EARLIEST_INSTANT, cm.INSTANTS_END - timedelta(microseconds=1)
+    earliest, last = EARLIEST_INSTANT, INSTANTS_END - timedelta(microseconds=1)
     seen: dict[str, list[int]] = {"submitted_on": [], "submitted_at": []}
     for platform, country in _places():
         for instant in (earliest, last):

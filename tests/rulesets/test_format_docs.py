@@ -22,8 +22,8 @@ from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import RulesetError
 from ipp_rules.facts import CATALOG
 from ipp_rules.pydantic_errors import validate_document
-from ipp_rules.rulesets import format as fmt
 from ipp_rules.rulesets.bundle import load_bundle
+from ipp_rules.rulesets.format import FactTests, Manifest
 from ipp_rules.testing.cases import load_test_file, run_case
 from ipp_rules.text.yaml import load_yaml
 
@@ -119,7 +119,7 @@ def test_the_page_has_examples_of_every_kind() -> None:
 
 def test_every_operator_has_an_example() -> None:
     examples = "\n".join(b.body for b in yaml_blocks() if kind_of(b) != "error")
-    for name, info in fmt.FactTests.model_fields.items():
+    for name, info in FactTests.model_fields.items():
         operator = info.alias or name
         assert re.search(rf"[{{,] ?{operator}: ", examples), f"no example of '{operator}'"
     assert "{fact: " in examples
@@ -148,7 +148,7 @@ def test_a_rule_example_loads_and_compiles(tmp_path: Path, block: Block) -> None
     "block", [b for b in yaml_blocks() if kind_of(b) == "manifest"], ids=lambda b: b.id
 )
 def test_a_manifest_example_is_valid(block: Block) -> None:
-    manifest, problems = validate_document(fmt.Manifest, load_yaml(block.body, "bundle.yaml"))
+    manifest, problems = validate_document(Manifest, load_yaml(block.body, "bundle.yaml"))
     assert problems == []
     assert manifest is not None
 
