@@ -183,6 +183,8 @@ class Place:
     path: DocumentPath
     owner: type[BaseModel] | None
     target: tuple[Any, ...]
+    root: type[BaseModel] | None = None
+    """The model the walk started from."""
 
     @property
     def models(self) -> list[type[BaseModel]]:
@@ -195,28 +197,32 @@ def place_of(model: type[BaseModel], data: Any, loc: Sequence[str | int]) -> Pla
     node: Any = data
     path: list[str | int] = []
     owner: type[BaseModel] | None = None
+    in_dict = False  # the last step was a key of a dict-typed value
     for index, step in enumerate(loc):
+        last = index == len(loc) - 1
+        if step == "[key]" and last and in_dict:
+            break  # pydantic's marker for a dict's key itself
         in_data = (isinstance(node, Mapping) and step in node) or (
             isinstance(node, list | tuple) and isinstance(step, int) and 0 <= step < len(node)
         )
-        last = index == len(loc) - 1
-        if not in_data and isinstance(step, str):
+        if isinstance(step, str) and len([m for m in members if _is_model(m)]) > 1:
+            # Inside a union of models pydantic names the member first, even where the
+            # document happens to have a key of that name.
             chosen = _member_named(members, step)
             if chosen is not None:
                 members = [chosen]
                 continue
-            if not (last and isinstance(node, Mapping)) and step != "[key]":
-                continue  # a label pydantic adds, not a place in the document
-        if step == "[key]":
-            break
+        if not in_data and isinstance(step, str) and not (last and isinstance(node, Mapping)):
+            continue  # a label pydantic adds (a validator's, a non-model union member's)
         models = [m for m in members if _is_model(m)]
         if isinstance(step, str):
             holders = [m for m in models if _step([m], step)]
             owner = holders[0] if holders else (models[0] if len(models) == 1 else None)
+        in_dict = any(typing.get_origin(m) is dict for m in members)
         path.append(step)
         members = [m for a in _step(members, step) for m in _unwrap(a)]
         node = node[step] if in_data else None
-    return Place(tuple(path), owner, tuple(dict.fromkeys(members)))
+    return Place(tuple(path), owner, tuple(dict.fromkeys(members)), model)
 
 
 def model_at(model: type[BaseModel], loc: Sequence[str | int]) -> type[BaseModel] | None:
@@ -397,8 +403,9 @@ def message_of(error: ErrorDetails, place: Place) -> str:
         )
     if code == "extra_forbidden":
         return _unknown_key(place)
-    if code == "invalid_key":
-        return f"expected {_noun(place.owner)} names to be text, got {got}"
+    if code == "invalid_key":  # the path ends at the key: its mapping is the step before
+        mapping = model_at(place.root, place.path[:-1]) if place.root is not None else None
+        return f"expected {_noun(mapping)} names to be text, got {got}"
     if code in ("enum", "literal_error"):
         return _one_of(_quoted_words(str(ctx.get("expected", ""))), given)
     if code == "union_tag_invalid":

@@ -803,3 +803,26 @@ def test_json_schema_references_all_resolve() -> None:
 
     assert refs
     assert refs <= set(schema["$defs"])
+
+
+def test_a_key_named_like_a_union_member_is_still_a_key(taobao_document: dict[str, Any]) -> None:
+    # pydantic names the union member in its locations (evidence.0.description...); a key of
+    # the same name in the document must neither take its place nor hide the real problem.
+    taobao_document["evidence"][0]["description"] = 1
+    taobao_document["evidence"][0]["text"] = 5
+    problems = refused(taobao_document)
+    assert [(p.location, p.code) for p in problems] == [
+        ("evidence[0].text", "string_type"),
+        ("evidence[0].description", "extra_forbidden"),
+    ]
+    assert problems[1].message == "unknown field 'description' (allowed here: kind, text)"
+
+
+def test_a_key_written_like_pydantic_s_key_marker_is_a_key(taobao_document: dict[str, Any]):
+    taobao_document["right"]["[key]"] = "x"
+    taobao_document[7] = "x"
+    problems = refused(taobao_document)
+    assert [(p.location, p.message.split(" (")[0]) for p in problems] == [
+        ("right.[key]", "unknown field '[key]'"),
+        ("", "expected field names to be text, got 7"),
+    ]
