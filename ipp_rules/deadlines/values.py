@@ -149,30 +149,33 @@ def unknown_kind(kind: object) -> str:
     )
 
 
-def _known_marketplace(value: str) -> str:
-    known = tuple(policies())
-    if value not in known:
-        raise PydanticCustomError(
-            "marketplace",
-            "unknown marketplace '{given}'{hint}; known: {known}",
-            {"given": value, "hint": _did_you_mean(value, known), "known": ", ".join(known)},
-        )
-    return value
+def _registered(
+    code: str, noun: str, listed: str, known: Callable[[], Sequence[str]]
+) -> Callable[[str], str]:
+    """A validator that takes a name the registry knows now, in the words of ``noun``, with
+    a suggestion and the names ``listed`` (``"known"``)."""
+
+    def check(value: str) -> str:
+        names = tuple(known())
+        if value not in names:
+            raise PydanticCustomError(
+                code,
+                f"unknown {noun} '{{given}}'{{hint}}; {listed}: {{known}}",
+                {"given": value, "hint": _did_you_mean(value, names), "known": ", ".join(names)},
+            )
+        return value
+
+    return check
+
+
+_known_marketplace = _registered("marketplace", "marketplace", "known", lambda: tuple(policies()))
 
 
 def _all_countries() -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for p in policies().values() for c in p.countries))
 
 
-def _known_country(value: str) -> str:
-    known = _all_countries()
-    if value not in known:
-        raise PydanticCustomError(
-            "country",
-            "unknown country platform '{given}'{hint}; known: {known}",
-            {"given": value, "hint": _did_you_mean(value, known), "known": ", ".join(known)},
-        )
-    return value
+_known_country = _registered("country", "country platform", "known", _all_countries)
 
 
 def _marketplace_calendars() -> dict[str, CalendarSpec]:
@@ -185,15 +188,12 @@ def _marketplace_calendars() -> dict[str, CalendarSpec]:
     return specs
 
 
-def _known_calendar(value: str) -> str:
-    known = tuple(_marketplace_calendars())
-    if value not in known:
-        raise PydanticCustomError(
-            "calendar",
-            "unknown calendar '{given}'{hint}; the marketplaces' calendars are: {known}",
-            {"given": value, "hint": _did_you_mean(value, known), "known": ", ".join(known)},
-        )
-    return value
+_known_calendar = _registered(
+    "calendar",
+    "calendar",
+    "the marketplaces' calendars are",
+    lambda: tuple(_marketplace_calendars()),
+)
 
 
 MarketplaceKey = Annotated[Text, AfterValidator(_known_marketplace)]
