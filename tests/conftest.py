@@ -6,7 +6,10 @@ from __future__ import annotations
 import copy
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
+from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,8 @@ import yaml
 from hypothesis import HealthCheck, settings
 
 from ipp_rules import Engine
+from ipp_rules.policies import ENTRY_POINT_GROUP, reset_registry
+from ipp_rules.policies import registry as registry_module
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLE = REPO / "rulesets"
@@ -111,3 +116,45 @@ def as_documented(output: str) -> str:
             f'"bundle_folder": "{path}"', f'"bundle_folder": "{SITE_PACKAGES_BUNDLE}"'
         )
     return output
+
+
+EXAMPLE_PLUGIN = REPO / "tests" / "policies" / "plugin"
+"""A plugin distribution that registers the marketplace ``examplemart`` (Singapore's
+calendar), as a third party would."""
+
+
+@pytest.fixture
+def examplemart(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The test plugin's marketplace in the registry, loaded from its entry point as an
+    installed plugin would be (the slow tests install it for real with
+    :func:`install_example_plugin`)."""
+    monkeypatch.syspath_prepend(str(EXAMPLE_PLUGIN))
+    plugin = EntryPoint("examplemart", "ipp_example_market:ExampleMartPolicy", ENTRY_POINT_GROUP)
+    monkeypatch.setattr(
+        registry_module,
+        "entry_points",
+        lambda *, group: (plugin,) if group == ENTRY_POINT_GROUP else (),
+    )
+    reset_registry()
+    yield "examplemart"
+    reset_registry()
+
+
+def install_example_plugin(target: Path) -> Path:
+    """``pip install`` the test plugin into folder ``target`` (for ``PYTHONPATH``)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(EXAMPLE_PLUGIN),
+        ],
+        check=True,
+        timeout=600,
+    )
+    return target

@@ -12,9 +12,7 @@ import ast
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import datetime
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -29,31 +27,13 @@ from ipp_rules.deadlines import (
     replay,
 )
 from ipp_rules.errors import UnknownMarketplaceError
-from ipp_rules.policies import ENTRY_POINT_GROUP, policies, reset_registry
-from ipp_rules.policies import registry as registry_module
-from tests.conftest import REPO
+from ipp_rules.policies import policies
+from tests.conftest import REPO, install_example_plugin
 from tests.deadlines.examples import minimal, policy_from
 
-PLUGIN = REPO / "tests" / "policies" / "plugin"
 MARKETPLACE = "examplemart"
 # Friday in Singapore; Mon 21, Tue 22, Wed 23 September 2026 are business days there.
 RECEIVED = datetime.fromisoformat("2026-09-18T10:00:00+08:00")
-
-
-@pytest.fixture
-def plugin(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """ExampleMart registered through a real entry point, as if its distribution were
-    installed (the slow test below installs it for real)."""
-    monkeypatch.syspath_prepend(str(PLUGIN))
-    entry = EntryPoint(MARKETPLACE, "ipp_example_market:ExampleMartPolicy", ENTRY_POINT_GROUP)
-
-    def entry_points(*, group: str) -> tuple[EntryPoint, ...]:
-        return (entry,) if group == ENTRY_POINT_GROUP else ()
-
-    monkeypatch.setattr(registry_module, "entry_points", entry_points)
-    reset_registry()
-    yield
-    reset_registry()
 
 
 def with_examplemart_period() -> dict[str, object]:
@@ -64,7 +44,7 @@ def with_examplemart_period() -> dict[str, object]:
     return data
 
 
-def test_a_plugin_marketplace_gets_deadlines(plugin: None) -> None:
+def test_a_plugin_marketplace_gets_deadlines(examplemart: str) -> None:
     assert MARKETPLACE in policies()
     policy = policy_from(with_examplemart_period())
     own = compute_deadline(policy, MARKETPLACE, "merchant_counter_notification", RECEIVED)
@@ -89,7 +69,7 @@ def test_a_plugin_marketplace_gets_deadlines(plugin: None) -> None:
         deadline_function(policy, MARKETPLACE, "SG")
 
 
-def test_a_plugin_marketplace_gets_a_lifecycle_state(plugin: None) -> None:
+def test_a_plugin_marketplace_gets_a_lifecycle_state(examplemart: str) -> None:
     policy = policy_from(with_examplemart_period())
     events = [
         {"kind": "submitted", "at": "2026-09-17T09:00:00+08:00"},
@@ -116,7 +96,7 @@ def test_a_plugin_marketplace_gets_a_lifecycle_state(plugin: None) -> None:
     assert "2 business days" in finding.message
 
 
-def test_the_engine_answers_for_a_plugin_marketplace(plugin: None) -> None:
+def test_the_engine_answers_for_a_plugin_marketplace(examplemart: str) -> None:
     with Engine.default(backend="reference") as engine:
         deadline = engine.deadline(MARKETPLACE, "merchant_counter_notification", RECEIVED)
         assert (deadline.calendar, deadline.due.isoformat()) == ("SG", "2026-09-24T00:00:00+08:00")
@@ -179,22 +159,7 @@ print(json.dumps({"due": deadline.due.isoformat(), "calendar": deadline.calendar
 
 @pytest.mark.slow
 def test_an_installed_plugin_marketplace_gets_deadlines_and_states(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--target",
-            str(site),
-            str(PLUGIN),
-        ],
-        check=True,
-        timeout=600,
-    )
+    site = install_example_plugin(tmp_path / "site")
     env = {"PYTHONPATH": f"{site}:{REPO}", "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(REPO / "rulesets")],

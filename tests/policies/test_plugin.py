@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import BUNDLE, REPO
-
-PLUGIN = Path(__file__).parent / "plugin"
+from tests.conftest import BUNDLE, REPO, install_example_plugin
 
 PROBE = """
 import datetime, json, sys
@@ -47,22 +45,7 @@ print(json.dumps(out))
 
 @pytest.mark.slow
 def test_an_installed_plugin_marketplace_is_evaluated(tmp_path: Path):
-    site = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "-q",
-            "--no-deps",
-            "--target",
-            str(site),
-            str(PLUGIN),
-        ],
-        check=True,
-        timeout=600,
-    )
+    site = install_example_plugin(tmp_path / "site")
     assert (site / "ipp_example_market").is_dir()
     base = yaml.safe_load((BUNDLE / "tests" / "bases" / "taobao_rights_holder.yaml").read_text())
     ok = {
