@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, settings
 
 from ipp_rules import Engine
+from ipp_rules.engine.engine import BACKENDS
 from ipp_rules.policies import ENTRY_POINT_GROUP, reset_registry
 from ipp_rules.policies import registry as registry_module
 
@@ -68,7 +69,7 @@ def taobao_document() -> dict[str, Any]:
         return copy.deepcopy(yaml.safe_load(handle))
 
 
-@pytest.fixture(scope="session", params=["durable", "reference"])
+@pytest.fixture(scope="session", params=BACKENDS)
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     with Engine.default(backend=request.param) as engine:
         yield engine

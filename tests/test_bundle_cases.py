@@ -8,10 +8,11 @@ from __future__ import annotations
 import pytest
 
 from ipp_rules import Engine
+from ipp_rules.engine.engine import BACKENDS
 from ipp_rules.testing.cases import CaseResult, run_bundle_cases
 
 
-@pytest.fixture(scope="module", params=["durable", "reference"])
+@pytest.fixture(scope="module", params=BACKENDS)
 def results(request: pytest.FixtureRequest) -> tuple[Engine, list[CaseResult]]:
     engine = Engine.default(backend=request.param)
     yield engine, run_bundle_cases(engine)

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, tzinfo
 from typing import NoReturn
 
 from ipp_rules.analysis.horizons import TODAY_VARIABLE, today_from_environment
+from ipp_rules.engine.engine import BACKENDS
 from ipp_rules.errors import ArgumentError
 
 __all__ = [
@@ -66,7 +67,7 @@ def add_backend(parser: argparse.ArgumentParser) -> None:
     """The hidden ``--backend``: which rules engine backend decides (tests compare them)."""
     parser.add_argument(
         "--backend",
-        choices=("auto", "durable", "reference"),
+        choices=("auto", *BACKENDS),
         default="auto",
         help=argparse.SUPPRESS,
     )

@@ -6,7 +6,6 @@ import importlib.util
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -20,18 +19,9 @@ from ipp_rules.deadlines import (
     deadline_function,
     replay,
 )
-from ipp_rules.engine.backend import ReferenceGroup, RuleGroup
+from ipp_rules.engine.generated import GeneratedProgram
+from ipp_rules.engine.interpreted import InterpretedProgram
 from ipp_rules.errors import EngineError, RulesetError
-from ipp_rules.facts import (
-    CATALOG,
-    FactSet,
-    FactSpec,
-    complaint_facts,
-    json_ready,
-    listing_facts,
-    set_fact,
-)
-from ipp_rules.facts.types import EncodedType, Scope
 from ipp_rules.goodfaith import (
     Eligibility,
     HistoryRecord,
@@ -40,14 +30,13 @@ from ipp_rules.goodfaith import (
     history_records,
 )
 from ipp_rules.models.complaint import Complaint
-from ipp_rules.models.decision import Decision, Finding, TraceEntry
+from ipp_rules.models.decision import Decision
 from ipp_rules.models.intake import load_complaint
 from ipp_rules.problems import Problem
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
-from ipp_rules.rulesets.compiler import RuleInfo
-from ipp_rules.rulesets.ir import CompiledRule
 
 __all__ = [
+    "BACKENDS",
     "BackendName",
     "Engine",
     "default_bundle_path",
@@ -56,8 +45,13 @@ __all__ = [
 
 log = logging.getLogger("ipp_rules.engine")
 
-BackendName = Literal["auto", "durable", "reference"]
-_SEVERITY_RANK = {"error": 0, "missing": 1, "warning": 2, "info": 3}
+BackendName = Literal["auto", "compiled", "durable", "reference"]
+"""How the rules run. ``compiled`` (what ``auto`` picks): the bundle as one generated Python
+function, the fastest; ``reference``: the reference evaluator's closures, rule group by rule
+group; ``durable``: the durable_rules engine, an independent implementation of the same rules.
+All three give the same decisions."""
+
+BACKENDS: tuple[BackendName, ...] = ("compiled", "reference", "durable")
 
 
 def default_bundle_path() -> Path:
@@ -73,65 +67,14 @@ def durable_available() -> bool:
     return importlib.util.find_spec("durable_rules_engine") is not None
 
 
-@dataclass(frozen=True)
-class _DerivedStep:
-    spec: FactSpec
-    rules: frozenset[str]
+_Loaded = GeneratedProgram | InterpretedProgram
 
 
-class _Program:
-    """A bundle compiled for one backend: rule groups per stratum and scope."""
-
-    def __init__(self, bundle: Bundle, backend: BackendName):
-        compiled = bundle.compiled
-        self.bundle = bundle
-        self.info: Mapping[str, RuleInfo] = compiled.info
-        self.facts = compiled.facts
-        self.rules: Mapping[str, CompiledRule] = {r.id: r for r in compiled.rules}
-        self.strata = compiled.strata
-        fact_types: dict[str, EncodedType] = {n: s.encoded_type for n, s in self.facts.items()}
-        self.groups: dict[tuple[int, Scope], RuleGroup] = {}
-        by_key: dict[tuple[int, Scope], list[CompiledRule]] = {}
-        for rule in compiled.rules:
-            by_key.setdefault((rule.stratum, rule.scope), []).append(rule)
-        try:
-            for key, rules in by_key.items():
-                self.groups[key] = _make_group(backend, rules, fact_types)
-        except BaseException:
-            self.close()
-            raise
-        # A derived fact is set once every rule deriving it has run.
-        ready: dict[int, list[_DerivedStep]] = {}
-        derivers: dict[str, list[CompiledRule]] = {}
-        for rule in compiled.rules:
-            if rule.derives:
-                derivers.setdefault(rule.derives, []).append(rule)
-        for name, rules in derivers.items():
-            stratum = max(r.stratum for r in rules)
-            ready.setdefault(stratum, []).append(
-                _DerivedStep(self.facts[name], frozenset(r.id for r in rules))
-            )
-        self.derived_ready = ready
-        # Only the facts some rule, message or finding path reads are computed per evaluation.
-        needed = {name for rule in compiled.rules for name in rule.facts}
-        for info in compiled.info.values():
-            needed.update(info.message.fields if info.message else ())
-            needed.update([info.path_fact] if info.path_fact else [])
-        self.needed = tuple(spec for spec in CATALOG if spec.name in needed)
-
-    def close(self) -> None:
-        for group in self.groups.values():
-            group.close()
-
-
-def _make_group(
-    backend: BackendName, rules: list[CompiledRule], fact_types: Mapping[str, EncodedType]
-) -> RuleGroup:
-    if backend == "reference":
-        return ReferenceGroup(rules, fact_types)
-    from ipp_rules.engine.durable import DurableGroup
-
-    return DurableGroup(rules, fact_types)
+def _program(bundle: Bundle, backend: BackendName) -> _Loaded:
+    if backend == "compiled":
+        return GeneratedProgram(bundle)
+    assert backend in ("durable", "reference")
+    return InterpretedProgram(bundle, backend)
 
 
 class Engine:
@@ -139,11 +82,15 @@ class Engine:
 
     def __init__(self, bundle: Bundle, *, backend: BackendName = "auto"):
         if backend == "auto":
-            backend = "durable" if durable_available() else "reference"
+            backend = "compiled"
+        if backend not in BACKENDS:
+            raise EngineError(
+                f"unknown backend {backend!r}: use 'compiled', 'reference' or 'durable'"
+            )
         if backend == "durable" and not durable_available():
-            raise EngineError("the durable_rules engine is not installed; use backend='reference'")
+            raise EngineError("the durable_rules engine is not installed; use backend='compiled'")
         self.backend: BackendName = backend
-        self._program = _Program(bundle, backend)
+        self._program = _program(bundle, backend)
 
     @classmethod
     def default(cls, *, backend: BackendName = "auto") -> Engine:
@@ -166,7 +113,7 @@ class Engine:
         stays in use. Evaluations already running finish on the bundle they started with.
         """
         bundle = load_bundle(path if path is not None else self._program.bundle.root)
-        self._program = _Program(bundle, self.backend)
+        self._program = _program(bundle, self.backend)
 
     def close(self) -> None:
         self._program.close()
@@ -246,84 +193,4 @@ class Engine:
 
         A document that does not match the complaint model raises ComplaintError.
         """
-        model = load_complaint(complaint)
-        program = self._program
-        base = complaint_facts(model, program.needed)
-        listings = listing_facts(model, base, program.needed, program.bundle.category_classes)
-        fired: list[tuple[str, FactSet]] = []
-        for stratum in range(program.strata):
-            complaint_group = program.groups.get((stratum, "complaint"))
-            if complaint_group is not None:
-                fired.extend((rid, base) for rid in complaint_group.fired(base.encoded))
-            listing_group = program.groups.get((stratum, "listing"))
-            if listing_group is not None:
-                for subject in listings:
-                    fired.extend((rid, subject) for rid in listing_group.fired(subject.encoded))
-            for step in program.derived_ready.get(stratum, ()):
-                _set_derived(step, fired, base, listings)
-        return _decision(program, fired, trace)
-
-
-def _set_derived(
-    step: _DerivedStep,
-    fired: list[tuple[str, FactSet]],
-    base: FactSet,
-    listings: list[FactSet],
-) -> None:
-    on_complaint = any(rid in step.rules and s.listing is None for rid, s in fired)
-    if step.spec.scope == "complaint":
-        for subject in (base, *listings):
-            set_fact(subject, step.spec, on_complaint)
-        return
-    per_listing = {s.listing for rid, s in fired if rid in step.rules and s.listing is not None}
-    for subject in listings:
-        set_fact(subject, step.spec, on_complaint or subject.listing in per_listing)
-
-
-def _decision(program: _Program, fired: list[tuple[str, FactSet]], trace: bool) -> Decision:
-    findings: list[tuple[tuple[int, int, int], Finding]] = []
-    entries: list[tuple[tuple[int, int], TraceEntry]] = []
-    for rid, subject in fired:
-        info = program.info[rid]
-        rule = program.rules[rid]
-        listing = subject.listing
-        if trace:
-            values = {name: json_ready(subject.raw.get(name)) for name in sorted(rule.facts)}
-            entries.append(
-                (
-                    (info.index, -1 if listing is None else listing),
-                    TraceEntry(rule_id=rid, listing=listing, values=values),
-                )
-            )
-        if info.severity is None or info.code is None or info.message is None:
-            continue
-        findings.append(
-            (
-                (_SEVERITY_RANK[info.severity], info.index, -1 if listing is None else listing),
-                Finding(
-                    rule_id=rid,
-                    code=info.code,
-                    category=info.category,
-                    severity=info.severity,
-                    message=info.message.render(subject.raw),
-                    path=_finding_path(program, info, listing),
-                    source=info.source,
-                ),
-            )
-        )
-    findings.sort(key=lambda pair: pair[0])
-    entries.sort(key=lambda pair: pair[0])
-    return Decision.from_findings(
-        [f for _, f in findings],
-        program.bundle.identity,
-        trace=[e for _, e in entries] if trace else None,
-    )
-
-
-def _finding_path(program: _Program, info: RuleInfo, listing: int | None) -> str:
-    spec = program.facts.get(info.path_fact) if info.path_fact else None
-    if listing is not None and (spec is None or spec.scope != "listing"):
-        return f"listings[{listing}]"
-    if spec is None or not spec.path:
-        return ""
-    return spec.document_path(listing)
+        return self._program.decide(load_complaint(complaint), trace)

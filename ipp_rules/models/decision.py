@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -16,6 +16,7 @@ __all__ = [
     "Severity",
     "TraceEntry",
     "outcome_of",
+    "trusted",
 ]
 
 Severity = Literal["error", "missing", "warning", "info"]
@@ -30,6 +31,27 @@ Outcome = Literal["accept", "needs_info", "reject"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_M = TypeVar("_M", bound=_Model)
+_set = object.__setattr__
+
+
+def trusted(model: type[_M], fields: dict[str, Any]) -> _M:
+    """A model instance holding ``fields`` as they are, without validation.
+
+    Only for values the engine built itself from validated parts (a rule's code and message,
+    a bundle's identity): validating them again costs more than deciding a complaint.
+    ``fields`` must name every field of ``model``, in order, with values of the right type;
+    the result is equal to, and serialises byte for byte as, the validated instance
+    (tests/models/test_decision.py checks it).
+    """
+    instance = model.__new__(model)
+    _set(instance, "__dict__", fields)
+    _set(instance, "__pydantic_fields_set__", set(fields))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
 
 
 class Finding(_Model):

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from ipp_rules import ComplaintError, Decision, Engine, RulesetError
+from ipp_rules.engine.engine import BACKENDS
 from ipp_rules.models.intake import load_complaint
 from tests.conftest import BUNDLE
 
@@ -76,7 +77,7 @@ def test_same_input_same_bundle_gives_byte_identical_json(taobao_document: dict[
     taobao_document["complainant"].update(identity_verified=False, role="authorized_agent")
     taobao_document["right"]["status"] = "under_authentication"
     outputs = set()
-    for backend in ("durable", "reference"):
+    for backend in BACKENDS:
         with Engine.default(backend=backend) as engine:  # type: ignore[arg-type]
             for _ in range(3):
                 outputs.add(engine.evaluate(taobao_document, trace=True).model_dump_json())

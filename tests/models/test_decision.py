@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from ipp_rules.models import BundleIdentity, Decision, Finding, Severity, TraceEntry
+from ipp_rules.models.decision import trusted
 
 BUNDLE = BundleIdentity(name="default", version="2026.3.0", sha256="ab" * 32)
 
@@ -95,3 +96,15 @@ def test_finding_refuses_unknown_category_severity_and_fields() -> None:
         Finding.model_validate({**good, "category": "pricing", "severity": "fatal", "x": 1})
 
     assert {e["loc"][0] for e in caught.value.errors()} == {"category", "severity", "x"}
+
+
+def test_a_trusted_instance_equals_and_serialises_as_the_validated_one() -> None:
+    validated = finding("missing")
+    built = trusted(Finding, dict(validated))
+    assert built == validated and hash(built) == hash(validated)
+    assert built.model_dump_json() == validated.model_dump_json()
+    decision = Decision.from_findings([validated], BUNDLE)
+    same = trusted(Decision, dict(decision))
+    assert same == decision and same.model_dump_json() == decision.model_dump_json()
+    with pytest.raises(ValidationError):
+        same.outcome = "accept"  # type: ignore[misc]

@@ -243,7 +243,10 @@ for i in range(20):
     except Exception:
         refused += 1
 on_reference = []
-for engine in (Engine.from_path(Path(sys.argv[1]), backend="durable"), Engine.default()):
+for engine in (
+    Engine.from_path(Path(sys.argv[1]), backend="durable"),
+    Engine.default(backend="durable"),
+):
     for group in engine._program.groups.values():
         on_reference += list(getattr(group, "reference_rule_ids", ["not a DurableGroup"]))
     engine.close()

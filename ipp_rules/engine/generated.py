@@ -1,0 +1,313 @@
+"""A bundle compiled, once at load, into one Python function: the default backend.
+
+The function reads a complaint model and returns its findings. It holds every rule of the
+bundle as a Python expression over local variables, one per fact, in the order the rules
+must run: the complaint's rules stratum by stratum, then one pass over the listings with
+each listing's rules stratum by stratum (a listing rule reads the complaint's facts and its
+own listing's, never another listing's, so one pass is enough). A fact is computed the first
+time a condition or a message reads it, and at most once per evaluation (per listing for a
+listing fact): a rule that fails on its first test never computes the facts of its others.
+Nothing is copied per listing and nothing is looked up by name while deciding.
+
+The generated text names nothing from the bundle: every value a rule compares with (a
+literal, a table, a pattern) is a constant in the function's namespace, named by number, so
+no ruleset text ever becomes Python source. Conditions nested deeper than
+:data:`MAX_INLINE_DEPTH` run through the reference evaluator's closures instead, so no bundle
+can hit the Python compiler's nesting limits. The semantics are those of
+:mod:`ipp_rules.rulesets.ir`; a property test holds this backend to the reference evaluator
+and to durable_rules on generated rules and complaints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from itertools import count
+from typing import Any
+
+from ipp_rules.engine.findings import FindingMaker, decision_of, finding_maker, finding_order
+from ipp_rules.engine.interpreted import InterpretedProgram
+from ipp_rules.facts import CATALOG, FactSpec, listing_views
+from ipp_rules.models.complaint import Complaint
+from ipp_rules.models.decision import Decision, Finding
+from ipp_rules.rulesets import ir
+from ipp_rules.rulesets.bundle import Bundle
+from ipp_rules.rulesets.compiler import RuleInfo
+from ipp_rules.rulesets.patterns import fullmatch
+
+__all__ = ["MAX_INLINE_DEPTH", "GeneratedProgram", "generate"]
+
+MAX_INLINE_DEPTH = 24
+"""Conditions nested deeper than this (``all`` / ``any`` levels) are not written inline."""
+
+_UNSET = object()
+_OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+def _ordinal(value: date | None) -> int | None:
+    return None if value is None else value.toordinal()
+
+
+def _instant(value: datetime | None) -> int | None:
+    return None if value is None else int(value.astimezone(UTC).timestamp())
+
+
+def _some_in(items: Iterable[Any] | None, wanted: tuple[Any, ...]) -> bool:
+    """Some item equals one of ``wanted`` (an absent fact operand is None: equal to no item)."""
+    return any(item in wanted for item in items or ())
+
+
+def _present(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """Encoded facts as the reference evaluator reads them: absent ones left out."""
+    return {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in pairs
+        if value is not None
+    }
+
+
+def _depth(node: ir.Node) -> int:
+    if isinstance(node, ir.And | ir.Or):
+        return 1 + max((_depth(c) for c in node.children), default=0)
+    return 0
+
+
+class _Writer:
+    """The text of the generated function, and the namespace it runs in."""
+
+    def __init__(self, facts: Mapping[str, FactSpec]):
+        self.facts = facts
+        self.namespace: dict[str, Any] = {
+            "U": _UNSET,
+            "_ordinal": _ordinal,
+            "_instant": _instant,
+            "_some_in": _some_in,
+            "_present": _present,
+            "_fullmatch": fullmatch,
+        }
+        self.lines: list[str] = []
+        self.variables: dict[str, str] = {}
+        """Fact name → the local holding its raw value (encoded: the same name + ``e``)."""
+        self._numbers = count()
+
+    def constant(self, value: Any) -> str:
+        name = f"K{next(self._numbers)}"
+        self.namespace[name] = value
+        return name
+
+    def emit(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+    # Facts ---------------------------------------------------------------------------------
+
+    def declare(self, spec: FactSpec) -> str:
+        number = next(self._numbers)
+        local = f"{'d' if spec.get is None else 'l' if spec.scope == 'listing' else 'c'}{number}"
+        self.variables[spec.name] = local
+        if spec.get is not None:
+            self.namespace[f"G{number}"] = spec.get
+        return local
+
+    def raw(self, name: str) -> str:
+        """An expression for the fact's value, computed on first use."""
+        local = self.variables[name]
+        spec = self.facts[name]
+        if spec.get is None:  # a derived fact: always set before any rule reads it
+            return local
+        subject = "v" if spec.scope == "listing" else "c"
+        return f"({local} if {local} is not U else ({local} := G{local[1:]}({subject})))"
+
+    def encoded(self, name: str) -> str:
+        """An expression for the fact's value as conditions compare it (dates as ordinal
+        days, instants as epoch seconds), computed on first use."""
+        spec = self.facts[name]
+        if spec.type not in ("date", "datetime"):
+            return self.raw(name)
+        local = self.variables[name] + "e"
+        encode = "_ordinal" if spec.type == "date" else "_instant"
+        return f"({local} if {local} is not U else ({local} := {encode}({self.raw(name)})))"
+
+    # Conditions ----------------------------------------------------------------------------
+
+    def condition(self, node: ir.Node) -> str:
+        if _depth(node) > MAX_INLINE_DEPTH:
+            holds = self.constant(ir.compile_predicate(node))
+            pairs = ", ".join(
+                f"({self.constant(name)}, {self.encoded(name)})"
+                for name in sorted(ir.facts_read(node))
+            )
+            return f"{holds}(_present(({pairs},)))"
+        return self._node(node)
+
+    def _node(self, node: ir.Node) -> str:
+        if isinstance(node, ir.Const):
+            return "True" if node.value else "False"
+        if isinstance(node, ir.And | ir.Or):
+            joiner = " and " if isinstance(node, ir.And) else " or "
+            return "(" + joiner.join(self._node(c) for c in node.children) + ")"
+        if isinstance(node, ir.Not):
+            return f"(not {self._atom(node.atom)})"
+        return self._atom(node)
+
+    def _atom(self, atom: ir.Atom) -> str:
+        value = self.encoded(atom.fact)
+        if isinstance(atom, ir.Exists):
+            return f"({value} is not None)"
+        if isinstance(atom, ir.Empty):
+            return f"(not {value})"
+        if isinstance(atom, ir.AllIn):
+            return f"{self.constant(frozenset(atom.values))}.issuperset({value} or ())"
+        if isinstance(atom, ir.SomeIn):
+            if not any(isinstance(v, ir.FactRef) for v in atom.values):
+                wanted = self.constant(frozenset(atom.values))
+                return f"(not {wanted}.isdisjoint({value} or ()))"
+            operands = ", ".join(self._operand(v) for v in atom.values)
+            return f"_some_in({value}, ({operands},))"
+        if isinstance(atom, ir.OneOf):
+            values = self.constant(frozenset(atom.values))
+            return f"((t := {value}) is not None and t in {values})"
+        if isinstance(atom, ir.Matches):
+            pattern = self.constant(atom.pattern)
+            return f"((t := {value}) is not None and _fullmatch({pattern}, t))"
+        test = _OPERATORS[atom.op]
+        if isinstance(atom.operand, ir.FactRef):
+            other = self.encoded(atom.operand.name)
+            return f"((t := {value}) is not None and (u := {other}) is not None and t {test} u)"
+        return f"((t := {value}) is not None and t {test} {self.constant(atom.operand)})"
+
+    def _operand(self, operand: ir.Operand) -> str:
+        return (
+            self.encoded(operand.name)
+            if isinstance(operand, ir.FactRef)
+            else (self.constant(operand))
+        )
+
+
+class GeneratedProgram:
+    """A bundle as one generated Python function (see the module's docstring).
+
+    A trace needs every value each rule saw, which the generated function does not keep: a
+    traced evaluation runs on the reference evaluator (built on first use), which decides
+    the same.
+    """
+
+    def __init__(self, bundle: Bundle):
+        self.bundle = bundle
+        self.source, self.function = generate(bundle)
+        self._tracer: InterpretedProgram | None = None
+
+    def decide(self, model: Complaint, trace: bool = False) -> Decision:
+        if trace:
+            if self._tracer is None:
+                self._tracer = InterpretedProgram(self.bundle, "reference")
+            return self._tracer.decide(model, trace=True)
+        return decision_of(self.function(model), self.bundle.identity)
+
+    def close(self) -> None:
+        return None
+
+
+def generate(
+    bundle: Bundle,
+) -> tuple[str, Callable[[Complaint], list[tuple[int, Finding]]]]:
+    """The source of a bundle's generated function, and the function: a complaint model in,
+    its findings with their order keys (:func:`~ipp_rules.engine.findings.finding_order`)
+    out."""
+    compiled = bundle.compiled
+    facts = compiled.facts
+    writer = _Writer(facts)
+    rules = sorted(compiled.rules, key=lambda r: r.stratum)  # stable: bundle order within
+    read: set[str] = set()
+    for rule in rules:
+        read.update(rule.facts)
+        read.update([rule.derives] if rule.derives else [])
+        info = compiled.info[rule.id]
+        read.update(info.message.fields if info.message else ())
+    ordered = [spec for spec in CATALOG if spec.name in read]
+    ordered += [facts[name] for name in sorted(read) if facts[name].get is None]
+    complaint_facts = [s for s in ordered if s.scope == "complaint" or s.get is None]
+    listing_facts = [s for s in ordered if s.scope == "listing" and s.get is not None]
+    for spec in ordered:
+        writer.declare(spec)
+    # A listing-scoped derived fact has a complaint part (its complaint rules fired) and a
+    # per-listing part: the complaint part lives in its own local.
+    on_complaint = {
+        spec.name: writer.variables[spec.name] + "c"
+        for spec in ordered
+        if spec.get is None and spec.scope == "listing"
+    }
+
+    emit = writer.emit
+    emit(0, "def findings(c):")
+    for spec in complaint_facts:
+        local = writer.variables[spec.name]
+        if spec.get is None and spec.scope == "listing":
+            emit(1, f"{on_complaint[spec.name]} = False")
+        elif spec.get is None:
+            emit(1, f"{local} = False")
+        else:
+            emit(1, f"{local} = {local}e = U")
+    emit(1, "out = []")
+    listing_rules = [r for r in rules if r.scope == "listing"]
+    _write_rules(
+        writer, [r for r in rules if r.scope == "complaint"], compiled.info, 1, on_complaint
+    )
+    if listing_rules:
+        views = writer.constant(listing_views)
+        emit(1, f"for v in {views}(c, {writer.constant(bundle.category_classes)}):")
+        emit(2, "i = v.index")
+        for spec in listing_facts:
+            local = writer.variables[spec.name]
+            emit(2, f"{local} = {local}e = U")
+        for name, part in on_complaint.items():
+            emit(2, f"{writer.variables[name]} = {part}")
+        _write_rules(writer, listing_rules, compiled.info, 2, {})
+    emit(1, "return out")
+    source = "\n".join(writer.lines) + "\n"
+    # The text names only numbered locals and constants (see the module's docstring).
+    exec(compile(source, "<generated rules>", "exec"), writer.namespace)
+    function: Callable[[Complaint], list[tuple[int, Finding]]] = writer.namespace["findings"]
+    return source, function
+
+
+def _write_rules(
+    writer: _Writer,
+    rules: list[ir.CompiledRule],
+    info: Mapping[str, RuleInfo],
+    indent: int,
+    on_complaint: Mapping[str, str],
+) -> None:
+    """The rules of one subject, in order; then the findings of those that fired, once every
+    derived fact their messages may read is set."""
+    emit = writer.emit
+    reported: list[tuple[ir.CompiledRule, str, FindingMaker]] = []
+    for rule in rules:
+        rule_info = info[rule.id]
+        make = finding_maker(rule_info, writer.facts, rule.scope)
+        condition = writer.condition(rule.condition)
+        if rule.derives is not None:
+            target = on_complaint.get(rule.derives, writer.variables[rule.derives])
+            emit(indent, f"if {condition}:")
+            emit(indent + 1, f"{target} = True")
+        if make is not None:
+            flag = f"r{next(writer._numbers)}"
+            emit(indent, f"{flag} = {condition}" if rule.derives is None else f"{flag} = {target}")
+            reported.append((rule, flag, make))
+    for rule, flag, make in reported:
+        rule_info = info[rule.id]
+        listing = "i" if rule.scope == "listing" else "None"
+        key = writer.constant(finding_order(rule_info, None))
+        assert rule_info.message is not None
+        fields = rule_info.message.fields
+        emit(indent, f"if {flag}:")
+        if rule.scope == "complaint" and not fields:
+            finding = writer.constant(make(None, ()))
+            emit(indent + 1, f"out.append(({key}, {finding}))")
+            continue
+        values = ", ".join(writer.raw(name) for name in fields)
+        maker = writer.constant(make)
+        sort_key = f"{key} + i + 1" if rule.scope == "listing" else key
+        emit(
+            indent + 1,
+            f"out.append(({sort_key}, {maker}({listing}, ({values}{',' if fields else ''}))))",
+        )
