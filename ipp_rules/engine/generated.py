@@ -41,6 +41,7 @@ MAX_INLINE_DEPTH = 24
 """Conditions nested deeper than this (``all`` / ``any`` levels) are not written inline."""
 
 _UNSET = object()
+_ENCODERS = {"date": "_ordinal", "datetime": "_instant"}
 _OPERATORS = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
@@ -66,6 +67,17 @@ def _present(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     }
 
 
+def _first_read(node: ir.Node) -> str | None:
+    """The fact a condition reads first, whatever the complaint: it is read on every run."""
+    while isinstance(node, ir.And | ir.Or):
+        if not node.children:
+            return None
+        node = node.children[0]
+    if isinstance(node, ir.Not):
+        node = node.atom
+    return None if isinstance(node, ir.Const) else node.fact
+
+
 def _depth(node: ir.Node) -> int:
     if isinstance(node, ir.And | ir.Or):
         return 1 + max((_depth(c) for c in node.children), default=0)
@@ -88,6 +100,8 @@ class _Writer:
         self.lines: list[str] = []
         self.variables: dict[str, str] = {}
         """Fact name → the local holding its raw value (encoded: the same name + ``e``)."""
+        self.eager: set[str] = set()
+        """Facts computed when their subject is reached, not on first read."""
         self._numbers = count()
 
     def constant(self, value: Any) -> str:
@@ -108,24 +122,42 @@ class _Writer:
             self.namespace[f"G{number}"] = spec.get
         return local
 
+    def compute(self, spec: FactSpec) -> tuple[str, str | None]:
+        """Statements' right-hand sides computing a fact eagerly: its raw value, and its
+        encoded value for a date or an instant (None for other types)."""
+        local = self.variables[spec.name]
+        subject = "v" if spec.scope == "listing" else "c"
+        raw = f"{subject}.{spec.reads}" if spec.reads else f"G{local[1:]}({subject})"
+        encoder = _ENCODERS.get(spec.type)
+        return raw, None if encoder is None else f"{encoder}({local})"
+
     def raw(self, name: str) -> str:
-        """An expression for the fact's value, computed on first use."""
+        """An expression for the fact's value: a local, computed on first use if the fact
+        is not eager."""
         local = self.variables[name]
         spec = self.facts[name]
-        if spec.get is None:  # a derived fact: always set before any rule reads it
+        if spec.get is None or name in self.eager:  # derived facts are set before reads
             return local
-        subject = "v" if spec.scope == "listing" else "c"
-        return f"({local} if {local} is not U else ({local} := G{local[1:]}({subject})))"
+        return f"({local} if {local} is not U else ({local} := {self.compute(spec)[0]}))"
 
     def encoded(self, name: str) -> str:
         """An expression for the fact's value as conditions compare it (dates as ordinal
-        days, instants as epoch seconds), computed on first use."""
+        days, instants as epoch seconds)."""
         spec = self.facts[name]
-        if spec.type not in ("date", "datetime"):
+        encoder = _ENCODERS.get(spec.type)
+        if encoder is None:
             return self.raw(name)
         local = self.variables[name] + "e"
-        encode = "_ordinal" if spec.type == "date" else "_instant"
-        return f"({local} if {local} is not U else ({local} := {encode}({self.raw(name)})))"
+        if name in self.eager:
+            return local
+        return f"({local} if {local} is not U else ({local} := {encoder}({self.raw(name)})))"
+
+    def present(self, name: str, value: str) -> str:
+        """``value`` (the fact's encoded expression) bound to ``t``, and a test that it is
+        present; just the binding for a fact every valid complaint has."""
+        if self.facts[name].always_present:
+            return f"(t := {value}) is t"
+        return f"(t := {value}) is not None"
 
     # Conditions ----------------------------------------------------------------------------
 
@@ -152,7 +184,7 @@ class _Writer:
     def _atom(self, atom: ir.Atom) -> str:
         value = self.encoded(atom.fact)
         if isinstance(atom, ir.Exists):
-            return f"({value} is not None)"
+            return "True" if self.facts[atom.fact].always_present else f"({value} is not None)"
         if isinstance(atom, ir.Empty):
             return f"(not {value})"
         if isinstance(atom, ir.AllIn):
@@ -163,17 +195,27 @@ class _Writer:
                 return f"(not {wanted}.isdisjoint({value} or ()))"
             operands = ", ".join(self._operand(v) for v in atom.values)
             return f"_some_in({value}, ({operands},))"
+        if self.facts[atom.fact].always_present and self._plain(value):
+            bound, subject = "", value  # a local that is always set: read it as it is
+        else:
+            bound, subject = self.present(atom.fact, value) + " and ", "t"
         if isinstance(atom, ir.OneOf):
-            values = self.constant(frozenset(atom.values))
-            return f"((t := {value}) is not None and t in {values})"
+            return f"({bound}{subject} in {self.constant(frozenset(atom.values))})"
         if isinstance(atom, ir.Matches):
-            pattern = self.constant(atom.pattern)
-            return f"((t := {value}) is not None and _fullmatch({pattern}, t))"
+            return f"({bound}_fullmatch({self.constant(atom.pattern)}, {subject}))"
         test = _OPERATORS[atom.op]
         if isinstance(atom.operand, ir.FactRef):
             other = self.encoded(atom.operand.name)
-            return f"((t := {value}) is not None and (u := {other}) is not None and t {test} u)"
-        return f"((t := {value}) is not None and t {test} {self.constant(atom.operand)})"
+            return (
+                f"({bound}(u := {other}) is not None and {subject} {test} u)"
+                if not self.facts[atom.operand.name].always_present
+                else f"({bound}{subject} {test} {other})"
+            )
+        return f"({bound}{subject} {test} {self.constant(atom.operand)})"
+
+    @staticmethod
+    def _plain(expression: str) -> bool:
+        return expression.isidentifier()
 
     def _operand(self, operand: ir.Operand) -> str:
         return (
@@ -229,6 +271,14 @@ def generate(
     listing_facts = [s for s in ordered if s.scope == "listing" and s.get is not None]
     for spec in ordered:
         writer.declare(spec)
+    # Facts read by a rule's first test are computed on every run, and attribute reads cost
+    # less than the test for a value not yet computed: both are computed up front.
+    first = {_first_read(rule.condition) for rule in rules}
+    writer.eager = {
+        spec.name
+        for spec in ordered
+        if spec.get is not None and (spec.reads is not None or spec.name in first)
+    }
     # A listing-scoped derived fact has a complaint part (its complaint rules fired) and a
     # per-listing part: the complaint part lives in its own local.
     on_complaint = {
@@ -246,7 +296,7 @@ def generate(
         elif spec.get is None:
             emit(1, f"{local} = False")
         else:
-            emit(1, f"{local} = {local}e = U")
+            _write_fact(writer, spec, 1)
     emit(1, "out = []")
     listing_rules = [r for r in rules if r.scope == "listing"]
     _write_rules(
@@ -257,8 +307,7 @@ def generate(
         emit(1, f"for v in {views}(c, {writer.constant(bundle.category_classes)}):")
         emit(2, "i = v.index")
         for spec in listing_facts:
-            local = writer.variables[spec.name]
-            emit(2, f"{local} = {local}e = U")
+            _write_fact(writer, spec, 2)
         for name, part in on_complaint.items():
             emit(2, f"{writer.variables[name]} = {part}")
         _write_rules(writer, listing_rules, compiled.info, 2, {})
@@ -268,6 +317,18 @@ def generate(
     exec(compile(source, "<generated rules>", "exec"), writer.namespace)
     function: Callable[[Complaint], list[tuple[int, Finding]]] = writer.namespace["findings"]
     return source, function
+
+
+def _write_fact(writer: _Writer, spec: FactSpec, indent: int) -> None:
+    """A fact's locals where its subject is reached: computed if eager, else unset."""
+    local = writer.variables[spec.name]
+    if spec.name not in writer.eager:
+        writer.emit(indent, f"{local} = {local}e = U")
+        return
+    raw, encoded = writer.compute(spec)
+    writer.emit(indent, f"{local} = {raw}")
+    if encoded is not None:
+        writer.emit(indent, f"{local}e = {encoded}")
 
 
 def _write_rules(

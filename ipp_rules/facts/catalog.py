@@ -141,6 +141,12 @@ class FactSpec:
     choices: tuple[str, ...] | None = None
     """For text facts (and lists of text) with a closed set of values: the values."""
     get: Callable[..., Any] | None = None
+    """Reads the fact off a complaint (a listing fact: off a :class:`ListingView`); None for
+    a fact the bundle's rules derive."""
+    reads: str | None = None
+    """The attribute path ``get`` reads, where the fact is just that attribute (``right.id``;
+    a text fact may be a string enum member, which compares and hashes as its value): the
+    generated backend reads it inline instead of calling ``get``."""
     choices_from: Callable[[], tuple[str, ...]] | None = None
     """Where the closed set is not fixed (marketplaces come from the policy registry)."""
     required: bool = False
@@ -247,14 +253,13 @@ def _item_models(model: type[BaseModel], field: str) -> tuple[type[BaseModel], .
 def _choice_fact(model: type[BaseModel], path: str, description: str) -> FactSpec:
     """A text fact that is a complaint field with a closed set of values (an enum of
     ``model``), named and located like the field."""
-    read = operator.attrgetter(path)
     return FactSpec(
         path,
         "str",
         description,
         path,
         choices=choices(model, path.rsplit(".", 1)[-1]),
-        get=lambda c: _value(read(c)),
+        **_reading(path),
         required=_required(Complaint, path),
     )
 
@@ -301,11 +306,21 @@ def _submission_dates() -> tuple[date, date]:
     return min(first_days), max(last_days)
 
 
+def _reading(path: str) -> dict[str, Any]:
+    """A fact that is the attribute at ``path``: its getter, and the path itself."""
+    return {"get": operator.attrgetter(path), "reads": path}
+
+
+def _field(model: BaseModel | None, name: str, default: Any = None) -> Any:
+    """A field of a model that some members of a union lack. ``getattr`` with a default
+    costs microseconds for a missing field (pydantic's fallback raises and catches an
+    AttributeError); the instance dictionary answers at once."""
+    return default if model is None else model.__dict__.get(name, default)
+
+
 def _attr(obj: Any, *names: str) -> Any:
     for name in names:
-        if obj is None:
-            return None
-        obj = getattr(obj, name, None)
+        obj = _field(obj, name)
     return obj
 
 
@@ -318,7 +333,7 @@ def _submitted_on(c: Complaint) -> date:
 
 
 def _years_since_filing(c: Complaint) -> int | None:
-    filed = getattr(c.right, "filed_on", None)
+    filed = _field(c.right, "filed_on")
     if filed is None:
         return None
     return relativedelta(_submitted_on(c), filed).years
@@ -342,7 +357,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The marketplace the complaint is for.",
             "platform",
             choices_from=_marketplaces,
-            get=lambda c: _value(c.platform),
+            **_reading("platform"),
             required=_required(Complaint, "platform"),
         ),
         FactSpec(
@@ -360,14 +375,14 @@ def _catalog() -> tuple[FactSpec, ...]:
             "Lazada's country platform (absent for other marketplaces).",
             "country",
             choices_from=_countries,
-            get=lambda c: _value(c.country),
+            **_reading("country"),
         ),
         FactSpec(
             "submitted_at",
             "datetime",
             "When the complaint was submitted.",
             "submitted_at",
-            get=lambda c: c.submitted_at,
+            **_reading("submitted_at"),
             required=_required(Complaint, "submitted_at"),
             bounds=(EARLIEST_INSTANT, INSTANTS_END - timedelta(microseconds=1)),
         ),
@@ -396,7 +411,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "bool",
             "The complainant's proof of identity has been verified.",
             "complainant.identity_verified",
-            get=lambda c: c.complainant.identity_verified,
+            **_reading("complainant.identity_verified"),
             required=_required(Complaint, "complainant.identity_verified"),
         ),
         FactSpec(
@@ -404,7 +419,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "bool",
             "The complainant is a Good Faith Program member (absent if not stated).",
             "complainant.good_faith_member",
-            get=lambda c: c.complainant.good_faith_member,
+            **_reading("complainant.good_faith_member"),
         ),
         FactSpec(
             "complainant.authorization.document",
@@ -440,7 +455,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "str",
             "The id of the right the complaint relies on.",
             "right.id",
-            get=lambda c: c.right.id,
+            **_reading("right.id"),
             required=_required(Complaint, "right.id"),
         ),
         FactSpec(
@@ -449,7 +464,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "Trademark, copyright, patent or design.",
             "right.type",
             choices=_union_choices(rights, "type"),
-            get=lambda c: _value(c.right.type),
+            **_reading("right.type"),
             required=_required(Complaint, "right.type"),
         ),
         FactSpec(
@@ -458,7 +473,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The right's authentication status in the account.",
             "right.status",
             choices=_union_choices(rights, "status"),
-            get=lambda c: _value(c.right.status),
+            **_reading("right.status"),
             required=_required(Complaint, "right.status"),
         ),
         FactSpec(
@@ -466,7 +481,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "str",
             "Where the right is registered (ISO 3166-1 alpha-2; WO for WIPO).",
             "right.jurisdiction",
-            get=lambda c: c.right.jurisdiction,
+            **_reading("right.jurisdiction"),
             required=_required(Complaint, "right.jurisdiction"),
         ),
         FactSpec(
@@ -481,28 +496,28 @@ def _catalog() -> tuple[FactSpec, ...]:
             "str",
             "The registration number.",
             "right.registration_number",
-            get=lambda c: c.right.registration_number,
+            **_reading("right.registration_number"),
         ),
         FactSpec(
             "right.registered",
             "bool",
             "Copyright: the work is registered (absent for other rights).",
             "right.registered",
-            get=lambda c: getattr(c.right, "registered", None),
+            get=lambda c: _field(c.right, "registered"),
         ),
         FactSpec(
             "right.nice_classes",
             "list_int",
             "Trademark: the Nice classes it covers.",
             "right.nice_classes",
-            get=lambda c: list(getattr(c.right, "nice_classes", None) or ()),
+            get=lambda c: list(_field(c.right, "nice_classes") or ()),
         ),
         FactSpec(
             "right.similar_groups",
             "list_str",
             "Trademark: China's similar-goods groups it covers.",
             "right.similar_groups",
-            get=lambda c: list(getattr(c.right, "similar_groups", None) or ()),
+            get=lambda c: list(_field(c.right, "similar_groups") or ()),
         ),
         FactSpec(
             "right.patent_kind",
@@ -510,14 +525,14 @@ def _catalog() -> tuple[FactSpec, ...]:
             "Patent: invention, utility model or design.",
             "right.patent_kind",
             choices=_union_choices(_with_field(rights, "patent_kind"), "patent_kind"),
-            get=lambda c: _value(getattr(c.right, "patent_kind", None)),
+            get=lambda c: _value(_field(c.right, "patent_kind")),
         ),
         FactSpec(
             "right.filed_on",
             "date",
             "Patent or design: the filing date.",
             "right.filed_on",
-            get=lambda c: getattr(c.right, "filed_on", None),
+            get=lambda c: _field(c.right, "filed_on"),
         ),
         FactSpec(
             "right.years_since_filing",
@@ -532,21 +547,21 @@ def _catalog() -> tuple[FactSpec, ...]:
             "date",
             "First day the right is valid.",
             "right.valid_from",
-            get=lambda c: c.right.valid_from,
+            **_reading("right.valid_from"),
         ),
         FactSpec(
             "right.valid_until",
             "date",
             "Last day the right is valid.",
             "right.valid_until",
-            get=lambda c: c.right.valid_until,
+            **_reading("right.valid_until"),
         ),
         FactSpec(
             "right.language",
             "str",
             "Language of the certificate (ISO 639-1).",
             "right.language",
-            get=lambda c: c.right.language,
+            **_reading("right.language"),
         ),
         FactSpec(
             "right.documents",
@@ -601,7 +616,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "A test-buy report signed or sealed by the rights holder is supplied.",
             "evidence",
             get=lambda c: any(
-                getattr(e, "signed", False)
+                _field(e, "signed", False)
                 for e in c.evidence
                 if _value(e.kind) == "test_buy_report"
             ),
@@ -647,7 +662,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The listing's position in the complaint, from 0.",
             "listings[{i}]",
             scope="listing",
-            get=lambda v: v.index,
+            **_reading("index"),
             required=True,
             bounds=_position_bounds(0),
         ),
@@ -667,7 +682,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The listing's URL as given.",
             "listings[{i}].url",
             scope="listing",
-            get=lambda v: v.item.url,
+            **_reading("item.url"),
             required=_required(Listing, "url"),
         ),
         FactSpec(
@@ -737,7 +752,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The earlier listing with the same canonical URL (absent if there is none).",
             "listings[{i}].url",
             scope="listing",
-            get=lambda v: v.first_index,
+            **_reading("first_index"),
             bounds=_position_bounds(0),
         ),
         FactSpec(
@@ -755,7 +770,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The Nice class of the listed goods.",
             "listings[{i}].nice_class",
             scope="listing",
-            get=lambda v: v.item.nice_class,
+            **_reading("item.nice_class"),
         ),
         FactSpec(
             "listing.category_class",
@@ -764,7 +779,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "(absent if the listing gives no category or the table does not list it).",
             "listings[{i}].category",
             scope="listing",
-            get=lambda v: v.category_class,
+            **_reading("category_class"),
         ),
         FactSpec(
             "listing.similar_group",
@@ -772,7 +787,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "China's similar-goods group of the listed goods.",
             "listings[{i}].similar_group",
             scope="listing",
-            get=lambda v: v.item.similar_group,
+            **_reading("item.similar_group"),
         ),
         FactSpec(
             "listing.category",
@@ -780,7 +795,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The marketplace category of the listed goods.",
             "listings[{i}].category",
             scope="listing",
-            get=lambda v: v.item.category,
+            **_reading("item.category"),
         ),
     ]
     return tuple(specs)

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import typing
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import PurePath
-from typing import Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from ipp_rules.errors import ComplaintError, JsonRefused
 from ipp_rules.models.complaint import Complaint
@@ -59,8 +62,16 @@ def load_complaint(data: Complaint | Mapping[str, Any]) -> Complaint:
     """A complaint from a model (returned as it is) or from plain data such as parsed JSON."""
     if isinstance(data, Complaint):
         return data
-    _check_shape(data)
-    return _validate(data, None)
+    if not _plain_tags(data):
+        _check_shape(data)
+    try:
+        return Complaint.model_validate(data)
+    except (ValidationError, RecursionError):
+        # A document the model accepts is within the limits (the model bounds every list
+        # and nests four levels deep), so they are checked only for one it refuses, before
+        # its problems are read: pydantic cannot show a value nested thousands deep.
+        _check_shape(data)
+        return _validate(data, None)
 
 
 def parse_complaint_document(
@@ -151,6 +162,52 @@ _TOO_MANY = (
 )
 _SINGLE = frozenset({str, int, float, bool, type(None)})
 """The types of single values in parsed JSON, which the walk steps over without a call."""
+
+
+def _tag_paths(annotation: Any, path: DocumentPath = ()) -> Iterator[DocumentPath]:
+    """Where the tags of the model's tagged unions sit (``evidence[*].kind``): pydantic
+    writes a tag's value into its error message while validating, so a tag holding a value
+    nested thousands deep must be refused before validation."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        inner, *metadata = typing.get_args(annotation)
+        for item in metadata:
+            if isinstance(item, FieldInfo) and isinstance(item.discriminator, str):
+                yield (*path, item.discriminator)
+        yield from _tag_paths(inner, path)
+    elif origin in (tuple, list):
+        yield from _tag_paths(typing.get_args(annotation)[0], (*path, _EACH))
+    elif origin in (Union, UnionType):
+        for member in typing.get_args(annotation):
+            yield from _tag_paths(member, path)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for name, field in annotation.model_fields.items():
+            if isinstance(field.discriminator, str):
+                yield (*path, name, field.discriminator)
+            yield from _tag_paths(field.annotation, (*path, name))
+
+
+_EACH = -1
+_TAGS: tuple[DocumentPath, ...] = tuple(dict.fromkeys(_tag_paths(Complaint)))
+
+
+def _plain_tags(data: object) -> bool:
+    """Every tag of a tagged union in ``data`` is absent or a single value (no list, no
+    object), and no list on the way is longer than a valid complaint's."""
+    return all(_plain_at(data, path) for path in _TAGS)
+
+
+def _plain_at(value: object, path: DocumentPath) -> bool:
+    if not path:
+        return type(value) in _SINGLE
+    step, rest = path[0], path[1:]
+    if step == _EACH:
+        if not isinstance(value, list | tuple):
+            return True
+        return len(value) <= MAX_DOCUMENT_NODES // 4 and all(_plain_at(v, rest) for v in value)
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return True
+    return step not in value or _plain_at(value[step], rest)
 
 
 class _OutOfShape(Exception):

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from ipp_rules import Engine
 from ipp_rules.engine.generated import MAX_INLINE_DEPTH, GeneratedProgram
+from ipp_rules.facts import FACTS
 from ipp_rules.models.intake import load_complaint
 from ipp_rules.rulesets.bundle import load_bundle
 from tests.rulesets.bundles import BASE_COMPLAINT, make_bundle, patched
@@ -93,19 +95,27 @@ def test_a_condition_too_deep_to_write_inline_runs_on_the_reference_closures(
     ]
 
 
-def test_a_fact_is_computed_only_when_a_condition_reads_it(tmp_path: Path) -> None:
-    when = {"right.type": {"eq": "patent"}, "right.filed_on": {"exists": True}}
-    root = make_bundle(tmp_path, {"a.yaml": _rules_file([_rule("test.patent", when)])})
-    program = GeneratedProgram(load_bundle(root))
+@pytest.mark.parametrize(("right_type", "calls"), [("patent", 0), ("trademark", 1)])
+def test_a_fact_is_computed_only_when_a_condition_reads_it_and_once(
+    tmp_path: Path, right_type: str, calls: int
+) -> None:
+    """The base complaint is a trademark's: with ``patent`` the rules' first tests fail and
+    the filing date is never read; with ``trademark`` both rules read it, computed once."""
+    rules = [
+        _rule(
+            f"test.rule{int(n)}",
+            {"right.type": {"eq": right_type}, "right.filed_on": {"exists": n}},
+        )
+        for n in (True, False)
+    ]
+    program = GeneratedProgram(load_bundle(make_bundle(tmp_path, {"a.yaml": _rules_file(rules)})))
     namespace = program.function.__globals__
-    calls: list[str] = []
-    for name, getter in list(namespace.items()):
-        if name.startswith("G"):
-            namespace[name] = _counting(getter, calls)
-    trademark = load_complaint(yaml.safe_load(BASE_COMPLAINT))
-    assert program.decide(trademark).findings == ()
-    assert len(calls) == 1  # right.type only: the first test failed, right.filed_on is unread
-    assert sum(name.startswith("G") for name in namespace) == 2  # the two facts it may read
+    (getter,) = [name for name, value in namespace.items() if value is FACTS["right.filed_on"].get]
+    read: list[str] = []
+    namespace[getter] = _counting(namespace[getter], read)
+    decision = program.decide(load_complaint(yaml.safe_load(BASE_COMPLAINT)))
+    assert len(read) == calls
+    assert [f.rule_id for f in decision.findings] == (["test.rule0"] if calls else [])
 
 
 def _counting(getter: Callable[[Any], Any], calls: list[str]) -> Callable[[Any], Any]:

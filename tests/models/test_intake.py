@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -287,6 +288,37 @@ def test_a_discriminator_nested_too_deep_in_plain_data_is_refused_quietly(
             with pytest.raises(ComplaintError) as caught:
                 evaluate(document)
             assert caught.value.problems == (Problem(TOO_DEEP, "nesting_too_deep", path=path),)
+    assert capfd.readouterr().err == ""
+
+
+def _positions(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Every field and item position of a document, nested ones included."""
+    found = [path] if path else []
+    if isinstance(value, dict | list):
+        for key, child in value.items() if isinstance(value, dict) else enumerate(value):
+            found += _positions(child, (*path, key))
+    return found
+
+
+def test_a_value_nested_too_deep_anywhere_in_plain_data_is_refused_quietly(
+    taobao_document: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A document is validated before its shape is walked (a valid one is within the limits
+    by its model); the walk still comes first wherever validating would show the value."""
+    taobao_document["complainant"]["authorization"] = {"document": "power_of_attorney"}
+    positions = _positions(taobao_document)
+    assert ("right", "documents", 0, "kind") in positions and len(positions) > 30
+    for position in positions:
+        document = copy.deepcopy(taobao_document)
+        parent = document
+        for key in position[:-1]:
+            parent = parent[key]
+        parent[position[-1]] = nested_list(100_000)
+        with pytest.raises(ComplaintError) as caught:
+            load_complaint(document)
+        assert caught.value.problems == (
+            Problem(TOO_DEEP, "nesting_too_deep", path=(*position, *[0] * (32 - len(position)))),
+        ), position
     assert capfd.readouterr().err == ""
 
 
