@@ -9,7 +9,8 @@ are ordered by severity, then by the rule's place in the bundle, then by listing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -98,11 +99,13 @@ def finding_maker(info: RuleInfo, facts: Mapping[str, FactSpec], scope: str) -> 
 
 
 def decision_of(
-    findings: Iterable[tuple[int, Finding]],
+    findings: Collection[tuple[int, Finding]],
     bundle: BundleIdentity,
     trace: Iterable[TraceEntry] | None = None,
 ) -> Decision:
     """The decision made by findings given with their order keys (:func:`finding_order`)."""
+    if not findings and trace is None:
+        return _accepted(bundle)
     ordered = sorted(findings, key=itemgetter(0))
     kept = tuple(finding for _, finding in ordered)
     worst = min((SEVERITY_RANK[f.severity] for f in kept), default=3)
@@ -115,3 +118,10 @@ def decision_of(
             "trace": None if trace is None else tuple(trace),
         },
     )
+
+
+@lru_cache(maxsize=64)
+def _accepted(bundle: BundleIdentity) -> Decision:
+    """The decision without findings: the same for every complaint a bundle accepts, and
+    immutable, so it is built once."""
+    return trusted(Decision, {"outcome": "accept", "findings": (), "bundle": bundle, "trace": None})

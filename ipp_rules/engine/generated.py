@@ -103,10 +103,22 @@ class _Writer:
         self.eager: set[str] = set()
         """Facts computed when their subject is reached, not on first read."""
         self._numbers = count()
+        self._constants: dict[Any, str] = {}
 
     def constant(self, value: Any) -> str:
+        """The name of ``value`` in the namespace; equal literals and tables share one name,
+        so rules testing the same thing write the same text (and share a branch)."""
+        try:
+            key: Any = (type(value), value)
+            known = self._constants.get(key)
+        except TypeError:  # unhashable: a function
+            key, known = None, None
+        if known is not None:
+            return known
         name = f"K{next(self._numbers)}"
         self.namespace[name] = value
+        if key is not None:
+            self._constants[key] = name
         return name
 
     def emit(self, indent: int, text: str) -> None:
@@ -178,6 +190,8 @@ class _Writer:
             joiner = " and " if isinstance(node, ir.And) else " or "
             return "(" + joiner.join(self._node(c) for c in node.children) + ")"
         if isinstance(node, ir.Not):
+            if isinstance(node.atom, ir.Exists) and not self.facts[node.atom.fact].always_present:
+                return f"({self.encoded(node.atom.fact)} is None)"
             return f"(not {self._atom(node.atom)})"
         return self._atom(node)
 
@@ -195,8 +209,15 @@ class _Writer:
                 return f"(not {wanted}.isdisjoint({value} or ()))"
             operands = ", ".join(self._operand(v) for v in atom.values)
             return f"_some_in({value}, ({operands},))"
-        if self.facts[atom.fact].always_present and self._plain(value):
-            bound, subject = "", value  # a local that is always set: read it as it is
+        literal_eq = isinstance(atom, ir.OneOf) or (
+            isinstance(atom, ir.Compare)
+            and atom.op == "eq"
+            and not isinstance(atom.operand, ir.FactRef)
+        )
+        if self.facts[atom.fact].always_present or literal_eq:
+            # The value tested as it is (read once): it is always there, or the test is
+            # equality with literals, which an absent fact (None) never equals.
+            bound, subject = "", value
         else:
             bound, subject = self.present(atom.fact, value) + " and ", "t"
         if isinstance(atom, ir.OneOf):
@@ -212,10 +233,6 @@ class _Writer:
                 else f"({bound}{subject} {test} {other})"
             )
         return f"({bound}{subject} {test} {self.constant(atom.operand)})"
-
-    @staticmethod
-    def _plain(expression: str) -> bool:
-        return expression.isidentifier()
 
     def _operand(self, operand: ir.Operand) -> str:
         return (
@@ -338,37 +355,89 @@ def _write_rules(
     indent: int,
     on_complaint: Mapping[str, str],
 ) -> None:
-    """The rules of one subject, in order; then the findings of those that fired, once every
-    derived fact their messages may read is set."""
+    """The rules of one subject, stratum by stratum.
+
+    Within a stratum rules do not depend on each other, so those whose conditions start with
+    the same test share one ``if`` (most rules start by naming a marketplace or a kind of
+    right), as code written by hand would. A rule's finding is made where it fires, unless
+    its message reads a derived fact: those are made at the end, once every derived fact is
+    set.
+    """
     emit = writer.emit
-    reported: list[tuple[ir.CompiledRule, str, FindingMaker]] = []
-    for rule in rules:
-        rule_info = info[rule.id]
-        make = finding_maker(rule_info, writer.facts, rule.scope)
-        condition = writer.condition(rule.condition)
-        if rule.derives is not None:
-            target = on_complaint.get(rule.derives, writer.variables[rule.derives])
-            emit(indent, f"if {condition}:")
-            emit(indent + 1, f"{target} = True")
-        if make is not None:
-            flag = f"r{next(writer._numbers)}"
-            emit(indent, f"{flag} = {condition}" if rule.derives is None else f"{flag} = {target}")
-            reported.append((rule, flag, make))
-    for rule, flag, make in reported:
-        rule_info = info[rule.id]
-        listing = "i" if rule.scope == "listing" else "None"
-        key = writer.constant(finding_order(rule_info, None))
-        assert rule_info.message is not None
-        fields = rule_info.message.fields
+    start = len(writer.lines)
+    deferred: list[tuple[ir.CompiledRule, str, FindingMaker]] = []
+    strata = sorted({rule.stratum for rule in rules})
+    for stratum in strata:
+        groups: dict[str, list[tuple[ir.CompiledRule, str | None]]] = {}
+        for rule in (r for r in rules if r.stratum == stratum):
+            first, rest = _split(writer, rule.condition)
+            groups.setdefault(first, []).append((rule, rest))
+        for first, members in groups.items():
+            actions = [
+                (rest, action)
+                for rule, rest in members
+                if (action := _action(writer, rule, info, on_complaint, deferred))
+            ]
+            if not actions:
+                continue
+            if first == "True":
+                level = indent
+            else:
+                emit(indent, f"if {first}:")
+                level = indent + 1
+            for rest, action in actions:
+                if rest is None:
+                    for line in action:
+                        emit(level, line)
+                else:
+                    emit(level, f"if {rest}:")
+                    for line in action:
+                        emit(level + 1, line)
+    for rule, flag, make in deferred:
         emit(indent, f"if {flag}:")
-        if rule.scope == "complaint" and not fields:
-            finding = writer.constant(make(None, ()))
-            emit(indent + 1, f"out.append(({key}, {finding}))")
-            continue
-        values = ", ".join(writer.raw(name) for name in fields)
-        maker = writer.constant(make)
-        sort_key = f"{key} + i + 1" if rule.scope == "listing" else key
-        emit(
-            indent + 1,
-            f"out.append(({sort_key}, {maker}({listing}, ({values}{',' if fields else ''}))))",
-        )
+        emit(indent + 1, _report(writer, rule, info[rule.id], make))
+    writer.lines[start:start] = ["    " * indent + f"{flag} = False" for _, flag, _ in deferred]
+
+
+def _split(writer: _Writer, condition: ir.Node) -> tuple[str, str | None]:
+    """A condition as its first test and the rest (None if it is only one test)."""
+    if isinstance(condition, ir.And) and _depth(condition) <= MAX_INLINE_DEPTH:
+        first, *rest = condition.children
+        tail = rest[0] if len(rest) == 1 else ir.And(tuple(rest))
+        return writer.condition(first), writer.condition(tail)
+    return writer.condition(condition), None
+
+
+def _action(
+    writer: _Writer,
+    rule: ir.CompiledRule,
+    info: Mapping[str, RuleInfo],
+    on_complaint: Mapping[str, str],
+    deferred: list[tuple[ir.CompiledRule, str, FindingMaker]],
+) -> list[str]:
+    """The statements run when a rule fires: set the fact it derives, or report it."""
+    if rule.derives is not None:
+        return [f"{on_complaint.get(rule.derives, writer.variables[rule.derives])} = True"]
+    rule_info = info[rule.id]
+    make = finding_maker(rule_info, writer.facts, rule.scope)
+    if make is None:
+        return []
+    assert rule_info.message is not None
+    if any(writer.facts[name].get is None for name in rule_info.message.fields):
+        flag = f"r{next(writer._numbers)}"
+        deferred.append((rule, flag, make))
+        return [f"{flag} = True"]
+    return [_report(writer, rule, rule_info, make)]
+
+
+def _report(writer: _Writer, rule: ir.CompiledRule, rule_info: RuleInfo, make: FindingMaker) -> str:
+    """The statement adding a fired rule's finding to the findings."""
+    key = writer.constant(finding_order(rule_info, None))
+    assert rule_info.message is not None
+    fields = rule_info.message.fields
+    if rule.scope == "complaint" and not fields:
+        return f"out.append(({key}, {writer.constant(make(None, ()))}))"
+    values = ", ".join(writer.raw(name) for name in fields)
+    maker = writer.constant(make)
+    listing, sort_key = ("i", f"{key} + i + 1") if rule.scope == "listing" else ("None", key)
+    return f"out.append(({sort_key}, {maker}({listing}, ({values}{',' if fields else ''}))))"

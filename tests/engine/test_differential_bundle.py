@@ -130,19 +130,22 @@ def _bundle(
         }
         for k, when in enumerate(derivations)
     ]
+    conditions = [
+        {"all": [when, {f"derived.d{i % 2}": {"eq": i % 3 == 0}}]} if i < len(derivations) else when
+        for i, when in enumerate(whens)
+    ]
     rules = [
         {
             "id": f"gen.r{i}",
             "title": "generated",
             "source": "test",
-            "when": {"all": [when, {f"derived.d{i % 2}": {"eq": i % 3 == 0}}]}
-            if i < len(derivations)
-            else when,
+            "when": when,
             "outcome": ("warn", "reject", "needs_info")[i % 3],
             "code": f"GEN_{i}",
-            "message": "generated " + " ".join(f"{{{name}}}" for name in _named(when)[:2]),
+            # the last facts named: a derived fact where there is one
+            "message": "generated " + " ".join(f"{{{name}}}" for name in _named(when)[-2:]),
         }
-        for i, when in enumerate(whens)
+        for i, when in enumerate(conditions)
     ]
     rules = [*rules[: len(rules) // 2], *derived, *rules[len(rules) // 2 :]]
     # JSON is YAML: the rule file goes through the same strict loader.

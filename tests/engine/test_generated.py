@@ -124,3 +124,14 @@ def _counting(getter: Callable[[Any], Any], calls: list[str]) -> Callable[[Any],
         return getter(subject)
 
     return counted
+
+
+def test_a_message_shows_a_derived_fact_as_set_by_rules_that_run_after_it(tmp_path: Path) -> None:
+    shows = _rule("test.shows", {"platform": {"eq": "taobao"}}, "Covered: {derived.covered}.")
+    derives = {**_rule("test.derives", {"right.type": {"eq": "trademark"}}), "outcome": "derive"}
+    derives["derive"] = "covered"
+    del derives["code"], derives["message"]
+    root = make_bundle(tmp_path, {"a.yaml": _rules_file([shows, derives])})
+    compiled, reference = _decisions(root, yaml.safe_load(BASE_COMPLAINT))
+    assert compiled == reference
+    assert json.loads(compiled)["findings"][0]["message"] == "Covered: true."
