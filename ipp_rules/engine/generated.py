@@ -207,6 +207,9 @@ class _Writer:
             if not any(isinstance(v, ir.FactRef) for v in atom.values):
                 wanted = self.constant(frozenset(atom.values))
                 return f"(not {wanted}.isdisjoint({value} or ()))"
+            if len(atom.values) == 1 and isinstance(atom.values[0], ir.FactRef):
+                other = self.encoded(atom.values[0].name)  # "contains" another fact's value
+                return f"((u := {other}) is not None and u in ({value} or ()))"
             operands = ", ".join(self._operand(v) for v in atom.values)
             return f"_some_in({value}, ({operands},))"
         literal_eq = isinstance(atom, ir.OneOf) or (

@@ -52,6 +52,7 @@ __all__ = [
     "FactSpec",
     "ListingGetter",
     "ListingView",
+    "UrlFacts",
     "choices",
     "decode_literal",
     "derived_fact",
@@ -59,6 +60,7 @@ __all__ = [
     "json_ready",
     "listing_views",
     "marketplace_timezone",
+    "url_facts",
 ]
 
 
@@ -79,17 +81,65 @@ def _countries() -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for p in policies().values() for c in p.countries))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class UrlFacts:
+    """What a listing URL turned out to be, in the terms of the listing facts (None where the
+    URL says nothing): computed once per distinct URL."""
+
+    parsed: ParsedUrl | UrlProblem | None
+    problem: str | None
+    problem_text: str | None
+    marketplace: str | None
+    country: str | None
+    kind: str | None
+    item_id: str | None
+    canonical: str | None
+
+
+@functools.lru_cache(maxsize=8192)
+def url_facts(url: str) -> UrlFacts:
+    """The facts of a listing URL (cached: a corpus names the same listings again and again)."""
+    parsed = identify_url(url)
+    if isinstance(parsed, ParsedUrl):
+        return UrlFacts(
+            parsed,
+            None,
+            None,
+            parsed.marketplace,
+            parsed.country,
+            parsed.kind,
+            parsed.item_id,
+            parsed.canonical,
+        )
+    if isinstance(parsed, UrlProblem):
+        return UrlFacts(parsed, parsed.value, parsed.description, None, None, None, None, None)
+    return UrlFacts(None, None, None, None, None, None, None, None)
+
+
 class ListingView:
     """One listing and what its URL turned out to be, for the listing facts."""
 
-    item: Listing
-    index: int
-    parsed: ParsedUrl | UrlProblem | None
-    first_index: int | None
-    """The earlier listing with the same canonical URL, if there is one."""
-    category_class: int | None
-    """The Nice class the marketplace's category table gives the listing's category."""
+    __slots__ = ("category_class", "first_index", "index", "item", "link")
+
+    def __init__(
+        self,
+        item: Listing,
+        index: int,
+        link: UrlFacts,
+        first_index: int | None,
+        category_class: int | None,
+    ) -> None:
+        self.item = item
+        self.index = index
+        self.link = link
+        self.first_index = first_index
+        """The earlier listing with the same canonical URL, if there is one."""
+        self.category_class = category_class
+        """The Nice class the marketplace's category table gives the listing's category."""
+
+    @property
+    def parsed(self) -> ParsedUrl | UrlProblem | None:
+        return self.link.parsed
 
     @property
     def url(self) -> ParsedUrl | None:
@@ -105,23 +155,14 @@ def listing_views(
     views = []
     first: dict[str, int] = {}
     for index, item in enumerate(complaint.listings):
-        parsed = _identify(item.url)
+        link = url_facts(item.url)
         earlier = None
-        if isinstance(parsed, ParsedUrl):
-            earlier = first.setdefault(parsed.canonical, index)
+        if link.canonical is not None:
+            earlier = first.setdefault(link.canonical, index)
             earlier = None if earlier == index else earlier
         category = table.get(item.category) if item.category is not None else None
-        views.append(ListingView(item, index, parsed, earlier, category))
+        views.append(ListingView(item, index, link, earlier, category))
     return views
-
-
-@functools.lru_cache(maxsize=8192)
-def _identify(url: str) -> ParsedUrl | UrlProblem | None:
-    return identify_url(url)
-
-
-def _problem(view: ListingView) -> UrlProblem | None:
-    return view.parsed if isinstance(view.parsed, UrlProblem) else None
 
 
 ComplaintGetter = Callable[[Complaint], Any]
@@ -693,7 +734,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             choices=tuple(p.value for p in UrlProblem),
-            get=lambda v: _value(_problem(v)),
+            **_reading("link.problem"),
         ),
         FactSpec(
             "listing.url_problem_text",
@@ -701,7 +742,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The URL problem in plain words (absent if there is none).",
             "listings[{i}].url",
             scope="listing",
-            get=lambda v: _problem(v).description if _problem(v) else None,  # type: ignore[union-attr]
+            **_reading("link.problem_text"),
         ),
         FactSpec(
             "listing.marketplace",
@@ -710,7 +751,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             choices_from=_marketplaces,
-            get=lambda v: v.url.marketplace if v.url else None,
+            **_reading("link.marketplace"),
         ),
         FactSpec(
             "listing.country",
@@ -719,7 +760,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             choices_from=_countries,
-            get=lambda v: v.url.country if v.url else None,
+            **_reading("link.country"),
         ),
         FactSpec(
             "listing.url_kind",
@@ -728,7 +769,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "listings[{i}].url",
             scope="listing",
             choices=("listing", "store"),
-            get=lambda v: v.url.kind if v.url else None,
+            **_reading("link.kind"),
         ),
         FactSpec(
             "listing.item_id",
@@ -736,7 +777,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The listing or store id read from the URL.",
             "listings[{i}].url",
             scope="listing",
-            get=lambda v: v.url.item_id if v.url else None,
+            **_reading("link.item_id"),
         ),
         FactSpec(
             "listing.canonical_url",
@@ -744,7 +785,7 @@ def _catalog() -> tuple[FactSpec, ...]:
             "The URL in its canonical form (https, the marketplace's own host, the id only).",
             "listings[{i}].url",
             scope="listing",
-            get=lambda v: v.url.canonical if v.url else None,
+            **_reading("link.canonical"),
         ),
         FactSpec(
             "listing.duplicate_of",
