@@ -1,0 +1,196 @@
+"""Start-up cost: whole processes timed side by side, and the bundle loaded with each YAML
+parser, in one run.
+
+    .venv/bin/python benchmarks/startup.py [--rounds 20] [--quick]
+
+Five commands run as subprocesses, interleaved round-robin (each round runs each command once,
+starting at a different one each round): ``python -c pass``, ``python -c "import pydantic,
+yaml"`` (what any pydantic and YAML program pays), ``import ipp_rules``, ``import ipp_rules``
+and ``Engine.default()``, and ``ipp-rules evaluate docs/examples/complaint.json`` through the
+environment's entry point. A round first is run and thrown away, so the bytecode caches are
+written and the files are in the page cache, as they are for an installed package (the
+children run without ``PYTHONDONTWRITEBYTECODE``). Ratios are medians of the per-round
+ratios: the machines are shared and noisy, so only numbers from the same run are compared.
+
+Then ``Engine.default()`` in this process, alternately with libyaml reading the bundle (as
+the loader does where PyYAML has it) and with PyYAML's Python parser alone.
+
+The last lines say, one per target, whether it is met, in a fixed form other scripts read:
+``TARGET <name>: <value> (target <bound>) met`` (or ``MISSED``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPLAINT = "docs/examples/complaint.json"
+EVALUATE_BOUND = 2.0
+"""``ipp-rules evaluate FILE`` at most this many times ``import pydantic, yaml``."""
+TIMES = "\N{MULTIPLICATION SIGN}"
+"""Written out by name: the sign in the report, which a reader of the source might take for x."""
+PARSER_BOUND = 0.5
+"""``Engine.default()`` with libyaml at most this share of its time with the Python parser."""
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    argv: Sequence[str]
+
+
+def commands() -> list[Command]:
+    python = sys.executable
+    entry_point = Path(python).parent / "ipp-rules"
+    return [
+        Command("python -c pass", [python, "-c", "pass"]),
+        Command("import pydantic, yaml", [python, "-c", "import pydantic, yaml"]),
+        Command("import ipp_rules", [python, "-c", "import ipp_rules"]),
+        Command(
+            "import ipp_rules; Engine.default()",
+            [python, "-c", "import ipp_rules; ipp_rules.Engine.default()"],
+        ),
+        Command(f"ipp-rules evaluate {COMPLAINT}", [str(entry_point), "evaluate", COMPLAINT]),
+    ]
+
+
+def run_once(command: Command, env: dict[str, str]) -> float:
+    """Seconds the whole process took, from start to exit."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        command.argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):  # evaluate: 1 is a decision other than accept
+        raise SystemExit(f"{command.name} failed ({done.returncode}):\n{done.stderr.decode()}")
+    return elapsed
+
+
+def interleaved(cmds: list[Command], rounds: int) -> list[dict[str, float]]:
+    """Per round, each command's seconds; one round first to warm caches, not kept."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for command in cmds:
+        run_once(command, env)
+    results = []
+    for index in range(rounds):
+        order = cmds[index % len(cmds) :] + cmds[: index % len(cmds)]
+        results.append({command.name: run_once(command, env) for command in order})
+    return results
+
+
+def median_ratio(rounds: list[dict[str, float]], name: str, base: str) -> float:
+    return statistics.median(r[name] / r[base] for r in rounds)
+
+
+def engine_default_by_parser(repeats: int) -> tuple[float, float, float]:
+    """Median seconds of ``Engine.default()`` with libyaml and with the Python parser alone,
+    alternated, and the median of the per-pair ratio."""
+    import ipp_rules
+    from ipp_rules.text import yaml as strict_yaml
+
+    libyaml = strict_yaml._LIBYAML  # the loader's choice of parser, swapped for the comparison
+    if libyaml is None:
+        raise SystemExit("this PyYAML is built without libyaml: nothing to compare")
+
+    def timed(reader: object) -> float:
+        strict_yaml._LIBYAML = reader  # type: ignore[assignment]
+        try:
+            start = time.perf_counter()
+            ipp_rules.Engine.default().close()
+            return time.perf_counter() - start
+        finally:
+            strict_yaml._LIBYAML = libyaml
+
+    timed(libyaml)
+    timed(None)
+    pairs = [(timed(libyaml), timed(None)) for _ in range(repeats)]
+    return (
+        statistics.median(c for c, _ in pairs),
+        statistics.median(p for _, p in pairs),
+        statistics.median(c / p for c, p in pairs),
+    )
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=20, help="rounds of subprocesses")
+    parser.add_argument("--repeats", type=int, default=20, help="Engine.default() pairs")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 3 rounds, 3 pairs")
+    args = parser.parse_args(argv)
+    rounds, repeats = (3, 3) if args.quick else (args.rounds, args.repeats)
+
+    cmds = commands()
+    measured = interleaved(cmds, rounds)
+    base, libraries, evaluate = cmds[0].name, cmds[1].name, cmds[-1].name
+    rows = [
+        [
+            "command (whole process)",
+            "median ms",
+            f"{TIMES} python -c pass",
+            f"{TIMES} import pydantic, yaml",
+        ]
+    ]
+    for command in cmds:
+        rows.append(
+            [
+                command.name,
+                f"{statistics.median(r[command.name] for r in measured) * 1000:.0f}",
+                f"{median_ratio(measured, command.name, base):.1f}",
+                f"{median_ratio(measured, command.name, libraries):.2f}",
+            ]
+        )
+    print(f"{rounds} rounds, Python {sys.version.split()[0]}")
+    print(table(rows))
+
+    with_c, with_python, parser_ratio = engine_default_by_parser(repeats)
+    print()
+    print(f"Engine.default() in one process, {repeats} pairs (median ms)")
+    print(
+        table(
+            [
+                ["YAML parser", "median ms"],
+                ["libyaml (C), as loaded", f"{with_c * 1000:.1f}"],
+                ["PyYAML's Python parser alone", f"{with_python * 1000:.1f}"],
+            ]
+        )
+    )
+    print()
+    evaluate_ratio = median_ratio(measured, evaluate, libraries)
+    print(
+        f"TARGET ipp-rules evaluate FILE: {evaluate_ratio:.2f}{TIMES} import pydantic, yaml "
+        f"(target ≤ {EVALUATE_BOUND:g}{TIMES}) {verdict(evaluate_ratio <= EVALUATE_BOUND)}"
+    )
+    print(
+        f"TARGET Engine.default() with libyaml: {parser_ratio:.2f}{TIMES} the Python parser "
+        f"(target ≤ {PARSER_BOUND:g}{TIMES}) {verdict(parser_ratio <= PARSER_BOUND)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
