@@ -6,18 +6,12 @@
 
 Everything a caller handles is exported here: the engine, the complaint model, every result
 type (``Decision``, ``Deadline``, ``CaseState``, ``Eligibility``, ...) and every error
-(drawn as a tree in :mod:`ipp_rules.errors`).
+(drawn as a tree in :mod:`ipp_rules.errors`). Each is imported when it is first used, so a
+program that only decides complaints never loads the Good Faith Program or the deadlines.
 """
 
-from ipp_rules.deadlines import (
-    CalendarEstimate,
-    CaseEvent,
-    CaseState,
-    Deadline,
-    DeadlinePolicy,
-    NextStep,
-)
-from ipp_rules.engine.engine import Engine
+from typing import TYPE_CHECKING
+
 from ipp_rules.errors import (
     ArgumentError,
     BundlePathError,
@@ -37,17 +31,58 @@ from ipp_rules.errors import (
     RulesetError,
     UnknownMarketplaceError,
 )
-from ipp_rules.goodfaith import (
-    Eligibility,
-    GoodFaithMetrics,
-    GoodFaithPolicy,
-    HistoryRecord,
-    MembershipEvent,
-    Rate,
-)
-from ipp_rules.models.complaint import Complaint
-from ipp_rules.models.decision import BundleIdentity, Decision, Finding, TraceEntry
+from ipp_rules.exports import lazy_exports
 from ipp_rules.problems import Problem
+
+if TYPE_CHECKING:
+    from ipp_rules.deadlines import (
+        CalendarEstimate,
+        CaseEvent,
+        CaseState,
+        Deadline,
+        DeadlinePolicy,
+        NextStep,
+    )
+    from ipp_rules.engine.engine import Engine
+    from ipp_rules.goodfaith import (
+        Eligibility,
+        GoodFaithMetrics,
+        GoodFaithPolicy,
+        HistoryRecord,
+        MembershipEvent,
+        Rate,
+    )
+    from ipp_rules.models.complaint import Complaint
+    from ipp_rules.models.decision import BundleIdentity, Decision, Finding, TraceEntry
+
+# The errors and Problem are small and every caller may catch them; the rest is imported on
+# first use (ipp_rules.exports), so deciding complaints never loads Good Faith or deadlines.
+# Type checkers read the imports above instead, so a misspelt name is an error there.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "ipp_rules.deadlines": (
+                "CalendarEstimate",
+                "CaseEvent",
+                "CaseState",
+                "Deadline",
+                "DeadlinePolicy",
+                "NextStep",
+            ),
+            "ipp_rules.engine.engine": ("Engine",),
+            "ipp_rules.goodfaith": (
+                "Eligibility",
+                "GoodFaithMetrics",
+                "GoodFaithPolicy",
+                "HistoryRecord",
+                "MembershipEvent",
+                "Rate",
+            ),
+            "ipp_rules.models.complaint": ("Complaint",),
+            "ipp_rules.models.decision": ("BundleIdentity", "Decision", "Finding", "TraceEntry"),
+        },
+    )
 
 __all__ = [
     "ArgumentError",

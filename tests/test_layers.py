@@ -15,7 +15,7 @@ import ipp_rules
 PACKAGE = Path(ipp_rules.__file__).parent
 
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "problems", "pydantic_errors", "text"}),
+    frozenset({"errors", "exports", "problems", "pydantic_errors", "text"}),
     frozenset({"policies", "calendars"}),
     frozenset({"models"}),
     frozenset({"facts"}),

@@ -13,30 +13,70 @@ See :mod:`ipp_rules.calendars.calendar` for what a business day is,
 
 from __future__ import annotations
 
-from ipp_rules.calendars.calendar import (
-    NO_OVERRIDES,
-    BusinessCalendar,
-    CalendarOverrides,
-    DayInfo,
-    DayKind,
-    HorizonSource,
-    NthBusinessDay,
-    YearNotice,
-)
-from ipp_rules.calendars.holiday_data import (
-    NON_CLOSING_CATEGORIES,
-    CalendarConfigError,
-    calendar_name,
-)
-from ipp_rules.calendars.horizon import (
-    HOLIDAYS_VERSION,
-    YEARLY_NOTICES,
-    Published,
-    YearlyNotice,
-    country_name,
-)
-from ipp_rules.calendars.registry import clear_calendar_cache, get_calendar
+from typing import TYPE_CHECKING
+
 from ipp_rules.errors import CalendarHorizonError
+from ipp_rules.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from ipp_rules.calendars.calendar import (
+        NO_OVERRIDES,
+        BusinessCalendar,
+        CalendarOverrides,
+        DayInfo,
+        DayKind,
+        HorizonSource,
+        NthBusinessDay,
+        YearNotice,
+    )
+    from ipp_rules.calendars.holiday_data import (
+        NON_CLOSING_CATEGORIES,
+        CalendarConfigError,
+        calendar_name,
+    )
+    from ipp_rules.calendars.horizon import (
+        HOLIDAYS_VERSION,
+        YEARLY_NOTICES,
+        Published,
+        YearlyNotice,
+        country_name,
+    )
+    from ipp_rules.calendars.registry import clear_calendar_cache, get_calendar
+
+# Type checkers read the imports above; at run time each module is imported on first use.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "ipp_rules.calendars.calendar": (
+                "NO_OVERRIDES",
+                "BusinessCalendar",
+                "CalendarOverrides",
+                "DayInfo",
+                "DayKind",
+                "HorizonSource",
+                "NthBusinessDay",
+                "YearNotice",
+            ),
+            "ipp_rules.calendars.holiday_data": (
+                "NON_CLOSING_CATEGORIES",
+                "CalendarConfigError",
+                "calendar_name",
+            ),
+            "ipp_rules.calendars.horizon": (
+                "HOLIDAYS_VERSION",
+                "YEARLY_NOTICES",
+                "Published",
+                "YearlyNotice",
+                "country_name",
+            ),
+            "ipp_rules.calendars.registry": (
+                "clear_calendar_cache",
+                "get_calendar",
+            ),
+        },
+    )
+
 
 __all__ = [
     "HOLIDAYS_VERSION",

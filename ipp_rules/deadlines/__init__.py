@@ -24,39 +24,104 @@ This package re-exports the public API of its modules, one job each (bottom to t
 
 from __future__ import annotations
 
-from ipp_rules.deadlines.calendar_settings import (
-    CalendarDays,
-    CalendarSettings,
-    HolidayNotice,
-    calendar_key,
-)
-from ipp_rules.deadlines.compute import compute_deadline, compute_due, deadline_function
-from ipp_rules.deadlines.estimates import EDIT_A_BUNDLE, estimate_fix
-from ipp_rules.deadlines.events import EVENT_KINDS, CaseEvent, EventKind
-from ipp_rules.deadlines.lifecycle import (
-    FINAL_STATES,
-    STATES,
-    CaseState,
-    DeadlineFunction,
-    NextStep,
-    replay,
-)
-from ipp_rules.deadlines.periods import (
-    CountryPeriod,
-    DeadlinePeriod,
-    DeadlineRule,
-    DeadlineRules,
-    DefaultSemantics,
-    MarketplacePeriod,
-)
-from ipp_rules.deadlines.policy import (
-    POLICY_FILE,
-    DeadlinePolicy,
-    deadline_policy_from,
-    load_deadline_policy,
-)
-from ipp_rules.deadlines.results import CalendarEstimate, Deadline, Due, PeriodSemantics
-from ipp_rules.deadlines.values import DEADLINE_KINDS, DeadlineKind
+from typing import TYPE_CHECKING
+
+from ipp_rules.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from ipp_rules.deadlines.calendar_settings import (
+        CalendarDays,
+        CalendarSettings,
+        HolidayNotice,
+        calendar_key,
+    )
+    from ipp_rules.deadlines.compute import compute_deadline, compute_due, deadline_function
+    from ipp_rules.deadlines.estimates import EDIT_A_BUNDLE, estimate_fix
+    from ipp_rules.deadlines.events import EVENT_KINDS, CaseEvent, EventKind
+    from ipp_rules.deadlines.lifecycle import (
+        FINAL_STATES,
+        STATES,
+        CaseState,
+        DeadlineFunction,
+        NextStep,
+        replay,
+    )
+    from ipp_rules.deadlines.periods import (
+        CountryPeriod,
+        DeadlinePeriod,
+        DeadlineRule,
+        DeadlineRules,
+        DefaultSemantics,
+        MarketplacePeriod,
+    )
+    from ipp_rules.deadlines.policy import (
+        POLICY_FILE,
+        DeadlinePolicy,
+        deadline_policy_from,
+        load_deadline_policy,
+    )
+    from ipp_rules.deadlines.results import CalendarEstimate, Deadline, Due, PeriodSemantics
+    from ipp_rules.deadlines.values import DEADLINE_KINDS, DeadlineKind
+
+# Type checkers read the imports above; at run time each module is imported on first use.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "ipp_rules.deadlines.calendar_settings": (
+                "CalendarDays",
+                "CalendarSettings",
+                "HolidayNotice",
+                "calendar_key",
+            ),
+            "ipp_rules.deadlines.compute": (
+                "compute_deadline",
+                "compute_due",
+                "deadline_function",
+            ),
+            "ipp_rules.deadlines.estimates": (
+                "EDIT_A_BUNDLE",
+                "estimate_fix",
+            ),
+            "ipp_rules.deadlines.events": (
+                "EVENT_KINDS",
+                "CaseEvent",
+                "EventKind",
+            ),
+            "ipp_rules.deadlines.lifecycle": (
+                "FINAL_STATES",
+                "STATES",
+                "CaseState",
+                "DeadlineFunction",
+                "NextStep",
+                "replay",
+            ),
+            "ipp_rules.deadlines.periods": (
+                "CountryPeriod",
+                "DeadlinePeriod",
+                "DeadlineRule",
+                "DeadlineRules",
+                "DefaultSemantics",
+                "MarketplacePeriod",
+            ),
+            "ipp_rules.deadlines.policy": (
+                "POLICY_FILE",
+                "DeadlinePolicy",
+                "deadline_policy_from",
+                "load_deadline_policy",
+            ),
+            "ipp_rules.deadlines.results": (
+                "CalendarEstimate",
+                "Deadline",
+                "Due",
+                "PeriodSemantics",
+            ),
+            "ipp_rules.deadlines.values": (
+                "DEADLINE_KINDS",
+                "DeadlineKind",
+            ),
+        },
+    )
 
 __all__ = [
     "DEADLINE_KINDS",

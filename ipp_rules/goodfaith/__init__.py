@@ -19,41 +19,94 @@ The modules, each with one job:
 This module only gathers the public names.
 """
 
+from typing import TYPE_CHECKING
+
 from ipp_rules.errors import GoodFaithError, HistoryError
-from ipp_rules.goodfaith.deciding import evaluate_good_faith, evaluate_good_faith_records
-from ipp_rules.goodfaith.history import (
-    COUNTER_NOTIFICATIONS,
-    MARKETPLACES,
-    OUTCOMES,
-    CounterNotificationState,
-    HistoryRecord,
-    MembershipEvent,
-    RecordRow,
-    RequestOutcome,
-    as_row,
-    history_records,
-    record_problems,
-)
-from ipp_rules.goodfaith.policy import (
-    POLICY_FILE,
-    FalseInformationRule,
-    GoodFaithPolicy,
-    ProgramPeriod,
-    RateDefinition,
-    RecordSet,
-    RecordTerm,
-    Threshold,
-    good_faith_policy_from,
-    load_good_faith_policy,
-)
-from ipp_rules.goodfaith.ratios import Ratio, format_percent
-from ipp_rules.goodfaith.results import (
-    Eligibility,
-    GoodFaithMetrics,
-    PeriodInfo,
-    Rate,
-    ReasonMetrics,
-)
+from ipp_rules.exports import lazy_exports
+
+if TYPE_CHECKING:
+    from ipp_rules.goodfaith.deciding import evaluate_good_faith, evaluate_good_faith_records
+    from ipp_rules.goodfaith.history import (
+        COUNTER_NOTIFICATIONS,
+        MARKETPLACES,
+        OUTCOMES,
+        CounterNotificationState,
+        HistoryRecord,
+        MembershipEvent,
+        RecordRow,
+        RequestOutcome,
+        as_row,
+        history_records,
+        record_problems,
+    )
+    from ipp_rules.goodfaith.policy import (
+        POLICY_FILE,
+        FalseInformationRule,
+        GoodFaithPolicy,
+        ProgramPeriod,
+        RateDefinition,
+        RecordSet,
+        RecordTerm,
+        Threshold,
+        good_faith_policy_from,
+        load_good_faith_policy,
+    )
+    from ipp_rules.goodfaith.ratios import Ratio, format_percent
+    from ipp_rules.goodfaith.results import (
+        Eligibility,
+        GoodFaithMetrics,
+        PeriodInfo,
+        Rate,
+        ReasonMetrics,
+    )
+
+# Type checkers read the imports above; at run time each module is imported on first use.
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = lazy_exports(
+        __name__,
+        {
+            "ipp_rules.goodfaith.deciding": (
+                "evaluate_good_faith",
+                "evaluate_good_faith_records",
+            ),
+            "ipp_rules.goodfaith.history": (
+                "COUNTER_NOTIFICATIONS",
+                "MARKETPLACES",
+                "OUTCOMES",
+                "CounterNotificationState",
+                "HistoryRecord",
+                "MembershipEvent",
+                "RecordRow",
+                "RequestOutcome",
+                "as_row",
+                "history_records",
+                "record_problems",
+            ),
+            "ipp_rules.goodfaith.policy": (
+                "POLICY_FILE",
+                "FalseInformationRule",
+                "GoodFaithPolicy",
+                "ProgramPeriod",
+                "RateDefinition",
+                "RecordSet",
+                "RecordTerm",
+                "Threshold",
+                "good_faith_policy_from",
+                "load_good_faith_policy",
+            ),
+            "ipp_rules.goodfaith.ratios": (
+                "Ratio",
+                "format_percent",
+            ),
+            "ipp_rules.goodfaith.results": (
+                "Eligibility",
+                "GoodFaithMetrics",
+                "PeriodInfo",
+                "Rate",
+                "ReasonMetrics",
+            ),
+        },
+    )
 
 __all__ = [
     "COUNTER_NOTIFICATIONS",
