@@ -15,6 +15,7 @@ import holidays
 from holidays import HolidayBase
 
 from ipp_rules.errors import CalendarConfigError
+from ipp_rules.policies.base import calendar_name
 
 if TYPE_CHECKING:
     from ipp_rules.policies.base import CalendarSpec
@@ -41,18 +42,6 @@ commemorations. ``half_day``: China's Children's, Women's and Youth Days, on whi
 people are off (closing them would make Children's Day non-working for everyone).
 Asking for them in a spec records their names; it never closes the day.
 """
-
-
-def calendar_name(spec: CalendarSpec) -> str:
-    """A short, stable name of the calendar ``spec`` describes: ``CN``, ``MY-14``,
-    ``ID+government``, ``AE/weekend=4,5`` (used in messages and errors)."""
-    name = spec.country if spec.subdivision is None else f"{spec.country}-{spec.subdivision}"
-    extra = [c for c in spec.categories if c != "public"]
-    if extra:
-        name += "+" + "+".join(extra)
-    if spec.weekend is not None:
-        name += "/weekend=" + ",".join(str(day) for day in sorted(set(spec.weekend)))
-    return name
 
 
 def closing_categories(spec: CalendarSpec) -> tuple[str, ...]:

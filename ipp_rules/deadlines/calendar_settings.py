@@ -9,21 +9,17 @@ calendar is named by its policy in the registry (``CN``, ``MY-14``, ...).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StrictBool, StrictInt, model_validator
 
-from ipp_rules.calendars import (
-    BusinessCalendar,
-    CalendarOverrides,
-    YearNotice,
-    calendar_name,
-    get_calendar,
-)
 from ipp_rules.deadlines.values import CalendarKey, Citation, PolicyPart, Reason
 from ipp_rules.models.types import IsoDate
-from ipp_rules.policies.base import MarketplacePolicy
+from ipp_rules.policies.base import MarketplacePolicy, calendar_name
 from ipp_rules.policies.registry import get_policy
+
+if TYPE_CHECKING:
+    from ipp_rules.calendars import BusinessCalendar, CalendarOverrides
 
 __all__ = [
     "CalendarDays",
@@ -95,6 +91,10 @@ class CalendarDays(PolicyPart):
 
     def overrides(self) -> CalendarOverrides:
         """These days and notices as the calendar takes them."""
+        # Imported here, not above: reading a bundle checks this file without building a
+        # calendar, and the calendars import the ``holidays`` data.
+        from ipp_rules.calendars import CalendarOverrides, YearNotice
+
         return CalendarOverrides(
             closures=self.closures,
             working_days=self.working_days,
@@ -152,6 +152,8 @@ class CalendarSettings(PolicyPart):
     def calendar_of(self, marketplace: MarketplacePolicy, country: str | None) -> BusinessCalendar:
         """The calendar ``marketplace`` (its ``country`` platform, already checked) counts on,
         built with these settings (built once per process and shared)."""
+        from ipp_rules.calendars import get_calendar  # see overrides()
+
         spec = marketplace.calendar(country)
         name = calendar_name(spec)
         if (

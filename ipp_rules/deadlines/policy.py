@@ -16,12 +16,11 @@ import os
 import threading
 import typing
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 from zoneinfo import ZoneInfo
 
 from pydantic import PrivateAttr
 
-from ipp_rules.calendars import BusinessCalendar
 from ipp_rules.deadlines.calendar_settings import CalendarSettings, calendar_key
 from ipp_rules.deadlines.periods import (
     DeadlinePeriod,
@@ -36,6 +35,9 @@ from ipp_rules.policies.registry import get_policy, policies
 from ipp_rules.problems import Problem
 from ipp_rules.pydantic_errors import validate_document
 from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
+
+if TYPE_CHECKING:  # built on first use (calendar_settings): reading the file needs no calendar
+    from ipp_rules.calendars import BusinessCalendar
 
 __all__ = [
     "POLICY_FILE",

@@ -24,10 +24,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ipp_rules.calendars import calendar_name
 from ipp_rules.errors import shown
 from ipp_rules.models.types import Text
-from ipp_rules.policies.base import CalendarSpec
+from ipp_rules.policies.base import CalendarSpec, calendar_name
 from ipp_rules.policies.registry import policies
 from ipp_rules.problems import suggest
 

@@ -8,32 +8,20 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ipp_rules.deadlines import (
-    CaseEvent,
-    CaseState,
-    Deadline,
-    DeadlinePolicy,
-    compute_deadline,
-    deadline_function,
-    replay,
-)
 from ipp_rules.engine.generated import GeneratedProgram
 from ipp_rules.engine.interpreted import InterpretedProgram
 from ipp_rules.errors import EngineError, RulesetError
-from ipp_rules.goodfaith import (
-    Eligibility,
-    HistoryRecord,
-    MembershipEvent,
-    evaluate_good_faith,
-    history_records,
-)
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision
 from ipp_rules.models.intake import load_complaint
 from ipp_rules.problems import Problem
 from ipp_rules.rulesets.bundle import Bundle, load_bundle
+
+if TYPE_CHECKING:  # imported where they are used: deciding a complaint needs neither
+    from ipp_rules.deadlines import CaseEvent, CaseState, Deadline, DeadlinePolicy
+    from ipp_rules.goodfaith import Eligibility, HistoryRecord, MembershipEvent
 
 __all__ = [
     "BACKENDS",
@@ -138,6 +126,8 @@ class Engine:
         naming it. ``membership`` lists the account's removals and withdrawals, for the
         rejoin wait.
         """
+        from ipp_rules.goodfaith import evaluate_good_faith, history_records
+
         bundle = self._program.bundle
         if bundle.good_faith is None:
             problem = Problem(
@@ -160,6 +150,8 @@ class Engine:
         past the calendar's published horizon, CalendarHorizonError unless the bundle allows
         estimates.
         """
+        from ipp_rules.deadlines import compute_deadline
+
         return compute_deadline(self._deadline_policy(), platform, kind, received_at, country)
 
     def lifecycle(
@@ -171,6 +163,8 @@ class Engine:
     ) -> CaseState:
         """A complaint's state from its events: what is due next and by when, and what the
         policy deemed when a deadline passed before ``now``."""
+        from ipp_rules.deadlines import deadline_function, replay
+
         deadlines = deadline_function(self._deadline_policy(), platform, country)
         return replay(events, deadlines=deadlines, now=now)
 

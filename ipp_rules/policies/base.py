@@ -31,6 +31,7 @@ __all__ = [
     "PolicyDefinitionError",
     "UrlForm",
     "UrlKind",
+    "calendar_name",
 ]
 
 UrlKind = Literal["listing", "store"]
@@ -79,6 +80,18 @@ class CalendarSpec:
             raise PolicyDefinitionError(
                 f"calendar {self.country}: weekend days must be 0 (Monday) to 6 (Sunday)"
             )
+
+
+def calendar_name(spec: CalendarSpec) -> str:
+    """A short, stable name of the calendar ``spec`` describes: ``CN``, ``MY-14``,
+    ``ID+government``, ``AE/weekend=4,5`` (used in messages and errors)."""
+    name = spec.country if spec.subdivision is None else f"{spec.country}-{spec.subdivision}"
+    extra = [c for c in spec.categories if c != "public"]
+    if extra:
+        name += "+" + "+".join(extra)
+    if spec.weekend is not None:
+        name += "/weekend=" + ",".join(str(day) for day in sorted(set(spec.weekend)))
+    return name
 
 
 CHINA_CALENDAR = CalendarSpec("CN")

@@ -7,11 +7,9 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ipp_rules.deadlines import DeadlinePolicy, deadline_policy_from
 from ipp_rules.errors import BundlePathError, RulesetError
-from ipp_rules.goodfaith import GoodFaithPolicy, good_faith_policy_from
 from ipp_rules.models.decision import BundleIdentity
 from ipp_rules.policies import policies
 from ipp_rules.problems import Problem
@@ -25,6 +23,10 @@ from ipp_rules.rulesets.compiler import (
 from ipp_rules.rulesets.format import Manifest, RuleFile
 from ipp_rules.text.files import open_regular
 from ipp_rules.text.yaml import YamlDocument, load_yaml_file, shown_path
+
+if TYPE_CHECKING:
+    from ipp_rules.deadlines.policy import DeadlinePolicy
+    from ipp_rules.goodfaith.policy import GoodFaithPolicy
 
 __all__ = [
     "MANIFEST",
@@ -116,6 +118,8 @@ def read_manifest(path: str | os.PathLike[str]) -> tuple[Path, YamlDocument, Man
 def load_bundle_deadlines(path: str | os.PathLike[str]) -> DeadlinePolicy:
     """The deadline policy the bundle in ``path`` names (``deadlines:`` in its manifest),
     without loading its rules: the same policy :func:`load_bundle` would give it."""
+    from ipp_rules.deadlines.policy import deadline_policy_from
+
     root, manifest_doc, manifest = read_manifest(path)
     problems: list[Problem] = []
     if manifest.deadlines is None:
@@ -200,8 +204,12 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             sourced.append(SourcedRule(rule, rule_file, doc, ("rules", rule_index)))
         for waiver_index, waiver in enumerate(rule_file.waivers):
             waivers.append(SourcedWaiver(waiver, doc, ("waivers", waiver_index)))
+    # The policy files are checked now, so a bundle with a bad one does not load; their
+    # modules are imported only for a bundle that names them (none of the deciding code).
     good_faith = None
     if manifest.good_faith is not None:
+        from ipp_rules.goodfaith.policy import good_faith_policy_from
+
         good_faith = _load_part(
             root,
             manifest.good_faith,
@@ -213,6 +221,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         )
     deadlines = None
     if manifest.deadlines is not None:
+        from ipp_rules.deadlines.policy import deadline_policy_from
+
         deadlines = _load_part(
             root,
             manifest.deadlines,
