@@ -15,7 +15,6 @@ import re
 from datetime import date, datetime, time, tzinfo
 from typing import NoReturn
 
-from ipp_rules.analysis.horizons import TODAY_VARIABLE, today_from_environment
 from ipp_rules.engine.engine import BACKENDS
 from ipp_rules.errors import ArgumentError
 
@@ -75,6 +74,10 @@ def add_backend(parser: argparse.ArgumentParser) -> None:
 
 def add_today(parser: argparse.ArgumentParser) -> None:
     """``--today DATE``: the date horizons are counted from."""
+    # Imported by the commands that count horizons: every command imports this module, and
+    # the horizons import the calendars and the ``holidays`` data.
+    from ipp_rules.analysis.horizons import TODAY_VARIABLE
+
     parser.add_argument(
         "--today",
         metavar="DATE",
@@ -127,6 +130,8 @@ def parse_today(text: str | None) -> date:
     """``--today`` as a date (a time means the date it has where it was written); when not
     given, ``$IPP_RULES_TODAY``, else the machine's date."""
     if text is None:
+        from ipp_rules.analysis.horizons import today_from_environment  # see add_today
+
         return today_from_environment()
     value = parse_time(text, "--today")
     return value.date() if isinstance(value, datetime) else value

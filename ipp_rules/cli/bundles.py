@@ -13,14 +13,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ipp_rules.deadlines import POLICY_FILE as DEADLINES_FILE
-from ipp_rules.deadlines import DeadlinePolicy, load_deadline_policy
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
 from ipp_rules.errors import RulesetError
-from ipp_rules.goodfaith import POLICY_FILE as GOOD_FAITH_FILE
-from ipp_rules.goodfaith import GoodFaithPolicy, load_good_faith_policy
 from ipp_rules.problems import Problem
 from ipp_rules.rulesets.bundle import (
     MANIFEST,
@@ -29,6 +25,10 @@ from ipp_rules.rulesets.bundle import (
     load_bundle_deadlines,
     read_manifest,
 )
+
+if TYPE_CHECKING:  # imported by the commands that read a policy alone; evaluate never does
+    from ipp_rules.deadlines.policy import DeadlinePolicy
+    from ipp_rules.goodfaith.policy import GoodFaithPolicy
 
 __all__ = [
     "DEFAULT_HINT",
@@ -119,13 +119,15 @@ def read_deadline_policy(
     """The deadline policy of a bundle folder (or its ``bundle.yaml``): the one its manifest
     names, as ``Engine.from_path`` reads it; of a ``deadlines.yaml`` file, or a folder holding
     only that file, read directly; of the bundled rules when ``rules`` is None."""
+    from ipp_rules.deadlines.policy import POLICY_FILE, load_deadline_policy
+
     path, default = chosen_path(rules)
     if _is_bundle(path):
         root, _, manifest = read_manifest(path)
         policy = load_bundle_deadlines(path)
         return policy, BundleInUse(root, default, manifest.name, manifest.version)
     policy = load_deadline_policy(path)
-    file = path / DEADLINES_FILE if path.is_dir() else path
+    file = path / POLICY_FILE if path.is_dir() else path
     return policy, BundleInUse(file, default, policy_file=True)
 
 
@@ -134,10 +136,12 @@ def read_good_faith_policy(
 ) -> tuple[GoodFaithPolicy, BundleInUse]:
     """The Good Faith policy of a bundle (the whole bundle is loaded and checked), or of a
     policy file (or a folder holding only ``good_faith.yaml``) given directly."""
+    from ipp_rules.goodfaith.policy import POLICY_FILE, load_good_faith_policy
+
     path, default = chosen_path(rules)
     if path.is_dir() and not (path / MANIFEST).is_file():
         return load_good_faith_policy(path), BundleInUse(
-            path / GOOD_FAITH_FILE, default, policy_file=True
+            path / POLICY_FILE, default, policy_file=True
         )
     if path.is_file() and path.name != MANIFEST:
         return load_good_faith_policy(path), BundleInUse(path, default, policy_file=True)
