@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from yaml.scanner import Scanner
 
-from ipp_rules.engine.engine import Engine
+from ipp_rules.engine.engine import Engine, default_bundle_path
 from ipp_rules.errors import RulesetError
+from ipp_rules.problems import Problem
 from ipp_rules.rulesets import bundle as bundle_module
 from ipp_rules.rulesets.bundle import load_bundle
+from ipp_rules.text import yaml as yamlsource
+from tests.conftest import BUNDLE
 from tests.rulesets.bundles import (
     VALID,
     loaded,
@@ -236,3 +242,102 @@ def test_a_bundle_that_fails_leaves_nothing_half_loaded(tmp_path: Path) -> None:
         assert engine.bundle.identity == before
     finally:
         engine.close()
+
+
+# --- which YAML parser reads a bundle -------------------------------------------------------------
+
+
+@pytest.fixture
+def composed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Nodes composed, by the loader that composed them, and calls of PyYAML's Python scanner."""
+    if yamlsource._LIBYAML is None:
+        pytest.fail("this PyYAML is built without libyaml, which the loader needs to be fast")
+    counted: Counter[str] = Counter()
+    compose_node = yamlsource._LimitedComposer.compose_node
+    fetch_more_tokens = Scanner.fetch_more_tokens
+
+    def composing(self: Any, parent: Any, index: Any) -> Any:
+        counted[type(self).__name__] += 1
+        return compose_node(self, parent, index)
+
+    def scanning(self: Any) -> None:
+        counted["python scanner"] += 1
+        fetch_more_tokens(self)
+
+    monkeypatch.setattr(yamlsource._LimitedComposer, "compose_node", composing)
+    monkeypatch.setattr(Scanner, "fetch_more_tokens", scanning)
+    return counted
+
+
+def test_the_default_bundle_is_read_by_libyaml_alone(composed: Counter[str]) -> None:
+    bundle = load_bundle(default_bundle_path())
+    assert set(bundle.files) >= {"bundle.yaml", "good_faith.yaml", "deadlines.yaml"}
+    assert composed["_LibyamlLoader"] > 2_000
+    assert composed["_PythonLoader"] == composed["python scanner"] == 0
+
+
+def problems_read_by(reader: str, root: Path) -> tuple[Problem, ...]:
+    """The problems loading ``root`` gives, with libyaml as the loader uses it or with
+    PyYAML's Python parser alone."""
+    libyaml = yamlsource._LIBYAML
+    if reader == "python":
+        yamlsource._LIBYAML = None
+    try:
+        with pytest.raises(RulesetError) as caught:
+            load_bundle(root)
+    finally:
+        yamlsource._LIBYAML = libyaml
+    return caught.value.problems
+
+
+BROKEN = [
+    # (file, text, replaced by, where the problem is): a flow list left open, a key indented
+    # one space less, a key twice, a tab (libyaml takes it for a space), a tag, a flow
+    # mapping left open in the deadlines, a quote left open in the Good Faith policy.
+    (
+        "account.yaml",
+        "  - id: account.identity_not_verified\n",
+        "  - id: [x\n",
+        "account.yaml:12:10",
+    ),
+    (
+        "account.yaml",
+        "    outcome: reject\n    code: IDENTITY",
+        "   outcome: reject\n    code: IDENTITY",
+        "account.yaml:20:4",
+    ),
+    (
+        "account.yaml",
+        "    outcome: reject\n    code: IDENTITY",
+        "    outcome: reject\n    outcome: reject\n    code: IDENTITY",
+        "account.yaml:21:5",
+    ),
+    ("account.yaml", "area: account\n", "area: account\t# a tab\n", "account.yaml:3:14"),
+    (
+        "account.yaml",
+        "area: account\n",
+        "area: !!python/name:os.system account\n",
+        "account.yaml:3:7",
+    ),
+    ("deadlines.yaml", "semantics:\n", "semantics:\n  - {\n", "deadlines.yaml:25:7"),
+    (
+        "good_faith.yaml",
+        "program: Good Faith Program\n",
+        "program: 'Good Faith\n",
+        "good_faith.yaml:33:21",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "where"), BROKEN)
+def test_a_broken_file_is_reported_at_the_same_place_whichever_parser_reads_it(
+    tmp_path: Path, composed: Counter[str], name: str, old: str, new: str, where: str
+) -> None:
+    root = Path(shutil.copytree(BUNDLE, tmp_path / "b", ignore=shutil.ignore_patterns("tests")))
+    text = (root / name).read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    (root / name).write_text(text.replace(old, new), encoding="utf-8")
+    with_libyaml = problems_read_by("libyaml", root)
+    assert composed["_LibyamlLoader"] > 0
+    assert with_libyaml == problems_read_by("python", root)
+    assert [p.location for p in with_libyaml] == [f"b/{where}"]
