@@ -259,20 +259,21 @@ class _LimitedComposer(Composer):
 
     def compose_node(self, parent: Node | None, index: int) -> Node:
         limits = self._limits
-        if self.check_event(AliasEvent):
-            return self._compose_alias(self.get_event())
         event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            return self._compose_alias(self.get_event())
         self.last_mark = event.start_mark
         if event.tag is not None or (
             isinstance(event, ScalarEvent) and self._unusual_plain(event, parent)
         ):
             self.usual = False
-        self._charge(
-            1,
-            event.start_mark,
-            f"document too large: more than {limits.max_nodes} nodes",
-            "too_many_nodes",
-        )
+        self._nodes += 1
+        if self._nodes > limits.max_nodes:  # the message is only made when it is needed
+            raise _Stop(
+                _from_yaml_mark(event.start_mark),
+                f"document too large: more than {limits.max_nodes} nodes",
+                "too_many_nodes",
+            )
         anchor = event.anchor
         if anchor is not None and anchor in self.anchors:
             first = _from_yaml_mark(self.anchors[anchor].start_mark)
