@@ -3,14 +3,18 @@ parser, in one run.
 
     .venv/bin/python benchmarks/startup.py [--rounds 20] [--quick]
 
-Five commands run as subprocesses, interleaved round-robin (each round runs each command once,
-starting at a different one each round): ``python -c pass``, ``python -c "import pydantic,
-yaml"`` (what any pydantic and YAML program pays), ``import ipp_rules``, ``import ipp_rules``
-and ``Engine.default()``, and ``ipp-rules evaluate docs/examples/complaint.json`` through the
-environment's entry point. A round first is run and thrown away, so the bytecode caches are
-written and the files are in the page cache, as they are for an installed package (the
-children run without ``PYTHONDONTWRITEBYTECODE``). Ratios are medians of the per-round
-ratios: the machines are shared and noisy, so only numbers from the same run are compared.
+The commands run as subprocesses, interleaved round-robin (each round runs each command once,
+starting at a different one each round): ``python -c pass``; ``python -c "import pydantic,
+yaml"``, the yardstick; the same defining one pydantic model (pydantic imports its model
+machinery and looks for its plugins with the first model, so this is what any program with
+a model pays); ``import ipp_rules``; ``import ipp_rules`` and ``Engine.default()``; and
+``ipp-rules evaluate docs/examples/complaint.json`` through the environment's entry point,
+with the reference backend and with the default one. A round first is run and thrown away,
+so the bytecode caches are written and the files are in the page cache, as they are for an
+installed package (the children run without ``PYTHONDONTWRITEBYTECODE``). Ratios are medians
+of the per-round ratios, of wall time (what a person waits; the targets) and of processor
+time (less disturbed by other work): the machines are shared and noisy, so only numbers from
+the same run are compared.
 
 Then ``Engine.default()`` in this process, alternately with libyaml reading the bundle (as
 the loader does where PyYAML has it) and with PyYAML's Python parser alone.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,29 +58,49 @@ def commands() -> list[Command]:
     return [
         Command("python -c pass", [python, "-c", "pass"]),
         Command("import pydantic, yaml", [python, "-c", "import pydantic, yaml"]),
+        Command(
+            "import pydantic, yaml; one model",
+            [python, "-c", "import pydantic, yaml\nclass M(pydantic.BaseModel):\n    x: int"],
+        ),
         Command("import ipp_rules", [python, "-c", "import ipp_rules"]),
         Command(
             "import ipp_rules; Engine.default()",
             [python, "-c", "import ipp_rules; ipp_rules.Engine.default()"],
         ),
+        Command(
+            f"ipp-rules evaluate {COMPLAINT} --backend reference",
+            [str(entry_point), "evaluate", COMPLAINT, "--backend", "reference"],
+        ),
         Command(f"ipp-rules evaluate {COMPLAINT}", [str(entry_point), "evaluate", COMPLAINT]),
     ]
 
 
-def run_once(command: Command, env: dict[str, str]) -> float:
-    """Seconds the whole process took, from start to exit."""
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    """Seconds from start to exit: what the person who typed the command waits."""
+    cpu: float
+    """Seconds of processor time the process used (user and system): less disturbed by the
+    other work on a shared machine."""
+
+
+def run_once(command: Command, env: dict[str, str]) -> Timing:
+    """What the whole process took, from start to exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         command.argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):  # evaluate: 1 is a decision other than accept
         raise SystemExit(f"{command.name} failed ({done.returncode}):\n{done.stderr.decode()}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Timing(elapsed, cpu)
 
 
-def interleaved(cmds: list[Command], rounds: int) -> list[dict[str, float]]:
-    """Per round, each command's seconds; one round first to warm caches, not kept."""
+def interleaved(cmds: list[Command], rounds: int) -> list[dict[str, Timing]]:
+    """Per round, each command's timing; one round first to warm caches, not kept."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     for command in cmds:
         run_once(command, env)
@@ -86,8 +111,10 @@ def interleaved(cmds: list[Command], rounds: int) -> list[dict[str, float]]:
     return results
 
 
-def median_ratio(rounds: list[dict[str, float]], name: str, base: str) -> float:
-    return statistics.median(r[name] / r[base] for r in rounds)
+def median_ratio(rounds: list[dict[str, Timing]], name: str, base: str, cpu: bool = False) -> float:
+    if cpu:
+        return statistics.median(r[name].cpu / r[base].cpu for r in rounds)
+    return statistics.median(r[name].wall / r[base].wall for r in rounds)
 
 
 def engine_default_by_parser(repeats: int) -> tuple[float, float, float]:
@@ -151,18 +178,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows = [
         [
             "command (whole process)",
-            "median ms",
-            f"{TIMES} python -c pass",
-            f"{TIMES} import pydantic, yaml",
+            "wall ms",
+            "cpu ms",
+            f"wall {TIMES} pass",
+            f"wall {TIMES} pydantic, yaml",
+            f"cpu {TIMES} pydantic, yaml",
         ]
     ]
     for command in cmds:
+        name = command.name
         rows.append(
             [
-                command.name,
-                f"{statistics.median(r[command.name] for r in measured) * 1000:.0f}",
-                f"{median_ratio(measured, command.name, base):.1f}",
-                f"{median_ratio(measured, command.name, libraries):.2f}",
+                name,
+                f"{statistics.median(r[name].wall for r in measured) * 1000:.0f}",
+                f"{statistics.median(r[name].cpu for r in measured) * 1000:.0f}",
+                f"{median_ratio(measured, name, base):.1f}",
+                f"{median_ratio(measured, name, libraries):.2f}",
+                f"{median_ratio(measured, name, libraries, cpu=True):.2f}",
             ]
         )
     print(f"{rounds} rounds, Python {sys.version.split()[0]}")
