@@ -7,17 +7,19 @@ The commands run as subprocesses, interleaved round-robin (each round runs each 
 starting at a different one each round): ``python -c pass``; ``python -c "import pydantic,
 yaml"``, the yardstick; the same defining one pydantic model (pydantic imports its model
 machinery and looks for its plugins with the first model, so this is what any program with
-a model pays); ``import ipp_rules``; ``import ipp_rules`` and ``Engine.default()``; and
-``ipp-rules evaluate docs/examples/complaint.json`` through the environment's entry point,
-with the reference backend and with the default one. A round first is run and thrown away,
-so the bytecode caches are written and the files are in the page cache, as they are for an
-installed package (the children run without ``PYTHONDONTWRITEBYTECODE``). Ratios are medians
-of the per-round ratios, of wall time (what a person waits; the targets) and of processor
-time (less disturbed by other work): the machines are shared and noisy, so only numbers from
-the same run are compared.
+a model pays); ``import ipp_rules``; the modules deciding needs, a layer more each time
+(the complaint and decision models; the rule-file models and the compiler; the Good Faith and
+deadline file models a bundle checks); ``import ipp_rules`` and ``Engine.default()``; and
+``ipp-rules evaluate docs/examples/complaint.json`` through the environment's entry point. A
+round is run first and thrown away, so the bytecode caches are written and the files are in
+the page cache, as they are for an installed package (the children run without
+``PYTHONDONTWRITEBYTECODE``). Ratios are medians of the per-round ratios, of wall time (what a
+person waits; the targets) and of processor time (less disturbed by other work): the machines
+are shared and noisy, so only numbers from the same run are compared.
 
-Then ``Engine.default()`` in this process, alternately with libyaml reading the bundle (as
-the loader does where PyYAML has it) and with PyYAML's Python parser alone.
+Then, in this process, ``Engine.default()`` and reading the bundle's YAML files alone,
+alternately with libyaml (as the loader reads where PyYAML has it) and with PyYAML's Python
+parser alone.
 
 The last lines say, one per target, whether it is met, in a fixed form other scripts read:
 ``TARGET <name>: <value> (target <bound>) met`` (or ``MISSED``).
@@ -32,7 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,13 +65,27 @@ def commands() -> list[Command]:
             [python, "-c", "import pydantic, yaml\nclass M(pydantic.BaseModel):\n    x: int"],
         ),
         Command("import ipp_rules", [python, "-c", "import ipp_rules"]),
+        # What deciding is made of, one layer at a time: where the time goes.
+        Command(
+            "  the complaint and decision models",
+            [python, "-c", "import yaml, ipp_rules.models.complaint, ipp_rules.models.decision"],
+        ),
+        Command(
+            "  and the rule-file models, the compiler",
+            [python, "-c", "import ipp_rules.models.intake, ipp_rules.rulesets.bundle"],
+        ),
+        Command(
+            "  and the Good Faith and deadline file models",
+            [
+                python,
+                "-c",
+                "import ipp_rules.models.intake, ipp_rules.rulesets.bundle, "
+                "ipp_rules.deadlines.policy, ipp_rules.goodfaith.policy",
+            ],
+        ),
         Command(
             "import ipp_rules; Engine.default()",
             [python, "-c", "import ipp_rules; ipp_rules.Engine.default()"],
-        ),
-        Command(
-            f"ipp-rules evaluate {COMPLAINT} --backend reference",
-            [str(entry_point), "evaluate", COMPLAINT, "--backend", "reference"],
         ),
         Command(f"ipp-rules evaluate {COMPLAINT}", [str(entry_point), "evaluate", COMPLAINT]),
     ]
@@ -117,33 +133,57 @@ def median_ratio(rounds: list[dict[str, Timing]], name: str, base: str, cpu: boo
     return statistics.median(r[name].wall / r[base].wall for r in rounds)
 
 
-def engine_default_by_parser(repeats: int) -> tuple[float, float, float]:
-    """Median seconds of ``Engine.default()`` with libyaml and with the Python parser alone,
-    alternated, and the median of the per-pair ratio."""
+@dataclass(frozen=True)
+class ByParser:
+    """Median seconds with libyaml and with the Python parser alone, and the median of the
+    per-pair ratio."""
+
+    libyaml: float
+    python: float
+    ratio: float
+
+
+def by_parser(repeats: int) -> tuple[ByParser, ByParser]:
+    """``Engine.default()``, and reading the bundle's YAML files alone, with each parser,
+    alternated in pairs."""
     import ipp_rules
+    from ipp_rules.engine.engine import default_bundle_path
     from ipp_rules.text import yaml as strict_yaml
 
     libyaml = strict_yaml._LIBYAML  # the loader's choice of parser, swapped for the comparison
     if libyaml is None:
         raise SystemExit("this PyYAML is built without libyaml: nothing to compare")
+    files = [(p.name, p.read_bytes()) for p in sorted(default_bundle_path().glob("*.yaml"))]
 
-    def timed(reader: object) -> float:
+    def engine() -> None:
+        ipp_rules.Engine.default().close()
+
+    def yaml_files() -> None:
+        for name, data in files:
+            strict_yaml.load_yaml(data, name)
+
+    def timed(work: Callable[[], None], reader: object) -> float:
         strict_yaml._LIBYAML = reader  # type: ignore[assignment]
         try:
             start = time.perf_counter()
-            ipp_rules.Engine.default().close()
+            work()
             return time.perf_counter() - start
         finally:
             strict_yaml._LIBYAML = libyaml
 
-    timed(libyaml)
-    timed(None)
-    pairs = [(timed(libyaml), timed(None)) for _ in range(repeats)]
-    return (
-        statistics.median(c for c, _ in pairs),
-        statistics.median(p for _, p in pairs),
-        statistics.median(c / p for c, p in pairs),
-    )
+    results = []
+    for work in (engine, yaml_files):
+        timed(work, libyaml)
+        timed(work, None)
+        pairs = [(timed(work, libyaml), timed(work, None)) for _ in range(repeats)]
+        results.append(
+            ByParser(
+                statistics.median(c for c, _ in pairs),
+                statistics.median(p for _, p in pairs),
+                statistics.median(c / p for c, p in pairs),
+            )
+        )
+    return results[0], results[1]
 
 
 def verdict(met: bool) -> str:
@@ -200,15 +240,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{rounds} rounds, Python {sys.version.split()[0]}")
     print(table(rows))
 
-    with_c, with_python, parser_ratio = engine_default_by_parser(repeats)
+    engine, yaml_files = by_parser(repeats)
     print()
-    print(f"Engine.default() in one process, {repeats} pairs (median ms)")
+    print(f"In one process, {repeats} pairs (median ms)")
     print(
         table(
             [
-                ["YAML parser", "median ms"],
-                ["libyaml (C), as loaded", f"{with_c * 1000:.1f}"],
-                ["PyYAML's Python parser alone", f"{with_python * 1000:.1f}"],
+                ["", "libyaml, as loaded", "Python parser alone", f"libyaml {TIMES} Python"],
+                *(
+                    [name, f"{r.libyaml * 1000:.1f}", f"{r.python * 1000:.1f}", f"{r.ratio:.2f}"]
+                    for name, r in (
+                        ("Engine.default()", engine),
+                        ("the bundle's YAML files alone", yaml_files),
+                    )
+                ),
             ]
         )
     )
@@ -219,8 +264,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"(target ≤ {EVALUATE_BOUND:g}{TIMES}) {verdict(evaluate_ratio <= EVALUATE_BOUND)}"
     )
     print(
-        f"TARGET Engine.default() with libyaml: {parser_ratio:.2f}{TIMES} the Python parser "
-        f"(target ≤ {PARSER_BOUND:g}{TIMES}) {verdict(parser_ratio <= PARSER_BOUND)}"
+        f"TARGET Engine.default() with libyaml: {engine.ratio:.2f}{TIMES} the Python parser "
+        f"(target ≤ {PARSER_BOUND:g}{TIMES}) {verdict(engine.ratio <= PARSER_BOUND)}"
     )
 
 
