@@ -1,6 +1,7 @@
 """Business-day calendars: immutable tables built once from ``holidays``, plus overrides.
 
 >>> from datetime import date
+>>> from ipp_rules.calendars import get_calendar
 >>> from ipp_rules.policies.base import CalendarSpec
 >>> china = get_calendar(CalendarSpec("CN"), first_year=2020, last_year=2026)
 >>> china.add_business_days(date(2026, 9, 18), 3)   # make-up Sunday 09-20, 09-21, 09-22
@@ -8,7 +9,8 @@ datetime.date(2026, 9, 22)
 
 See :mod:`ipp_rules.calendars.calendar` for what a business day is,
 :mod:`ipp_rules.calendars.horizon` for how far each calendar may answer and
-:mod:`ipp_rules.calendars.holiday_data` for the one place that reads ``holidays``.
+:mod:`ipp_rules.calendars.holiday_data` for the one place that reads ``holidays``. Each name
+is imported from its module on first use (:mod:`ipp_rules.exports`).
 """
 
 from __future__ import annotations

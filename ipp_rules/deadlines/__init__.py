@@ -19,7 +19,9 @@ This package re-exports the public API of its modules, one job each (bottom to t
 - :mod:`~ipp_rules.deadlines.events` and :mod:`~ipp_rules.deadlines.lifecycle`: a complaint's
   events, and its state replayed from them (:func:`replay`).
 
-``docs/deadlines.md`` explains the file and the lifecycle with examples.
+``docs/deadlines.md`` explains the file and the lifecycle with examples. Each name is imported
+from its module on first use (:mod:`ipp_rules.exports`), so reading the file does not build the
+calendars.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ The modules, each with one job:
 * :mod:`~ipp_rules.goodfaith.messages`: the words of the findings;
 * :mod:`~ipp_rules.goodfaith.results`: what an assessment returns.
 
-This module only gathers the public names.
+This module only gathers the public names, each imported from its module on first use
+(:mod:`ipp_rules.exports`): loading a bundle reads the policy without the deciding modules.
 """
 
 from typing import TYPE_CHECKING

@@ -1,6 +1,7 @@
 """Typed inputs and outputs: the complaint document and the decision.
 
 Marketplaces are not an enum here: they are the policy registry's (:mod:`ipp_rules.policies`).
+Each name is imported from its module on first use (:mod:`ipp_rules.exports`).
 """
 
 from typing import TYPE_CHECKING
