@@ -1,7 +1,7 @@
 """Evaluation cost: the engine beside a hand-written Python implementation of the whole default
 bundle (``handwritten.py``), measured side by side in one run.
 
-    .venv/bin/python benchmarks/evaluate.py [--n 3000] [--rounds 15] [--memory-n 1000000]
+    .venv/bin/python benchmarks/evaluate.py [--n 30000] [--rounds 15] [--memory-n 1000000]
     .venv/bin/python benchmarks/evaluate.py --quick      # small counts: a smoke run
     .venv/bin/python benchmarks/evaluate.py --check      # only the byte-identical check
 
@@ -246,7 +246,7 @@ def main() -> None:
     parser.add_argument(
         "--n",
         type=int,
-        default=3000,
+        default=30_000,
         help="calls per row over all rounds, for the one-listing rows (rows "
         "with N listings make N/10 times fewer, at least one a round)",
     )
