@@ -181,7 +181,7 @@ def target(name: str, value: float, bound: float, *, at_least: bool = False) -> 
     """A ratio against its target, in the line another script collects."""
     met = value >= bound if at_least else value <= bound
     sign = ">=" if at_least else "<="
-    return f"TARGET {name}: {value:.2f}x (target {sign} {bound:g}x) {'met' if met else 'MISSED'}"
+    return f"TARGET {name}: {value:.3f}x (target {sign} {bound:g}x) {'met' if met else 'MISSED'}"
 
 
 BASELINE, ENGINE = "baseline", "engine (default backend)"
