@@ -307,13 +307,14 @@ def test_a_value_nested_too_deep_anywhere_in_plain_data_is_refused_quietly(
     by its model); the walk still comes first wherever validating would show the value."""
     taobao_document["complainant"]["authorization"] = {"document": "power_of_attorney"}
     positions = _positions(taobao_document)
+    deep = nested_list(5 * sys.getrecursionlimit())
     assert ("right", "documents", 0, "kind") in positions and len(positions) > 30
     for position in positions:
         document = copy.deepcopy(taobao_document)
         parent = document
         for key in position[:-1]:
             parent = parent[key]
-        parent[position[-1]] = nested_list(100_000)
+        parent[position[-1]] = deep  # deeper than repr can go (the recursion limit)
         with pytest.raises(ComplaintError) as caught:
             load_complaint(document)
         assert caught.value.problems == (
