@@ -126,7 +126,7 @@ class Engine:
         naming it. ``membership`` lists the account's removals and withdrawals, for the
         rejoin wait.
         """
-        from ipp_rules.goodfaith import evaluate_good_faith, history_records
+        from ipp_rules.goodfaith import evaluate_good_faith_history
 
         bundle = self._program.bundle
         if bundle.good_faith is None:
@@ -137,8 +137,7 @@ class Engine:
                 file=str(bundle.root),
             )
             raise RulesetError([problem])
-        records = history_records(history)
-        return evaluate_good_faith(bundle.good_faith, records, as_of, platform, membership)
+        return evaluate_good_faith_history(bundle.good_faith, history, as_of, platform, membership)
 
     def deadline(
         self, platform: str, kind: str, received_at: datetime, country: str | None = None

@@ -9,6 +9,7 @@ program, and admission) are passed beside the history as :class:`MembershipEvent
 The modules, each with one job:
 
 * :mod:`~ipp_rules.goodfaith.ratios`: exact shares, read and written;
+* :mod:`~ipp_rules.goodfaith.instants`: submission times read fast, as the model reads them;
 * :mod:`~ipp_rules.goodfaith.history`: the records of a history and their checks;
 * :mod:`~ipp_rules.goodfaith.policy`: the policy format and its loader;
 * :mod:`~ipp_rules.goodfaith.counting`: the one counting pass over a history;
@@ -26,7 +27,11 @@ from ipp_rules.errors import GoodFaithError, HistoryError
 from ipp_rules.exports import lazy_exports
 
 if TYPE_CHECKING:
-    from ipp_rules.goodfaith.deciding import evaluate_good_faith, evaluate_good_faith_records
+    from ipp_rules.goodfaith.deciding import (
+        evaluate_good_faith,
+        evaluate_good_faith_history,
+        evaluate_good_faith_records,
+    )
     from ipp_rules.goodfaith.history import (
         COUNTER_NOTIFICATIONS,
         MARKETPLACES,
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
         RecordRow,
         RequestOutcome,
         as_row,
+        history_entries,
         history_records,
         record_problems,
     )
@@ -68,6 +74,7 @@ if not TYPE_CHECKING:
         {
             "ipp_rules.goodfaith.deciding": (
                 "evaluate_good_faith",
+                "evaluate_good_faith_history",
                 "evaluate_good_faith_records",
             ),
             "ipp_rules.goodfaith.history": (
@@ -80,6 +87,7 @@ if not TYPE_CHECKING:
                 "RecordRow",
                 "RequestOutcome",
                 "as_row",
+                "history_entries",
                 "history_records",
                 "record_problems",
             ),
@@ -136,9 +144,11 @@ __all__ = [
     "Threshold",
     "as_row",
     "evaluate_good_faith",
+    "evaluate_good_faith_history",
     "evaluate_good_faith_records",
     "format_percent",
     "good_faith_policy_from",
+    "history_entries",
     "history_records",
     "load_good_faith_policy",
     "record_problems",

@@ -1,9 +1,11 @@
 """Deciding eligibility: the period and window of an assessment, and one finding per unmet
 condition, from the counts of one pass over the history.
 
-Two entry points feed the same pass:
+Three entry points feed the same pass:
 
 * :func:`evaluate_good_faith` takes :class:`~ipp_rules.goodfaith.HistoryRecord` models;
+* :func:`evaluate_good_faith_history` takes models or mappings (parsed JSON), as
+  ``Engine.good_faith`` does, and reads mappings without building a model per record;
 * :func:`evaluate_good_faith_records` takes plain :data:`~ipp_rules.goodfaith.RecordRow`
   tuples with the submission time as POSIX seconds, for histories too large to build a model
   per record.
@@ -21,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 
-from ipp_rules.errors import GoodFaithError
+from ipp_rules.errors import GoodFaithError, HistoryError, IppRulesError
 from ipp_rules.goodfaith.counting import (
     NamedRecord,
     Tally,
@@ -34,6 +36,9 @@ from ipp_rules.goodfaith.history import (
     HistoryRecord,
     MembershipEvent,
     RecordRow,
+    check_history,
+    history_entries,
+    history_records,
     located_error,
     record_values,
 )
@@ -58,7 +63,7 @@ from ipp_rules.models.decision import Finding
 from ipp_rules.policies.registry import get_policy
 from ipp_rules.problems import Problem
 
-__all__ = ["evaluate_good_faith", "evaluate_good_faith_records"]
+__all__ = ["evaluate_good_faith", "evaluate_good_faith_history", "evaluate_good_faith_records"]
 
 
 def _local_as_of(as_of: datetime | date, zone: ZoneInfo) -> datetime:
@@ -122,6 +127,37 @@ def evaluate_good_faith(
     problems = tally_problems(tally)
     if problems:
         raise located_error(history, "record", problems)
+    return _decide(setup, tally, named, _history_index, tuple(membership))
+
+
+def evaluate_good_faith_history(
+    policy: GoodFaithPolicy,
+    history: Iterable[HistoryRecord | Mapping[str, Any]],
+    as_of: datetime | date,
+    platform: str = "taobao",
+    membership: Iterable[MembershipEvent] = (),
+) -> Eligibility:
+    """:func:`evaluate_good_faith` over what ``Engine.good_faith`` takes: models or mappings
+    (parsed JSON).
+
+    A bad record is reported as :func:`history_records` reports it (``history[3].outcome``, in
+    the model's words), and a mapping whose values are right is counted without building a
+    model (:func:`history_entries`).
+
+    A bad history is reported before a bad question (an ``as_of`` or ``platform`` that cannot
+    be answered), as when the history was validated first.
+    """
+    check_history(history)
+    try:
+        setup = _Setup(policy, as_of, platform)
+    except IppRulesError:
+        history_records(history)
+        raise
+    problems: list[Problem] = []
+    entries = history_entries(history, problems)
+    tally, named = tally_history(entries, setup.start_utc, setup.end_utc, setup.look_back)
+    if problems:
+        raise HistoryError(problems)
     return _decide(setup, tally, named, _history_index, tuple(membership))
 
 

@@ -1,5 +1,5 @@
 """Builders of the Good Faith tests' histories: records an hour apart inside the 2026 window,
-and an evaluation through both entry points, which must agree."""
+and an evaluation through every entry point, which must agree."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ipp_rules.goodfaith import (
     HistoryRecord,
     as_row,
     evaluate_good_faith,
+    evaluate_good_faith_history,
     evaluate_good_faith_records,
     load_good_faith_policy,
 )
@@ -53,8 +54,11 @@ def codes(result: Eligibility) -> list[str]:
 
 
 def evaluate(history: list[HistoryRecord], as_of: Any = AS_OF, **kwargs: Any) -> Eligibility:
-    """Both entry points, which must agree; the model path's answer."""
+    """Every entry point, which must agree: models, plain tuples and mappings (as parsed
+    JSON); the model path's answer."""
     result = evaluate_good_faith(POLICY, history, as_of, **kwargs)
     fast = evaluate_good_faith_records(POLICY, [as_row(r) for r in history], as_of, **kwargs)
     assert fast == result
+    documents = [record.model_dump(mode="json") for record in history]
+    assert evaluate_good_faith_history(POLICY, documents, as_of, **kwargs) == result
     return result

@@ -164,10 +164,10 @@ def test_the_fast_path_names_the_record_in_an_iterator_of_rows():
 
 
 # ---------------------------------------------------------------------------------------------
-# One pass for both entry points
+# One pass for every entry point
 
 
-def test_both_entry_points_count_in_the_one_pass(monkeypatch: pytest.MonkeyPatch):
+def test_every_entry_point_counts_in_the_one_pass(monkeypatch: pytest.MonkeyPatch):
     from ipp_rules.goodfaith import counting, deciding
 
     calls: list[type] = []
@@ -178,5 +178,6 @@ def test_both_entry_points_count_in_the_one_pass(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(deciding, "tally_history", spy)
     history = [*many(100), rec(outcome="rejected", false_information=True)]
-    evaluate(history)  # both entry points, which must agree
-    assert calls == [datetime, float]
+    evaluate(history)  # every entry point, which must agree
+    # models, tuples, mappings (read into a model's values)
+    assert calls == [datetime, float, datetime]
