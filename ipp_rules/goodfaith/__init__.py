@@ -11,7 +11,9 @@ The modules, each with one job:
 * :mod:`~ipp_rules.goodfaith.ratios`: exact shares, read and written;
 * :mod:`~ipp_rules.goodfaith.instants`: submission times read fast, as the model reads them;
 * :mod:`~ipp_rules.goodfaith.history`: the records of a history and their checks;
+* :mod:`~ipp_rules.goodfaith.mappings`: a history of mappings read without a model a record;
 * :mod:`~ipp_rules.goodfaith.policy`: the policy format and its loader;
+* :mod:`~ipp_rules.goodfaith.columns`: a history as the columns it is counted in;
 * :mod:`~ipp_rules.goodfaith.counting`: the one counting pass over a history;
 * :mod:`~ipp_rules.goodfaith.deciding`: the period, the window and the findings;
 * :mod:`~ipp_rules.goodfaith.messages`: the words of the findings;
@@ -42,10 +44,10 @@ if TYPE_CHECKING:
         RecordRow,
         RequestOutcome,
         as_row,
-        history_entries,
         history_records,
         record_problems,
     )
+    from ipp_rules.goodfaith.mappings import history_batches
     from ipp_rules.goodfaith.policy import (
         POLICY_FILE,
         FalseInformationRule,
@@ -87,10 +89,10 @@ if not TYPE_CHECKING:
                 "RecordRow",
                 "RequestOutcome",
                 "as_row",
-                "history_entries",
                 "history_records",
                 "record_problems",
             ),
+            "ipp_rules.goodfaith.mappings": ("history_batches",),
             "ipp_rules.goodfaith.policy": (
                 "POLICY_FILE",
                 "FalseInformationRule",
@@ -148,7 +150,7 @@ __all__ = [
     "evaluate_good_faith_records",
     "format_percent",
     "good_faith_policy_from",
-    "history_entries",
+    "history_batches",
     "history_records",
     "load_good_faith_policy",
     "record_problems",

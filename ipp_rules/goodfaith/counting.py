@@ -1,11 +1,14 @@
-"""Counting a history: one pass of tallies, and the problems of the records it counted.
+"""Counting a history: one pass of tallies over its columns, and the problems of the records
+it counted.
 
-The pass tallies records by (window bucket, marketplace, reason code, outcome,
-counter-notification, false information); everything after it is arithmetic on the few
-distinct tallies. It also keeps the earliest record marked as false information, which the
-finding names. Values are checked on the distinct tallies, not per record, which keeps a
-million records at well under a second; a bad tally is then located by scanning the history
-again, when it is a sequence (:func:`~ipp_rules.goodfaith.history.located_error`).
+The pass reads a history as batches of columns (:mod:`~ipp_rules.goodfaith.columns`) and counts
+records by (combination of values, window bucket) in a list; the tally is then keyed by (window
+bucket, marketplace, reason code, outcome, counter-notification, false information), and
+everything after it is arithmetic on the few distinct tallies. It also keeps the earliest
+record marked as false information, which the finding names. Values are checked on the
+distinct tallies, not per record, which keeps a million records well under a second; a bad
+tally is then located by scanning the history again, when it is a sequence
+(:func:`~ipp_rules.goodfaith.history.located_error`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from ipp_rules.goodfaith.columns import Batch
 from ipp_rules.goodfaith.history import RECORD_PROBLEM, record_problems
 from ipp_rules.goodfaith.policy import ProgramPeriod
 from ipp_rules.problems import ANY_ITEM, Problem
@@ -38,6 +42,7 @@ information)."""
 BEFORE, INSIDE, AFTER, INVALID_TIME = 1, 3, 2, 0
 """Window buckets: ``(ts >= start) * 2 + (ts < end)``. A NaN or other incomparable-but-accepted
 value lands in bucket 0, which a valid time never does."""
+_BUCKETS = 4
 
 
 class NamedRecord(NamedTuple):
@@ -57,30 +62,44 @@ def look_back_buckets(period: ProgramPeriod) -> frozenset[int]:
 
 
 def tally_history(
-    entries: Iterable[tuple[Any, ...]], start: Any, end: Any, look_back: frozenset[int]
+    batches: Iterable[Batch], start: Any, end: Any, look_back: frozenset[int]
 ) -> tuple[Tally, NamedRecord | None]:
-    """The tally of ``entries`` (records' values in :data:`RecordRow` order), and the earliest
-    one marked false information in ``look_back`` (ties broken by the values, then the
-    position, so the order of the entries does not matter).
+    """The tally of the records in ``batches``, and the earliest one marked false information
+    in ``look_back`` (ties broken by the values, then the position, so the order of the
+    records does not matter).
 
-    The one counting pass of both entry points: times are POSIX seconds with ``start`` and
-    ``end`` as seconds (tuples), or datetimes with datetime bounds (models, through
-    :data:`~ipp_rules.goodfaith.history.record_values`).
+    The one counting pass of every entry point: times are POSIX seconds with ``start`` and
+    ``end`` as seconds, or datetimes with datetime bounds.
     """
-    counts: Tally = {}
-    get = counts.get
+    counts: list[int] = []  # by combination number * 4 + window bucket
+    flagged: set[int] = set()  # the numbers of combinations marked false information
     earliest: tuple[Any, ...] | None = None
-    for index, (ts, platform, reason, outcome, counter, false_information) in enumerate(entries):
-        bucket = (ts >= start) * 2 + (ts < end)
-        key = (bucket, platform, reason, outcome, counter, false_information)
-        counts[key] = get(key, 0) + 1
-        if false_information is True and bucket in look_back:
-            candidate = (ts, platform, reason, outcome, counter, index)
-            if earliest is None or candidate < earliest:
-                earliest = candidate
+    values: list[Any] = []
+    offset = 0
+    for times, numbers, combinations in batches:
+        values = combinations.values
+        for number in range(len(counts) // _BUCKETS, len(values)):
+            counts.extend((0, 0, 0, 0))
+            if values[number][4] is True:
+                flagged.add(number)
+        for ts, number in zip(times, numbers, strict=True):
+            counts[number * _BUCKETS + (ts >= start) * 2 + (ts < end)] += 1
+        if flagged and not flagged.isdisjoint(numbers):
+            for index, (ts, number) in enumerate(zip(times, numbers, strict=True), offset):
+                if number in flagged and (ts >= start) * 2 + (ts < end) in look_back:
+                    candidate = (ts, *values[number][:4], index)
+                    if earliest is None or candidate < earliest:
+                        earliest = candidate
+        offset += len(times)
+    tally: Tally = {}
+    for slot, count in enumerate(counts):
+        if count:
+            number, bucket = divmod(slot, _BUCKETS)
+            platform, reason, outcome, counter, false_information = values[number]
+            tally[(bucket, platform, reason, outcome, counter, false_information)] = count
     if earliest is None:
-        return counts, None
-    return counts, NamedRecord(earliest[-1], earliest[0], earliest[1])
+        return tally, None
+    return tally, NamedRecord(earliest[-1], earliest[0], earliest[1])
 
 
 def tally_problems(tally: Tally) -> list[Problem]:

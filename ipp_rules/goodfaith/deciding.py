@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 
 from ipp_rules.errors import GoodFaithError, HistoryError, IppRulesError
+from ipp_rules.goodfaith.columns import entry_batches
 from ipp_rules.goodfaith.counting import (
     NamedRecord,
     Tally,
@@ -37,11 +38,11 @@ from ipp_rules.goodfaith.history import (
     MembershipEvent,
     RecordRow,
     check_history,
-    history_entries,
     history_records,
     located_error,
     record_values,
 )
+from ipp_rules.goodfaith.mappings import history_batches
 from ipp_rules.goodfaith.messages import (
     joined,
     local_time,
@@ -118,8 +119,8 @@ def evaluate_good_faith(
     """
     setup = _Setup(policy, as_of, platform)
     try:
-        entries = map(record_values, history)
-        tally, named = tally_history(entries, setup.start_utc, setup.end_utc, setup.look_back)
+        batches = entry_batches(map(record_values, history))
+        tally, named = tally_history(batches, setup.start_utc, setup.end_utc, setup.look_back)
     except (AttributeError, TypeError) as exc:
         raise located_error(
             history, "record", [Problem(str(exc), "not_a_history", path=("history",))]
@@ -142,7 +143,7 @@ def evaluate_good_faith_history(
 
     A bad record is reported as :func:`history_records` reports it (``history[3].outcome``, in
     the model's words), and a mapping whose values are right is counted without building a
-    model (:func:`history_entries`).
+    model (:func:`history_batches`).
 
     A bad history is reported before a bad question (an ``as_of`` or ``platform`` that cannot
     be answered), as when the history was validated first.
@@ -154,8 +155,8 @@ def evaluate_good_faith_history(
         history_records(history)
         raise
     problems: list[Problem] = []
-    entries = history_entries(history, problems)
-    tally, named = tally_history(entries, setup.start_utc, setup.end_utc, setup.look_back)
+    batches = history_batches(history, problems)
+    tally, named = tally_history(batches, setup.start_utc, setup.end_utc, setup.look_back)
     if problems:
         raise HistoryError(problems)
     return _decide(setup, tally, named, _history_index, tuple(membership))
@@ -181,7 +182,7 @@ def evaluate_good_faith_records(
     start = setup.start_utc.timestamp()
     end = setup.end_utc.timestamp()
     try:
-        tally, named = tally_history(rows, start, end, setup.look_back)
+        tally, named = tally_history(entry_batches(rows), start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
         raise located_error(
             rows, "row", [Problem(str(exc), "not_a_history", path=("history",))]

@@ -2,20 +2,20 @@
 account's membership events.
 
 A history is given as :class:`HistoryRecord` models, as mappings (parsed JSON, validated by
-:func:`history_records`, or read straight into record values by :func:`history_entries`), or
-as plain :data:`RecordRow` tuples for histories too large to build a model per record. One
-check per field (:func:`platform_problem` and the others) says what is wrong with a value;
-:func:`record_problems` applies them to a record's values, the model's validators apply them
-field by field, and :func:`located_error` places each problem of a history of models or
-tuples at ``history[3].outcome``. So a bad record reads the same whichever way it came in.
-"""
+:func:`history_records`, or read straight into the columns they are counted in by
+:mod:`~ipp_rules.goodfaith.mappings`), or as plain :data:`RecordRow` tuples for histories too
+large to build a model per record. One check per field (:func:`platform_problem` and the
+others) says what is wrong with a value; :func:`record_problems` applies them to a record's
+values, the model's validators apply them field by field, and :func:`located_error` places
+each problem of a history of models or tuples at ``history[3].outcome``. So a bad record reads
+the same whichever way it came in."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Annotated, Any, ClassVar, Literal, TypeAlias
 
 from pydantic import (
@@ -27,7 +27,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ipp_rules.errors import HistoryError, shown
-from ipp_rules.goodfaith.instants import HEAD_LENGTH, UtcTimes, utc_datetime
 from ipp_rules.models.complaint import AwareTimestamp
 from ipp_rules.models.types import IsoDate, Strict
 from ipp_rules.policies.registry import BUILTIN_POLICIES, policies
@@ -54,12 +53,12 @@ __all__ = [
     "counter_notification_problem",
     "entry_problems",
     "false_information_problem",
-    "history_entries",
     "history_records",
     "located_error",
     "outcome_problem",
     "platform_problem",
     "reason_problem",
+    "record_at",
     "record_problems",
     "record_values",
 ]
@@ -284,7 +283,7 @@ def check_history(items: object) -> None:
         )
 
 
-def _validated(index: int, item: Any, problems: list[Problem]) -> HistoryRecord | None:
+def record_at(index: int, item: Any, problems: list[Problem]) -> HistoryRecord | None:
     """The record the model makes of ``item``, or None with its problems added, each at its
     path in the history (``history[3].outcome``)."""
     try:
@@ -304,89 +303,12 @@ def history_records(items: Iterable[HistoryRecord | Mapping[str, Any]]) -> list[
     records: list[HistoryRecord] = []
     problems: list[Problem] = []
     for index, item in enumerate(items):
-        record = item if isinstance(item, HistoryRecord) else _validated(index, item, problems)
+        record = item if isinstance(item, HistoryRecord) else record_at(index, item, problems)
         if record is not None:
             records.append(record)
     if problems:
         raise HistoryError(problems)
     return records
-
-
-_ALL_FIELDS = itemgetter(
-    "submitted_at", "platform", "reason", "outcome", "counter_notification", "false_information"
-)
-_OPTIONAL = (("counter_notification", "none"), ("false_information", False))
-
-
-def _mapping_values(item: dict[str, Any]) -> tuple[Any, ...]:
-    """A dict's six values in :data:`RecordRow` order, defaults filled in; empty when a field
-    is missing or another key is there (the model reports which)."""
-    try:
-        if len(item) == 6:
-            values: tuple[Any, ...] = _ALL_FIELDS(item)
-            return values
-        given = [item["submitted_at"], item["platform"], item["reason"], item["outcome"]]
-    except KeyError:
-        return ()
-    for field, default in _OPTIONAL:
-        value = item.get(field, _OPTIONAL)
-        given.append(default if value is _OPTIONAL else value)
-    present = 4 + sum(field in item for field, _ in _OPTIONAL)
-    return tuple(given) if present == len(item) else ()
-
-
-def history_entries(
-    items: Iterable[HistoryRecord | Mapping[str, Any]], problems: list[Problem]
-) -> Iterator[tuple[Any, ...]]:
-    """The values of each record of ``items`` (models, or mappings such as parsed JSON), in
-    :data:`RecordRow` order with the time as a datetime in UTC: a model's values, as
-    :data:`record_values` gives them. A bad record yields nothing; its problems are added to
-    ``problems``, in the words and at the paths of :func:`history_records`.
-
-    The fast way through a history of mappings: no model is built for a dict whose values are
-    of the types a record holds (text, and ``True`` or ``False``), whose combination of values
-    passed :func:`record_problems` (checked once per combination), and whose time the halves of
-    :class:`~ipp_rules.goodfaith.instants.UtcTimes` read. Every other record is validated by
-    :class:`HistoryRecord` itself, so every problem is the model's.
-    """
-    checked: set[tuple[Any, ...]] = set()
-    times = UtcTimes()
-    heads, tails, read_time = times.heads, times.tails, times.read
-    for index, item in enumerate(items):
-        if type(item) is dict:
-            row = _mapping_values(item)
-            if row:
-                submitted_at, platform, reason, outcome, counter, false_information = row
-                # Exact types first: 1 == True, and a str subclass may compare equal to text.
-                if str is type(platform) is type(reason) is type(outcome) is type(counter) and (
-                    false_information is True or false_information is False
-                ):
-                    values = row[1:]
-                    if values in checked or _newly_valid(values, checked):
-                        if type(submitted_at) is str:
-                            head = heads.get(submitted_at[:HEAD_LENGTH])
-                            tail = tails.get(submitted_at[HEAD_LENGTH:])
-                            moment = (
-                                head + tail
-                                if head is not None and tail is not None
-                                else read_time(submitted_at)
-                            )
-                        else:
-                            moment = utc_datetime(submitted_at)
-                        if moment is not None:
-                            yield (moment, platform, reason, outcome, counter, false_information)
-                            continue
-        record = item if isinstance(item, HistoryRecord) else _validated(index, item, problems)
-        if record is not None:
-            yield record_values(record)
-
-
-def _newly_valid(values: tuple[Any, ...], checked: set[tuple[Any, ...]]) -> bool:
-    """Whether a combination of values not seen yet passes the record checks (kept if so)."""
-    if record_problems(*values):
-        return False
-    checked.add(values)
-    return True
 
 
 EntryForm = Literal["record", "row"]

@@ -3,11 +3,11 @@
 A history of a million records holds a million times, nearly all different, and reading each
 one through the model's :data:`~ipp_rules.models.complaint.AwareTimestamp` (or
 ``datetime.fromisoformat`` and a conversion to UTC) was most of the cost of a large history.
-The halves of a time repeat, though: its date and hour (``2026-04-01T10``, the *head*) and the
-rest (``:15:00+08:00``, the *tail*). Each half is checked and converted the first time it is
-seen; after that, a time is two dictionary look-ups and a sum, which the loops over records
-write out themselves (:attr:`Halves.heads`, :attr:`Halves.tails`) and which
-:meth:`Halves.read` does for a time with a half not seen yet.
+The halves of a time repeat, though: its date and hour (``2026-04-01T10``, the *head*, always
+:data:`HEAD_LENGTH` characters) and the rest (``:15:00+08:00``, the *tail*). Each half is
+checked and converted the first time it is seen; after that, a time is two dictionary look-ups
+and a sum, which the loops over records write out themselves (:attr:`Halves.heads`,
+:attr:`Halves.tails`) and which :meth:`Halves.read` does for a time with a half not seen yet.
 
 Only the common form is read this way (:data:`FAST_FORM`: a date, ``T`` or a space, hours and
 minutes, optional seconds with up to six decimals, then ``Z`` or an offset ``+HH:MM``), and

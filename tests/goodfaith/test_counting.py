@@ -14,6 +14,7 @@ from ipp_rules.goodfaith import (
     GoodFaithPolicy,
     HistoryError,
     as_row,
+    columns,
     evaluate_good_faith_records,
 )
 from tests.goodfaith.histories import AS_OF, POLICY, SH, codes, evaluate, many, rec
@@ -181,3 +182,17 @@ def test_every_entry_point_counts_in_the_one_pass(monkeypatch: pytest.MonkeyPatc
     evaluate(history)  # every entry point, which must agree
     # models, tuples, mappings (read into a model's values)
     assert calls == [datetime, float, datetime]
+
+
+@pytest.mark.parametrize("size", [1, 2, 7])
+def test_batches_of_any_size_count_the_same(monkeypatch: pytest.MonkeyPatch, size: int):
+    # The records are counted a batch at a time: the earliest false information and its
+    # position must not depend on where a batch ends.
+    history = many(30)
+    history[4] = rec(datetime(2026, 3, 10, tzinfo=SH), false_information=True)
+    history[17] = rec(datetime(2025, 1, 1, tzinfo=SH), "rejected", false_information=True)
+    history[23] = rec(datetime(2025, 1, 1, tzinfo=SH), "rejected", false_information=True)
+    whole = evaluate(history)
+    monkeypatch.setattr(columns, "BATCH_ROWS", size)
+    assert evaluate(history) == whole
+    assert whole.findings[0].path == "history[17]"

@@ -20,10 +20,11 @@ from ipp_rules.goodfaith import (
     HistoryError,
     HistoryRecord,
     as_row,
+    columns,
     evaluate_good_faith,
     evaluate_good_faith_history,
     evaluate_good_faith_records,
-    history_entries,
+    history_batches,
     history_records,
     record_problems,
 )
@@ -371,11 +372,19 @@ def _model_way(history: list[Any]) -> tuple[list[tuple[Any, ...]] | None, list[P
 
 
 @settings(max_examples=examples(600), deadline=None)
-@given(history=histories(slow=2, wrong=3, size=8))
-def test_a_mapping_is_read_to_the_values_and_problems_the_model_gives(history: list[Any]) -> None:
+@given(history=histories(slow=2, wrong=3, size=8), batch=st.sampled_from([1, 3, 1 << 16]))
+def test_a_mapping_is_read_to_the_values_and_problems_the_model_gives(
+    history: list[Any], batch: int
+) -> None:
     values, problems = _model_way(history)
     found: list[Problem] = []
-    entries = list(history_entries(history, found))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(columns, "BATCH_ROWS", batch)
+        entries = [
+            (moment, *read.combinations.values[number])
+            for read in history_batches(history, found)
+            for moment, number in zip(read.times, read.numbers, strict=True)
+        ]
     assert (list(HistoryError(found).problems) if found else []) == problems
     if values is not None:
         assert entries == values
