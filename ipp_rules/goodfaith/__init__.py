@@ -12,6 +12,8 @@ The modules, each with one job:
 * :mod:`~ipp_rules.goodfaith.instants`: submission times read fast, as the model reads them;
 * :mod:`~ipp_rules.goodfaith.history`: the records of a history and their checks;
 * :mod:`~ipp_rules.goodfaith.mappings`: a history of mappings read without a model a record;
+* :mod:`~ipp_rules.goodfaith.lines`: the lines of a history file, read in blocks;
+* :mod:`~ipp_rules.goodfaith.files`: a history read from a CSV or JSON lines file;
 * :mod:`~ipp_rules.goodfaith.policy`: the policy format and its loader;
 * :mod:`~ipp_rules.goodfaith.columns`: a history as the columns it is counted in;
 * :mod:`~ipp_rules.goodfaith.counting`: the one counting pass over a history;
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
         evaluate_good_faith_history,
         evaluate_good_faith_records,
     )
+    from ipp_rules.goodfaith.files import HistoryFile, HistoryReader, history_from_csv
     from ipp_rules.goodfaith.history import (
         COUNTER_NOTIFICATIONS,
         MARKETPLACES,
@@ -47,6 +50,7 @@ if TYPE_CHECKING:
         history_records,
         record_problems,
     )
+    from ipp_rules.goodfaith.lines import MAX_LINE_BYTES
     from ipp_rules.goodfaith.mappings import history_batches
     from ipp_rules.goodfaith.policy import (
         POLICY_FILE,
@@ -79,6 +83,7 @@ if not TYPE_CHECKING:
                 "evaluate_good_faith_history",
                 "evaluate_good_faith_records",
             ),
+            "ipp_rules.goodfaith.files": ("HistoryFile", "HistoryReader", "history_from_csv"),
             "ipp_rules.goodfaith.history": (
                 "COUNTER_NOTIFICATIONS",
                 "MARKETPLACES",
@@ -92,6 +97,7 @@ if not TYPE_CHECKING:
                 "history_records",
                 "record_problems",
             ),
+            "ipp_rules.goodfaith.lines": ("MAX_LINE_BYTES",),
             "ipp_rules.goodfaith.mappings": ("history_batches",),
             "ipp_rules.goodfaith.policy": (
                 "POLICY_FILE",
@@ -122,6 +128,7 @@ if not TYPE_CHECKING:
 __all__ = [
     "COUNTER_NOTIFICATIONS",
     "MARKETPLACES",
+    "MAX_LINE_BYTES",
     "OUTCOMES",
     "POLICY_FILE",
     "CounterNotificationState",
@@ -131,6 +138,8 @@ __all__ = [
     "GoodFaithMetrics",
     "GoodFaithPolicy",
     "HistoryError",
+    "HistoryFile",
+    "HistoryReader",
     "HistoryRecord",
     "MembershipEvent",
     "PeriodInfo",
@@ -151,6 +160,7 @@ __all__ = [
     "format_percent",
     "good_faith_policy_from",
     "history_batches",
+    "history_from_csv",
     "history_records",
     "load_good_faith_policy",
     "record_problems",

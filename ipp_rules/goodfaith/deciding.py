@@ -33,6 +33,7 @@ from ipp_rules.goodfaith.counting import (
     tally_history,
     tally_problems,
 )
+from ipp_rules.goodfaith.files import HistoryFile
 from ipp_rules.goodfaith.history import (
     HistoryRecord,
     MembershipEvent,
@@ -133,21 +134,24 @@ def evaluate_good_faith(
 
 def evaluate_good_faith_history(
     policy: GoodFaithPolicy,
-    history: Iterable[HistoryRecord | Mapping[str, Any]],
+    history: Iterable[HistoryRecord | Mapping[str, Any]] | HistoryFile,
     as_of: datetime | date,
     platform: str = "taobao",
     membership: Iterable[MembershipEvent] = (),
 ) -> Eligibility:
     """:func:`evaluate_good_faith` over what ``Engine.good_faith`` takes: models or mappings
-    (parsed JSON).
+    (parsed JSON), or a history file (:func:`~ipp_rules.goodfaith.history_from_csv`).
 
-    A bad record is reported as :func:`history_records` reports it (``history[3].outcome``, in
-    the model's words), and a mapping whose values are right is counted without building a
-    model (:func:`history_batches`).
+    A bad record in a list is reported as :func:`history_records` reports it
+    (``history[3].outcome``, in the model's words), and a mapping whose values are right is
+    counted without building a model (:func:`history_batches`). A bad row of a file is reported
+    at its line (``history.csv:5``), and so is the record a finding names.
 
     A bad history is reported before a bad question (an ``as_of`` or ``platform`` that cannot
     be answered), as when the history was validated first.
     """
+    if isinstance(history, HistoryFile):
+        return evaluate_good_faith_records(policy, history, as_of, platform, membership)
     check_history(history)
     try:
         setup = _Setup(policy, as_of, platform)
@@ -175,14 +179,16 @@ def evaluate_good_faith_records(
 
     Values are checked once per distinct combination, after counting; a bad record raises
     :class:`HistoryError`, located by index when ``rows`` is a sequence. A finding about one
-    record names it by its position, ``history[3]``; ``record_location`` names it otherwise
-    (the command line gives the line of the file, ``history.csv:5``).
+    record names it by its position, ``history[3]``, or by its line when ``rows`` is a
+    :class:`~ipp_rules.goodfaith.HistoryFile` (``history.csv:5``); ``record_location`` names
+    it otherwise.
     """
     setup = _Setup(policy, as_of, platform)
     start = setup.start_utc.timestamp()
     end = setup.end_utc.timestamp()
     try:
-        tally, named = tally_history(entry_batches(rows), start, end, setup.look_back)
+        batches = rows.batches() if isinstance(rows, HistoryFile) else entry_batches(rows)
+        tally, named = tally_history(batches, start, end, setup.look_back)
     except (TypeError, ValueError) as exc:
         raise located_error(
             rows, "row", [Problem(str(exc), "not_a_history", path=("history",))]
@@ -190,8 +196,9 @@ def evaluate_good_faith_records(
     problems = tally_problems(tally)
     if problems:
         raise located_error(rows, "row", problems)
-    location = _history_index if record_location is None else record_location
-    return _decide(setup, tally, named, location, tuple(membership))
+    if record_location is None:
+        record_location = rows.location if isinstance(rows, HistoryFile) else _history_index
+    return _decide(setup, tally, named, record_location, tuple(membership))
 
 
 def _history_index(index: int) -> str:

@@ -3,6 +3,9 @@ and an evaluation through every entry point, which must agree."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +17,7 @@ from ipp_rules.goodfaith import (
     evaluate_good_faith,
     evaluate_good_faith_history,
     evaluate_good_faith_records,
+    history_from_csv,
     load_good_faith_policy,
 )
 from tests.conftest import BUNDLE
@@ -54,11 +58,40 @@ def codes(result: Eligibility) -> list[str]:
 
 
 def evaluate(history: list[HistoryRecord], as_of: Any = AS_OF, **kwargs: Any) -> Eligibility:
-    """Every entry point, which must agree: models, plain tuples and mappings (as parsed
-    JSON); the model path's answer."""
+    """Every entry point, which must agree: models, plain tuples, mappings (as parsed JSON)
+    and a CSV file (whose findings name a record by its line); the model path's answer."""
     result = evaluate_good_faith(POLICY, history, as_of, **kwargs)
     fast = evaluate_good_faith_records(POLICY, [as_row(r) for r in history], as_of, **kwargs)
     assert fast == result
     documents = [record.model_dump(mode="json") for record in history]
     assert evaluate_good_faith_history(POLICY, documents, as_of, **kwargs) == result
+    from_file = evaluate_good_faith_history(
+        POLICY, history_from_csv(csv_text(history)), as_of, **kwargs
+    )
+    assert from_file == by_line(result, "<text>")
     return result
+
+
+def csv_text(history: list[HistoryRecord]) -> str:
+    """The history as a CSV file with the documented header."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HistoryRecord.model_fields)
+    for record in history:
+        values = record.model_dump(mode="json").values()
+        writer.writerow(str(v).lower() if isinstance(v, bool) else v for v in values)
+    return out.getvalue()
+
+
+def by_line(result: Eligibility, label: str) -> Eligibility:
+    """``result`` with each record a finding names (``history[3]``) named by its line in a file
+    of the same history (``history.csv:5``): the header is line 1."""
+
+    def line(text: str) -> str:
+        return re.sub(r"^history\[(\d+)\]", lambda m: f"{label}:{int(m[1]) + 2}", text)
+
+    findings = tuple(
+        finding.model_copy(update={"path": line(finding.path), "message": line(finding.message)})
+        for finding in result.findings
+    )
+    return result.model_copy(update={"findings": findings})

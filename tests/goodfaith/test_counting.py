@@ -16,6 +16,7 @@ from ipp_rules.goodfaith import (
     as_row,
     columns,
     evaluate_good_faith_records,
+    files,
 )
 from tests.goodfaith.histories import AS_OF, POLICY, SH, codes, evaluate, many, rec
 
@@ -180,8 +181,8 @@ def test_every_entry_point_counts_in_the_one_pass(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(deciding, "tally_history", spy)
     history = [*many(100), rec(outcome="rejected", false_information=True)]
     evaluate(history)  # every entry point, which must agree
-    # models, tuples, mappings (read into a model's values)
-    assert calls == [datetime, float, datetime]
+    # models and mappings count datetimes; tuples and a file, POSIX seconds
+    assert calls == [datetime, float, datetime, float]
 
 
 @pytest.mark.parametrize("size", [1, 2, 7])
@@ -193,6 +194,7 @@ def test_batches_of_any_size_count_the_same(monkeypatch: pytest.MonkeyPatch, siz
     history[17] = rec(datetime(2025, 1, 1, tzinfo=SH), "rejected", false_information=True)
     history[23] = rec(datetime(2025, 1, 1, tzinfo=SH), "rejected", false_information=True)
     whole = evaluate(history)
-    monkeypatch.setattr(columns, "BATCH_ROWS", size)
+    for module in (columns, files):
+        monkeypatch.setattr(module, "BATCH_ROWS", size)
     assert evaluate(history) == whole
     assert whole.findings[0].path == "history[17]"
