@@ -22,7 +22,8 @@ Medians of ``--repeat`` runs, as records per second and as a ratio to the baseli
 same run: the machines are shared and noisy, so only numbers from one run are compared. Every
 way must give the same eligibility. The last lines state the targets, one a line, for a script
 to collect: ``TARGET <name>: <seconds> s (target ≤ <bound> s) met`` (or ``MISSED``). ``--quick``
-is a smoke run of 100,000 records, its bounds scaled to them.
+is a smoke run of 100,000 records, its bounds scaled to them; it may miss them, as a small
+history spends a larger share of its time learning the halves of its times.
 """
 
 from __future__ import annotations
