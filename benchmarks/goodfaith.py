@@ -199,7 +199,7 @@ def same_but_named(result: Any, other: Any) -> bool:
 
 def target(name: str, seconds: float, bound: float) -> str:
     verdict = "met" if seconds <= bound else "MISSED"
-    return f"TARGET {name}: {seconds:.2f} s (target ≤ {bound:g} s) {verdict}"
+    return f"TARGET {name}: {seconds:.3f} s (target ≤ {bound:g} s) {verdict}"
 
 
 def main() -> None:
