@@ -226,7 +226,7 @@ def main() -> None:
         write_csv(rows, path)
         size = path.stat().st_size
         csv_time, from_file = timed(
-            lambda: engine.good_faith(history_from_csv(path), AS_OF),  # type: ignore[arg-type]
+            lambda: engine.good_faith(history_from_csv(path), AS_OF),
             args.repeat,
         )
     assert same_but_named(from_file, result), "the file and the tuples must agree"

@@ -21,7 +21,7 @@ from ipp_rules.rulesets.bundle import Bundle, load_bundle
 
 if TYPE_CHECKING:  # imported where they are used: deciding a complaint needs neither
     from ipp_rules.deadlines import CaseEvent, CaseState, Deadline, DeadlinePolicy
-    from ipp_rules.goodfaith import Eligibility, HistoryRecord, MembershipEvent
+    from ipp_rules.goodfaith import Eligibility, HistoryFile, HistoryRecord, MembershipEvent
 
 __all__ = [
     "BACKENDS",
@@ -114,7 +114,7 @@ class Engine:
 
     def good_faith(
         self,
-        history: Iterable[HistoryRecord | Mapping[str, Any]],
+        history: Iterable[HistoryRecord | Mapping[str, Any]] | HistoryFile,
         as_of: datetime | date,
         platform: str = "taobao",
         membership: Iterable[MembershipEvent] = (),
@@ -122,9 +122,10 @@ class Engine:
         """Good Faith Program eligibility of a reporting history, under the bundle's policy.
 
         ``history`` holds records (models or mappings: submitted_at, platform, reason,
-        outcome, counter_notification, false_information); a bad record raises HistoryError
-        naming it. ``membership`` lists the account's removals and withdrawals, for the
-        rejoin wait.
+        outcome, counter_notification, false_information), or is a history file read by
+        :func:`ipp_rules.goodfaith.history_from_csv`; a bad record raises HistoryError
+        naming it (its line, in a file). ``membership`` lists the account's removals and
+        withdrawals, for the rejoin wait.
         """
         from ipp_rules.goodfaith import evaluate_good_faith_history
 

@@ -410,7 +410,7 @@ def test_the_engine_decides_a_history_file_naming_records_by_line(tmp_path: Path
     path = tmp_path / "history.csv"
     path.write_text(HEADER + "".join(rows * 5) + flagged)
     with Engine.default(backend="reference") as engine:
-        result = engine.good_faith(history_from_csv(path), date(2026, 5, 31))  # type: ignore[arg-type]
+        result = engine.good_faith(history_from_csv(path), date(2026, 5, 31))
     assert [(f.code, f.path) for f in result.findings] == [
         ("GOOD_FAITH_FALSE_INFORMATION", f"{path}:122")
     ]
