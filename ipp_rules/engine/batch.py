@@ -131,7 +131,7 @@ def evaluate_many(
     errors: ErrorMode = "raise",
     trace: bool = False,
     chunk_size: int | None = None,
-) -> Iterator[_Result]:
+) -> Generator[_Result, None, None]:
     """Each document's decision by ``engine``, in the order of ``documents``, read lazily.
 
     See ``Engine.evaluate_many``. The arguments are checked now, not when the first result is
@@ -158,7 +158,7 @@ def _decide(engine: Engine, document: Document, trace: bool) -> Decision:
 
 def _in_this_process(
     engine: Engine, documents: Iterable[Document], errors: ErrorMode, trace: bool
-) -> Iterator[_Result]:
+) -> Generator[_Result, None, None]:
     for document in documents:
         try:
             decision = _decide(engine, document, trace)
@@ -177,7 +177,7 @@ def _in_workers(
     errors: ErrorMode,
     trace: bool,
     chunk_size: int,
-) -> Iterator[_Result]:
+) -> Generator[_Result, None, None]:
     bundle = engine.bundle
     initargs = (str(Path(bundle.root).resolve()), engine.backend, bundle.identity.sha256)
     sendable = (_sendable(document) for document in documents)

@@ -48,7 +48,7 @@ from ipp_rules.rulesets.compiler import RuleInfo
 from ipp_rules.rulesets.ir import CompiledRule
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Generator
 
     from ipp_rules.engine.batch import Document, ErrorMode
     from ipp_rules.errors import ComplaintError
@@ -278,7 +278,7 @@ class Engine:
         errors: Literal["raise"] = ...,
         trace: bool = ...,
         chunk_size: int | None = ...,
-    ) -> Iterator[Decision]: ...
+    ) -> Generator[Decision, None, None]: ...
 
     @overload
     def evaluate_many(
@@ -289,7 +289,7 @@ class Engine:
         errors: ErrorMode,
         trace: bool = ...,
         chunk_size: int | None = ...,
-    ) -> Iterator[Decision | ComplaintError]: ...
+    ) -> Generator[Decision | ComplaintError, None, None]: ...
 
     def evaluate_many(
         self,
@@ -299,7 +299,7 @@ class Engine:
         errors: ErrorMode = "raise",
         trace: bool = False,
         chunk_size: int | None = None,
-    ) -> Iterator[Decision | ComplaintError]:
+    ) -> Generator[Decision | ComplaintError, None, None]:
         """Decide many complaints: one result per document, in their order, as a stream.
 
         A document is what :meth:`evaluate` takes (a Complaint, a mapping) or one JSON
