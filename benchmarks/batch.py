@@ -1,0 +1,102 @@
+"""Batch evaluation: complaints per second with ``Engine.evaluate_many``, in one process and in
+two, beside a plain loop.
+
+    .venv/bin/python benchmarks/batch.py [--lines 20000] [--rounds 3] [--backend auto]
+
+The bundled corpus (``docs/examples/corpus.jsonl``) repeated to about ``--lines`` JSON lines,
+held as bytes, decided three ways:
+
+* ``loop``: ``engine.evaluate(json.loads(line))`` for each line, what a caller writes today;
+* ``jobs=1``: ``engine.evaluate_many(lines)``, in this process (JSON validated from bytes);
+* ``jobs=2``: ``engine.evaluate_many(lines, jobs=2)``, two worker processes, their start-up
+  (importing the package, loading the bundle) counted, as a command pays it.
+
+The ways run interleaved, round-robin (each round runs each way once, in turn), so a machine
+that gets busier slows all three alike; each is reported as the median of its rounds, in
+complaints per second. Two processes can only go twice as fast on two processors nobody else
+is using: the free processors are the ones this process may run on less the load average
+before the rounds, and the target for ``jobs=2`` is 80% of what the free processors allow
+(1.6x on two free). The last lines are the targets, met or missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ipp_rules import Engine
+from ipp_rules.engine.batch import available_cores
+
+ROOT = Path(__file__).resolve().parents[1]
+TIMES = "\u00d7"
+CORPUS = ROOT / "docs" / "examples" / "corpus.jsonl"
+JOBS = 2
+EFFICIENCY = 0.8
+"""The share of the ideal speed-up on free processors that the target asks for."""
+
+
+def free_cores() -> float:
+    """Processors this process may use, less the load of the last minute."""
+    return max(0.0, available_cores() - os.getloadavg()[0])
+
+
+def timed(run: Callable[[], int]) -> tuple[float, int]:
+    start = time.perf_counter()
+    decided = run()
+    return time.perf_counter() - start, decided
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lines", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--backend", choices=("auto", "durable", "reference"), default="auto")
+    options = parser.parse_args()
+
+    corpus = CORPUS.read_bytes().splitlines()
+    lines = (corpus * (options.lines // len(corpus) + 1))[: options.lines]
+    engine = Engine.default(backend=options.backend)
+
+    def loop() -> int:
+        return sum(1 for line in lines if engine.evaluate(json.loads(line)))
+
+    def batch(jobs: int) -> Callable[[], int]:
+        return lambda: sum(1 for _ in engine.evaluate_many(lines, jobs=jobs))
+
+    ways: dict[str, Callable[[], int]] = {"loop": loop, "jobs=1": batch(1), "jobs=2": batch(JOBS)}
+    free = free_cores()
+    print(
+        f"{len(lines)} lines ({len(corpus)} distinct), backend {engine.backend}, "
+        f"{available_cores()} processors, {free:.1f} free before the rounds "
+        f"(load {os.getloadavg()[0]:.2f})"
+    )
+    seconds: dict[str, list[float]] = {name: [] for name in ways}
+    for round_number in range(1, options.rounds + 1):
+        for name, run in ways.items():
+            elapsed, decided = timed(run)
+            assert decided == len(lines), (name, decided)
+            seconds[name].append(elapsed)
+            print(f"  round {round_number} {name:<7} {elapsed:6.2f} s")
+    rate = {name: len(lines) / statistics.median(times) for name, times in seconds.items()}
+    print("complaints per second (median of the rounds):")
+    for name in ways:
+        print(f"  {name:<7} {rate[name]:8.0f}/s  {rate[name] / rate['loop']:.2f}x the loop")
+    print(f"load average after the rounds: {os.getloadavg()[0]:.2f}")
+
+    speed_up = rate["jobs=2"] / rate["jobs=1"]
+    usable = min(JOBS, free)
+    target = EFFICIENCY * usable
+    print(
+        f"TARGET batch --jobs 2 speed-up: {speed_up:.2f}{TIMES} jobs=1 (target \u2265 "
+        f"{target:.2f}{TIMES} while {free:.1f} cores are free) "
+        + ("met" if speed_up >= target else "MISSED")
+    )
+
+
+if __name__ == "__main__":
+    main()
