@@ -684,3 +684,9 @@ def test_a_byte_order_mark_is_read_past() -> None:
     line = CORPUS_LINES[0]
     assert isinstance(assert_same_as_the_json_reader(b"\xef\xbb\xbf" + line), Complaint)
     assert isinstance(assert_same_as_the_json_reader("\ufeff" + line.decode()), Complaint)
+
+
+def test_keys_are_counted_outside_strings_whatever_the_strings_hold() -> None:
+    text = r'{"a": "x\": 1, \"y\":", "b\\": "\\\"", "c" : ":", "d":{"e\u0022": [":"]}}'
+    assert json.loads(text) == {"a": 'x": 1, "y":', "b\\": '\\"', "c": ":", "d": {'e"': [":"]}}
+    assert intake._keys_written(text.encode()) == 5
