@@ -17,7 +17,8 @@ complaints per second. Two processes can only go twice as fast on two processors
 is using: the free processors are the ones this process may run on less the load average
 before the rounds, and the target for ``jobs=2`` is 80% of what the free processors allow
 (1.6x on two free; 0.8x, at most the start-up lost, on one or none). The time to the first
-result shows the workers' start-up. The last line is the target, met or missed.
+result shows the workers' start-up, and the processor time each way used over the time it
+took shows how much of the machine it got. The last line is the target, met or missed.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -46,15 +48,23 @@ def free_cores() -> float:
     return max(0.0, available_cores() - os.getloadavg()[0])
 
 
-def timed(run: Callable[[], Iterator[object]]) -> tuple[float, float, int]:
-    """Seconds to the first result and to the last, and how many there were."""
-    start = time.perf_counter()
+def cpu_seconds() -> float:
+    """Processor time used so far by this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(run: Callable[[], Iterator[object]]) -> tuple[float, float, float, int]:
+    """Seconds to the first result and to the last, processor seconds used (workers
+    included), and how many results there were."""
+    start, cpu = time.perf_counter(), cpu_seconds()
     first, decided = 0.0, 0
     for _ in run():
         decided += 1
         if decided == 1:
             first = time.perf_counter() - start
-    return first, time.perf_counter() - start, decided
+    return first, time.perf_counter() - start, cpu_seconds() - cpu, decided
 
 
 def main() -> None:
@@ -83,19 +93,29 @@ def main() -> None:
     )
     seconds: dict[str, list[float]] = {name: [] for name in ways}
     firsts: dict[str, list[float]] = {name: [] for name in ways}
+    used: dict[str, list[float]] = {name: [] for name in ways}
     for round_number in range(1, options.rounds + 1):
         for name, run in ways.items():
-            first, elapsed, decided = timed(run)
+            first, elapsed, cpu, decided = timed(run)
             assert decided == len(lines), (name, decided)
             seconds[name].append(elapsed)
             firsts[name].append(first)
-            print(f"  round {round_number} {name:<7} {elapsed:6.2f} s (first result {first:.2f} s)")
+            used[name].append(cpu / elapsed)
+            print(
+                f"  round {round_number} {name:<7} {elapsed:6.2f} s (first result {first:.2f} s, "
+                f"{cpu / elapsed:.2f} processors busy)"
+            )
     rate = {name: len(lines) / statistics.median(times) for name, times in seconds.items()}
     print("complaints per second (median of the rounds):")
     for name in ways:
         print(f"  {name:<7} {rate[name]:8.0f}/s  {rate[name] / rate['loop']:.2f}x the loop")
     start_up = statistics.median(firsts["jobs=2"]) - statistics.median(firsts["jobs=1"])
     print(f"worker start-up (first result, jobs=2 less jobs=1): {start_up:.2f} s")
+    print(
+        f"processors the jobs=2 rounds got: {statistics.median(used['jobs=2']):.2f} "
+        "(processor time of this process and its workers over the time taken; less than 2 "
+        "when other work shared the machine)"
+    )
     print(f"load average after the rounds: {os.getloadavg()[0]:.2f}")
 
     speed_up = rate["jobs=2"] / rate["jobs=1"]
