@@ -6,24 +6,26 @@ path), does. Changes are grouped by the rules responsible: a rule whose finding 
 the new decision, or disappears from it. Before the complaints, the rules that changed in
 the bundle itself are listed, so a change the corpus never exercises is visible too.
 
-With ``jobs=N`` the corpus is split into chunks decided in N processes, each building its
-two engines once; the report is the same whatever N is. Lines that are not valid complaints
+With ``jobs=N`` the corpus is split into chunks decided in N processes
+(:func:`ipp_rules.engine.batch.map_chunks`), each building its two engines once; the report
+is the same whatever N is. Lines that are not valid complaints
 are reported with their line numbers; the others are still decided.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ipp_rules.analysis.changes import BundleChanges, bundle_changes
 from ipp_rules.analysis.corpus import CorpusLine, chunks, parse_line, read_corpus
+from ipp_rules.engine.batch import map_chunks
 from ipp_rules.engine.engine import BackendName, Engine
 from ipp_rules.errors import IppRulesError
 from ipp_rules.models.intake import load_complaint
@@ -215,20 +217,18 @@ def decide_corpus(
                     progress(len(piece), total)
         return results
     size = max(1, min(500, -(-len(lines) // (jobs * 8))))
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
+    decided = map_chunks(
+        partial(_decide_chunk, label),
+        chunks(lines, size),
+        jobs=jobs,
         initializer=_start_worker,
         initargs=(str(old), str(new), backend),
-    ) as pool:
-        futures = {
-            pool.submit(_decide_chunk, label, piece): len(piece) for piece in chunks(lines, size)
-        }
-        for future in as_completed(futures):
-            results.extend(future.result())
+    )
+    with closing(decided):
+        for chunk_results in decided:
+            results.extend(chunk_results)
             if progress is not None:
-                progress(futures[future], total)
+                progress(len(chunk_results), total)
     return sorted(results, key=lambda result: result.line)
 
 

@@ -1,6 +1,8 @@
 """``ipp-rules evaluate FILE``: decide one complaint document and print the decision.
 
-Exit status: 0 accept, 1 needs_info or reject, 2 invalid document, bundle or arguments.
+``--batch FILE`` decides every complaint of a JSON lines file instead, one decision per line
+(:mod:`ipp_rules.cli.batch`). Exit status: 0 accept, 1 needs_info or reject, 2 invalid
+document (in a batch, any invalid line), bundle or arguments.
 """
 
 from __future__ import annotations
@@ -25,23 +27,77 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "evaluate",
         help="evaluate a complaint document (JSON or YAML)",
-        description="Evaluate a complaint document and print the decision. Exit status: 0 "
-        "accept, 1 needs_info or reject, 2 invalid document or bundle.",
+        description="Evaluate a complaint document and print the decision; with --batch, "
+        "every complaint of a JSON lines file, one decision per line. Exit status: 0 accept, "
+        "1 needs_info or reject, 2 invalid document (any invalid line) or bundle.",
     )
     parser.add_argument(
-        "file", metavar="FILE", help="complaint document (.json, .yaml; - for standard input)"
+        "file",
+        metavar="FILE",
+        nargs="?",
+        help="complaint document (.json, .yaml; - for standard input)",
     )
     add_rules(parser)
     add_format(parser)
     parser.add_argument(
         "--trace", action="store_true", help="include the rules that fired and the values they saw"
     )
+    parser.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="decide every complaint of a JSON lines file (- for standard input): one JSON "
+        "line out per line in, in order, then a summary",
+    )
+    parser.add_argument(
+        "--output",
+        metavar="FILE",
+        help="with --batch: write the decisions to FILE (whole, or not at all) and the summary "
+        "to the standard output",
+    )
+    parser.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="with --batch: decide in N processes (default 1; never more than the processors "
+        "this process may use)",
+    )
     add_backend(parser)
+    # What FILE, --batch, --output and --jobs need of each other is checked once parsed, and
+    # worded as argparse words its errors, usage first.
+    parser.set_defaults(refuse=parser.error)
     return parser
+
+
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of processes, 1 or more, kept to the processors available."""
+    from ipp_rules.engine.batch import available_cores
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of processes, 1 or more (got {text!r})"
+        ) from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more processes (got {text!r})")
+    return min(value, available_cores())
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules evaluate`` with parsed ``args``."""
+    if args.batch is not None:
+        if args.file is not None:
+            args.refuse(
+                f"argument --batch: give FILE or --batch FILE, not both (got {args.file!r})"
+            )
+        from ipp_rules.cli.batch import run_batch
+
+        return run_batch(args, out, err)
+    if args.file is None:
+        args.refuse("the following arguments are required: FILE")  # or --batch FILE
+    for option in ("output", "jobs"):
+        if getattr(args, option) is not None:
+            args.refuse(f"argument --{option}: goes with --batch FILE")
     data, label = read_input(args.file)
     complaint = parse_complaint_document(data, label)
     engine, bundle = read_engine(args.rules, args.backend)

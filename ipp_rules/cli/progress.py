@@ -16,24 +16,30 @@ _INTERVAL = 0.1
 
 
 class Progress:
-    """``done/total`` with a bar, redrawn in place at most ten times a second."""
+    """``done/total`` with a bar, redrawn in place at most ten times a second; ``done`` alone
+    when the total is not known (``None``: a stream read as it comes)."""
 
-    def __init__(self, total: int, stream: TextIO, label: str) -> None:
+    def __init__(self, total: int | None, stream: TextIO, label: str) -> None:
         self.total = total
         self.done = 0
         self.stream = stream
         self.label = label
-        self.active = total > 0 and _is_terminal(stream)
+        self.active = total != 0 and _is_terminal(stream)
         self._drawn = 0.0
 
     def advance(self, count: int = 1) -> None:
-        self.done = min(self.total, self.done + count)
+        self.done += count
+        if self.total is not None:
+            self.done = min(self.total, self.done)
         now = time.monotonic()
         if self.active and (now - self._drawn >= _INTERVAL or self.done == self.total):
             self._drawn = now
-            filled = _WIDTH * self.done // self.total
-            bar = "#" * filled + "." * (_WIDTH - filled)
-            self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
+            if self.total is None:
+                self.stream.write(f"\r{self.label} {self.done}")
+            else:
+                filled = _WIDTH * self.done // self.total
+                bar = "#" * filled + "." * (_WIDTH - filled)
+                self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
             self.stream.flush()
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ipp_rules.engine.generated import GeneratedProgram
 from ipp_rules.engine.interpreted import InterpretedProgram
@@ -22,6 +22,12 @@ from ipp_rules.rulesets.bundle import Bundle, load_bundle
 if TYPE_CHECKING:  # imported where they are used: deciding a complaint needs neither
     from ipp_rules.deadlines import CaseEvent, CaseState, Deadline, DeadlinePolicy
     from ipp_rules.goodfaith import Eligibility, HistoryFile, HistoryRecord, MembershipEvent
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
+
+    from ipp_rules.engine.batch import Document, ErrorMode
+    from ipp_rules.errors import ComplaintError
 
 __all__ = [
     "BACKENDS",
@@ -188,3 +194,58 @@ class Engine:
         A document that does not match the complaint model raises ComplaintError.
         """
         return self._program.decide(load_complaint(complaint), trace)
+
+    @overload
+    def evaluate_many(
+        self,
+        documents: Iterable[Document],
+        *,
+        jobs: int = ...,
+        errors: Literal["raise"] = ...,
+        trace: bool = ...,
+        chunk_size: int | None = ...,
+    ) -> Generator[Decision, None, None]: ...
+
+    @overload
+    def evaluate_many(
+        self,
+        documents: Iterable[Document],
+        *,
+        jobs: int = ...,
+        errors: ErrorMode,
+        trace: bool = ...,
+        chunk_size: int | None = ...,
+    ) -> Generator[Decision | ComplaintError, None, None]: ...
+
+    def evaluate_many(
+        self,
+        documents: Iterable[Document],
+        *,
+        jobs: int = 1,
+        errors: ErrorMode = "raise",
+        trace: bool = False,
+        chunk_size: int | None = None,
+    ) -> Generator[Decision | ComplaintError, None, None]:
+        """Decide many complaints: one result per document, in their order, as a stream.
+
+        A document is what :meth:`evaluate` takes (a Complaint, a mapping) or one JSON
+        document as ``str`` or ``bytes`` (a line of a JSON lines file), read as
+        :func:`~ipp_rules.models.intake.load_complaint_json` reads it. ``documents`` is read
+        lazily, only as far as the results are: it may be a generator that never ends.
+
+        ``jobs=N`` decides in N worker processes, each building its engine once from this
+        engine's bundle folder; ``chunk_size`` documents (default 64) go to a worker at a
+        time, and at most two chunks per worker are in flight. The results are the same
+        whatever ``jobs`` is. Close the iterator (or read it to the end) to stop the workers.
+        With ``jobs`` > 1 a mapping must pickle.
+
+        ``errors="raise"`` (the default): a document that is not a valid complaint raises
+        its ComplaintError when its turn comes, and the batch ends there. ``errors="return"``:
+        its ComplaintError is yielded in its place and the batch goes on. Any other error
+        (the engine failing) is raised, from a worker too.
+        """
+        from ipp_rules.engine.batch import evaluate_many
+
+        return evaluate_many(
+            self, documents, jobs=jobs, errors=errors, trace=trace, chunk_size=chunk_size
+        )

@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterator
 from typing import BinaryIO
 
-__all__ = ["bounded_lines", "open_regular", "write_regular"]
+__all__ = ["bounded_lines", "open_regular", "replacing", "write_regular"]
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -45,10 +45,25 @@ def write_regular(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` as the whole of the file ``path``, or leave ``path`` as it was.
 
     ``OSError`` (with ``strerror``, and ``path`` as ``filename``) if ``path`` is a directory,
+    pipe, device or socket, or the write fails. See :func:`replacing`.
+    """
+    with replacing(path) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A file to write in binary that becomes the whole of ``path`` when the block ends
+    without an error; on an error ``path`` is left as it was, and nothing is left beside it.
+
+    ``OSError`` (with ``strerror``, and ``path`` as ``filename``) if ``path`` is a directory,
     pipe, device or socket, or the write fails. The data goes to a new file in the same folder,
     which is then renamed over ``path``: the target is never opened, so a FIFO cannot block
-    and a device is not written to, and a failed write (a full disk) leaves no half file. An
-    existing file keeps its permissions; a symbolic link is written through and stays a link.
+    and a device is not written to, and a failed write (a full disk, an interrupted run)
+    leaves no half file. An existing file keeps its permissions; a symbolic link is written
+    through and stays a link. An ``OSError`` the block raises about no file (a write that
+    fails) is raised as one about ``path``; one that names its file (an input that cannot be
+    read) is raised as it is.
     """
     name = os.fspath(path)
     target = os.path.realpath(name)
@@ -73,14 +88,14 @@ def write_regular(path: str | os.PathLike[str], data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             if mode is not None and hasattr(os, "fchmod"):  # POSIX
                 os.fchmod(handle.fileno(), stat.S_IMODE(mode))
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and exc.filename is None:  # a file's own error names it
             raise _naming(exc, name) from None
         raise
 

@@ -6,22 +6,28 @@ import copy
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ipp_rules import Engine
+from ipp_rules import Complaint, Engine
 from ipp_rules.errors import ComplaintError
-from ipp_rules.models import TrademarkRight
+from ipp_rules.models import TrademarkRight, intake
 from ipp_rules.models.intake import (
     MAX_DOCUMENT_BYTES,
     MAX_DOCUMENT_DEPTH,
     MAX_DOCUMENT_NODES,
+    check_shape,
     load_complaint,
+    load_complaint_json,
     parse_complaint_document,
 )
 from ipp_rules.problems import Problem, format_path
-from tests.conftest import BUNDLE
+from ipp_rules.testing.strategies import complaint_documents
+from tests.conftest import BUNDLE, REPO, examples
 
 YAML_1688 = """\
 platform: 1688
@@ -515,3 +521,205 @@ def test_a_huge_integer_where_a_choice_belongs_is_a_problem_not_a_value_error():
         load_complaint({"platform": 10**5000})
     [problem] = [p for p in caught.value.problems if p.location == "platform"]
     assert "got a very large number" in problem.message
+
+
+# ---------------------------------------------------------------------------------------------
+# load_complaint_json: validated straight from the bytes, the same answers as the JSON reader
+
+
+def outcome(load: Callable[[str | bytes], Complaint], source: str | bytes) -> object:
+    """What ``load`` makes of ``source``: the complaint, or the error's type, text and
+    problems."""
+    try:
+        return load(source)
+    except ComplaintError as error:
+        return (type(error), str(error), error.problems)
+
+
+def assert_same_as_the_json_reader(source: str | bytes) -> object:
+    expected = outcome(lambda s: parse_complaint_document(s, "c.json", format="json"), source)
+    assert outcome(lambda s: load_complaint_json(s, "c.json"), source) == expected
+    return expected
+
+
+def _read_again(*args: object, **kwargs: object) -> Complaint:
+    raise AssertionError("read again by parse_complaint_document: not the fast path")
+
+
+CORPUS_LINES = (REPO / "docs" / "examples" / "corpus.jsonl").read_bytes().splitlines()
+
+
+def test_valid_documents_take_the_fast_path_to_the_same_complaint() -> None:
+    expected = [parse_complaint_document(line, "c.json", format="json") for line in CORPUS_LINES]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(intake, "parse_complaint_document", _read_again)
+        loaded = [load_complaint_json(line) for line in CORPUS_LINES]
+        loaded_from_text = [load_complaint_json(line.decode()) for line in CORPUS_LINES]
+    assert loaded == expected and loaded_from_text == expected
+
+
+@settings(max_examples=examples(300))
+@given(document=complaint_documents(max_listings=4), indent=st.sampled_from([None, 1, "\t"]))
+def test_any_valid_document_takes_the_fast_path(document: dict[str, Any], indent: Any) -> None:
+    text = json.dumps(document, indent=indent, ensure_ascii=indent is None)
+    expected = parse_complaint_document(text, "c.json", format="json")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(intake, "parse_complaint_document", _read_again)
+        assert load_complaint_json(text.encode()) == expected
+
+
+def _json_values() -> st.SearchStrategy[Any]:
+    scalars = st.none() | st.booleans() | st.integers(-50, 50) | st.floats() | st.text(max_size=5)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+        max_leaves=5,
+    )
+
+
+@st.composite
+def broken_documents(draw: st.DrawFn) -> str | bytes:
+    """A valid document with one thing wrong: a value replaced, a key dropped, a key given
+    twice, or its text cut, spliced or with a byte changed."""
+    document = draw(complaint_documents(max_listings=2))
+    text = json.dumps(document)
+    how = draw(st.sampled_from(["value", "drop", "twice", "cut", "splice", "byte"]))
+    if how in ("value", "drop", "twice"):
+        parent: Any = document
+        while True:  # walk down to some object of the document
+            objects = [v for v in (parent.values()) if isinstance(v, dict)]
+            objects += [i for v in parent.values() if isinstance(v, list) for i in v]
+            objects = [o for o in objects if isinstance(o, dict) and o]
+            if not objects or draw(st.booleans()):
+                break
+            parent = draw(st.sampled_from(objects))
+        key = draw(st.sampled_from(sorted(parent)))
+        if how == "value":
+            parent[key] = draw(_json_values())
+        elif how == "drop":
+            del parent[key]
+        text = json.dumps(document, allow_nan=True)
+        if how == "twice":  # the key again, first in its object, with any value
+            written = json.dumps(key)
+            at = text.index("{" + written) if ("{" + written) in text else None
+            if at is None:
+                return text
+            again = f"{written}: {json.dumps(draw(_json_values()), allow_nan=True)}, "
+            return text[: at + 1] + again + text[at + 1 :]
+        return text
+    data = text.encode()
+    at = draw(st.integers(0, len(data)))
+    if how == "cut":
+        return data[:at]
+    if how == "splice":
+        return data[:at] + draw(st.sampled_from([b",", b"]", b"}", b'"', b"NaN", b"\\", b" 1"]))
+    return data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
+
+
+@settings(max_examples=examples(600))
+@given(source=broken_documents())
+def test_a_broken_document_gets_the_json_readers_error(source: str | bytes) -> None:
+    assert_same_as_the_json_reader(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('{"platform": "taobao", "platform": "tmall"}', id="a key twice"),
+        pytest.param(
+            '{"platform": "taobao", "pl\\u0061tform": "tmall"}', id="a key twice, escaped"
+        ),
+        pytest.param(b"\xff{}", id="not UTF-8"),
+        pytest.param('{"platform": "\ud800"}', id="a lone surrogate"),
+        pytest.param('{"platform": NaN}', id="NaN"),
+        pytest.param('{"listings": [{"nice_class": 1e400}]}', id="infinite"),
+        pytest.param('{"listings": [{"nice_class": ' + "9" * 5000 + "}]}", id="5000 digits"),
+        pytest.param('{"listings": [{"nice_class": 25.0}]}', id="a whole float"),
+        pytest.param('{"evidence": ' + "[" * 100_000 + "]" * 100_000 + "}", id="deep lists"),
+        pytest.param('{"a": ' * 40 + "1" + "}" * 40, id="deep objects"),
+        pytest.param('{"evidence": [' + "1," * 300_000 + "1]}", id="too many values"),
+        pytest.param("[" * 100_000, id="deep and cut"),
+        pytest.param('{"platform": "' + "x" * MAX_DOCUMENT_BYTES + '"}', id="huge"),
+        pytest.param(
+            b'{"platform": "' + "淘".encode() * (MAX_DOCUMENT_BYTES // 3) + b'"}',
+            id="huge in bytes",
+        ),
+        pytest.param("", id="empty"),
+        pytest.param("null", id="null"),
+        pytest.param("{} {}", id="two documents"),
+        pytest.param('{"a": 1,}', id="a trailing comma"),
+    ],
+)
+def test_hostile_input_is_refused_as_the_json_reader_refuses_it(source: str | bytes) -> None:
+    result = assert_same_as_the_json_reader(source)
+    assert isinstance(result, tuple)
+
+
+def test_keys_given_twice_anywhere_are_refused(taobao_document: dict[str, Any]) -> None:
+    text = json.dumps(taobao_document)
+    duplicated = [
+        text.replace('{"platform": ', '{"reason": "counterfeit", "platform": ', 1),
+        text.replace('"kind": ', '"kind": "individual", "kind": ', 1),
+        text.replace(
+            '"identity_verified": true', '"identity_verified": true, "identity_verified": true', 1
+        ),
+        text.replace('"url": ', '"url": "https://a.example/", "url": ', 1),
+        text.replace('"url": ', '"url" :"https://a.example/", "url"\t:', 1),
+        text.replace('"url": ', '"u\\u0072l": "https://a.example/", "url": ', 1),
+    ]
+    for source in duplicated:
+        assert source != text
+        (problem,) = assert_same_as_the_json_reader(source)[2]  # type: ignore[index]
+        assert problem.code == "duplicate_key"
+
+
+def test_a_valid_complaint_past_the_size_limit_is_refused(taobao_document: dict[str, Any]) -> None:
+    # The model takes 5000 listings with URLs of 2048 characters: 10 MiB, past the limit.
+    listing = {"url": "https://item.taobao.com/item.htm?id=1&" + "x" * 2000}
+    document = {**taobao_document, "listings": [listing] * 2100}
+    text = json.dumps(document)
+    assert len(text) > MAX_DOCUMENT_BYTES
+    (problem,) = assert_same_as_the_json_reader(text)[2]  # type: ignore[index]
+    assert problem.code == "document_too_large"
+
+
+def test_the_largest_complaint_the_model_allows_is_within_the_limits(
+    taobao_document: dict[str, Any],
+) -> None:
+    # Why a document the model accepts needs no depth or node count: every list is bounded.
+    right = taobao_document["right"]
+    right["nice_classes"] = list(range(1, 46))
+    right["similar_groups"] = [f"{c:02d}{g:02d}" for c in range(1, 46) for g in range(1, 23)][:1000]
+    right["documents"] = [{"kind": "translation", "language": "en"}] * 100
+    taobao_document["complainant"]["authorization"] = {
+        "document": "power_of_attorney",
+        "rights": [f"R-{i}" for i in range(1000)],
+    }
+    taobao_document["listings"] = [
+        {
+            "url": f"https://item.taobao.com/item.htm?id={i}",
+            "nice_class": 25,
+            "similar_group": "2501",
+            "category": "apparel",
+        }
+        for i in range(5000)
+    ]
+    taobao_document["evidence"] = [
+        {"kind": "decision", "authority": "court", "reference": "r"}
+    ] * 200
+    check_shape(taobao_document)
+    text = json.dumps(taobao_document)
+    assert len(text) < MAX_DOCUMENT_BYTES
+    assert isinstance(assert_same_as_the_json_reader(text), Complaint)
+
+
+def test_a_byte_order_mark_is_read_past() -> None:
+    line = CORPUS_LINES[0]
+    assert isinstance(assert_same_as_the_json_reader(b"\xef\xbb\xbf" + line), Complaint)
+    assert isinstance(assert_same_as_the_json_reader("\ufeff" + line.decode()), Complaint)
+
+
+def test_keys_are_counted_outside_strings_whatever_the_strings_hold() -> None:
+    text = r'{"a": "x\": 1, \"y\":", "b\\": "\\\"", "c" : ":", "d":{"e\u0022": [":"]}}'
+    assert json.loads(text) == {"a": 'x": 1, "y":', "b\\": '\\"', "c": ":", "d": {'e"': [":"]}}
+    assert intake._keys_written(text.encode()) == 5

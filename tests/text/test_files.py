@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ipp_rules.text.files import bounded_lines, open_regular, write_regular
+from ipp_rules.text.files import bounded_lines, open_regular, replacing, write_regular
 from tests.conftest import BUNDLE, REPO
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
@@ -139,3 +139,31 @@ def test_write_regular_refuses_a_fifo_without_blocking(fifo: Path) -> None:
     reason = "not a regular file (a pipe, device or socket is not written)"
     assert done.stdout == f"{reason}|{fifo}\n"
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_replacing_writes_the_file_whole_when_the_block_ends(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b"old\n")
+    with replacing(path) as handle:
+        handle.write(b"one\n")
+        assert path.read_bytes() == b"old\n"  # not yet: the lines go beside it
+        handle.write(b"two\n")
+    assert path.read_bytes() == b"one\ntwo\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+def test_replacing_leaves_the_file_as_it_was_when_the_block_fails(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b"old\n")
+    with pytest.raises(KeyboardInterrupt), replacing(path) as handle:
+        handle.write(b"half")
+        raise KeyboardInterrupt
+    # An error about the write names the file; one naming its own file is kept as it is.
+    with pytest.raises(OSError) as caught, replacing(path):
+        raise OSError(28, "No space left on device")
+    assert caught.value.filename == str(path)
+    with pytest.raises(FileNotFoundError) as other, replacing(path):
+        open(tmp_path / "input.jsonl", "rb")  # noqa: SIM115
+    assert other.value.filename == str(tmp_path / "input.jsonl")
+    assert path.read_bytes() == b"old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
