@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ipp_rules import Engine
 from ipp_rules.engine.batch import available_cores
+from ipp_rules.engine.engine import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMES = "\u00d7"
@@ -71,7 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--backend", choices=("auto", "durable", "reference"), default="auto")
+    parser.add_argument("--backend", choices=("auto", *BACKENDS), default="auto")
     options = parser.parse_args()
 
     corpus = CORPUS.read_bytes().splitlines()
