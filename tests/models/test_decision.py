@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from pydantic import ValidationError
 
@@ -108,3 +110,10 @@ def test_a_trusted_instance_equals_and_serialises_as_the_validated_one() -> None
     assert same == decision and same.model_dump_json() == decision.model_dump_json()
     with pytest.raises(ValidationError):
         same.outcome = "accept"  # type: ignore[misc]
+
+
+def test_a_decision_pickles_as_its_values_and_comes_back_equal() -> None:
+    decision = Decision.from_findings([finding("error"), finding("info", "a.b")], BUNDLE)
+    again = pickle.loads(pickle.dumps(decision))
+    assert again == decision and again.model_dump_json() == decision.model_dump_json()
+    assert type(again.findings[0]) is Finding and again.findings[1] == finding("info", "a.b")
