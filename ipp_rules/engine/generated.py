@@ -164,13 +164,6 @@ class _Writer:
             return local
         return f"({local} if {local} is not U else ({local} := {encoder}({self.raw(name)})))"
 
-    def present(self, name: str, value: str) -> str:
-        """``value`` (the fact's encoded expression) bound to ``t``, and a test that it is
-        present; just the binding for a fact every valid complaint has."""
-        if self.facts[name].always_present:
-            return f"(t := {value}) is t"
-        return f"(t := {value}) is not None"
-
     # Conditions ----------------------------------------------------------------------------
 
     def condition(self, node: ir.Node) -> str:
@@ -222,7 +215,7 @@ class _Writer:
             # equality with literals, which an absent fact (None) never equals.
             bound, subject = "", value
         else:
-            bound, subject = self.present(atom.fact, value) + " and ", "t"
+            bound, subject = f"(t := {value}) is not None and ", "t"  # read once, if present
         if isinstance(atom, ir.OneOf):
             return f"({bound}{subject} in {self.constant(frozenset(atom.values))})"
         if isinstance(atom, ir.Matches):
