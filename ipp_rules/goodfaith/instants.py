@@ -21,6 +21,7 @@ the one rule of what a submission time is.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
@@ -54,7 +55,7 @@ H = TypeVar("H", datetime, float)
 T = TypeVar("T", timedelta, float)
 
 
-class Halves(Generic[H, T]):
+class Halves(ABC, Generic[H, T]):
     """The halves of the times seen so far, each converted once; ``head + tail`` is the
     instant. One per history read: the caches grow with the history's variety, up to
     :data:`MAX_HALVES` each."""
@@ -83,14 +84,17 @@ class Halves(Generic[H, T]):
             self.tails[tail] = rest
         return self._whole(moment)
 
+    @abstractmethod
     def _head(self, hour: datetime) -> H:
-        raise NotImplementedError
+        """The value kept for a head: its hour, as if its local time were UTC."""
 
+    @abstractmethod
     def _tail(self, moment: datetime) -> T | None:
-        raise NotImplementedError
+        """The value kept for a tail, or None where one is not kept."""
 
+    @abstractmethod
     def _whole(self, moment: datetime) -> H:
-        raise NotImplementedError
+        """The value of a time read whole."""
 
 
 def _past_the_hour(moment: datetime) -> timedelta:
