@@ -130,7 +130,7 @@ class _Writer:
         number = next(self._numbers)
         local = f"{'d' if spec.get is None else 'l' if spec.scope == 'listing' else 'c'}{number}"
         self.variables[spec.name] = local
-        if spec.get is not None:
+        if spec.get is not None and spec.reads is None:  # a plain field is read inline
             self.namespace[f"G{number}"] = spec.get
         return local
 

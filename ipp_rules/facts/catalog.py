@@ -86,14 +86,13 @@ class UrlFacts:
     """What a listing URL turned out to be, in the terms of the listing facts (None where the
     URL says nothing): computed once per distinct URL."""
 
-    parsed: ParsedUrl | UrlProblem | None
-    problem: str | None
-    problem_text: str | None
-    marketplace: str | None
-    country: str | None
-    kind: str | None
-    item_id: str | None
-    canonical: str | None
+    problem: str | None = None
+    problem_text: str | None = None
+    marketplace: str | None = None
+    country: str | None = None
+    kind: str | None = None
+    item_id: str | None = None
+    canonical: str | None = None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -102,18 +101,15 @@ def url_facts(url: str) -> UrlFacts:
     parsed = identify_url(url)
     if isinstance(parsed, ParsedUrl):
         return UrlFacts(
-            parsed,
-            None,
-            None,
-            parsed.marketplace,
-            parsed.country,
-            parsed.kind,
-            parsed.item_id,
-            parsed.canonical,
+            marketplace=parsed.marketplace,
+            country=parsed.country,
+            kind=parsed.kind,
+            item_id=parsed.item_id,
+            canonical=parsed.canonical,
         )
     if isinstance(parsed, UrlProblem):
-        return UrlFacts(parsed, parsed.value, parsed.description, None, None, None, None, None)
-    return UrlFacts(None, None, None, None, None, None, None, None)
+        return UrlFacts(problem=parsed.value, problem_text=parsed.description)
+    return UrlFacts()
 
 
 class ListingView:
@@ -136,14 +132,6 @@ class ListingView:
         """The earlier listing with the same canonical URL, if there is one."""
         self.category_class = category_class
         """The Nice class the marketplace's category table gives the listing's category."""
-
-    @property
-    def parsed(self) -> ParsedUrl | UrlProblem | None:
-        return self.link.parsed
-
-    @property
-    def url(self) -> ParsedUrl | None:
-        return self.parsed if isinstance(self.parsed, ParsedUrl) else None
 
 
 def listing_views(
