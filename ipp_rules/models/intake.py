@@ -72,14 +72,10 @@ def load_complaint(data: Complaint | Mapping[str, Any]) -> Complaint:
         return data
     if not _plain_tags(data):
         check_shape(data)
-    try:
-        return Complaint.model_validate(data)
-    except (ValidationError, RecursionError):
-        # A document the model accepts is within the limits (the model bounds every list
-        # and nests four levels deep), so they are checked only for one it refuses, before
-        # its problems are read: pydantic cannot show a value nested thousands deep.
-        check_shape(data)
-        return _validate(data, None)
+    # A document the model accepts is within the limits (the model bounds every list and
+    # nests four levels deep), so they are checked only for one it refuses, before its
+    # problems are read: pydantic cannot show a value nested thousands deep.
+    return _validate(data, None, before_problems=lambda: check_shape(data))
 
 
 def parse_complaint_document(
@@ -417,11 +413,21 @@ def _json_mark(source: str | bytes, level: int) -> tuple[int, int] | None:
 # Validation, and pydantic's errors in plain words
 
 
-def _validate(data: object, document: YamlDocument | JsonDocument | None) -> Complaint:
+def _validate(
+    data: object,
+    document: YamlDocument | JsonDocument | None,
+    before_problems: Callable[[], None] | None = None,
+) -> Complaint:
+    """``data`` validated into a Complaint, or a ComplaintError with every problem;
+    ``before_problems`` runs first when the model refuses it (it may raise instead)."""
     try:
         return Complaint.model_validate(data)
     except ValidationError as exc:
+        if before_problems is not None:
+            before_problems()
         problems = validation_problems(exc, Complaint, data, document, paths=True)
         raise ComplaintError(problems) from None
-    except RecursionError:  # not expected within the limits; still never a traceback
+    except RecursionError:  # past the limits; never a traceback
+        if before_problems is not None:
+            before_problems()
         raise ComplaintError([Problem(_TOO_DEEP, "nesting_too_deep")]) from None
