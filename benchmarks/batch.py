@@ -1,18 +1,25 @@
-"""Batch evaluation: complaints per second with ``Engine.evaluate_many``, in one process and in
-two, beside a plain loop.
+"""Batch evaluation: complaints per second as ``ipp-rules evaluate --batch`` decides them, in
+one process and in two, beside a plain loop.
 
     .venv/bin/python benchmarks/batch.py [--lines 20000] [--rounds 3] [--backend auto]
 
 The bundled corpus (``docs/examples/corpus.jsonl``) repeated to about ``--lines`` JSON lines,
-held as bytes, decided three ways:
+held as bytes, each decided and written back as its decision's JSON text (what ``--batch``
+outputs), four ways:
 
-* ``loop``: ``engine.evaluate(json.loads(line))`` for each line, what a caller writes today;
-* ``jobs=1``: ``engine.evaluate_many(lines)``, in this process (JSON validated from bytes);
-* ``jobs=2``: ``engine.evaluate_many(lines, jobs=2)``, two worker processes, their start-up
-  (importing the package, loading the bundle) counted, as a command pays it.
+* ``loop``: ``engine.evaluate(json.loads(line)).model_dump_json()`` for each line, what a
+  caller writes today;
+* ``jobs=1``: ``evaluate_many_text(engine, lines)``, what ``--batch`` runs, in this process
+  (JSON validated from bytes);
+* ``jobs=2``: the same with ``jobs=2``, two worker processes, their start-up counted, as a
+  command pays it;
+* ``models, jobs=2``: ``engine.evaluate_many(lines, jobs=2)`` and ``model_dump_json()`` here:
+  the decisions come back as models, which this process rebuilds before writing them. Shown
+  beside ``jobs=2``, not a target: what a caller of the Python API pays for having models.
 
-The ways run interleaved, round-robin (each round runs each way once, in turn), so a machine
-that gets busier slows all three alike; each is reported as the median of its rounds, in
+A first round, not timed, checks that every way writes the same lines. The ways then run
+interleaved, round-robin (each round runs each way once, in turn), so a machine
+that gets busier slows all of them alike; each is reported as the median of its rounds, in
 complaints per second. Two processes can only go twice as fast on two processors nobody else
 is using: the free processors are the ones this process may run on less the load average
 before the rounds, and the target for ``jobs=2`` is 80% of what the free processors allow
@@ -33,7 +40,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ipp_rules import Engine
-from ipp_rules.engine.batch import available_cores
+from ipp_rules.engine.batch import available_cores, evaluate_many_text
 from ipp_rules.engine.engine import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +63,7 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def timed(run: Callable[[], Iterator[object]]) -> tuple[float, float, float, int]:
+def timed(run: Callable[[], Iterator[str]]) -> tuple[float, float, float, int]:
     """Seconds to the first result and to the last, processor seconds used (workers
     included), and how many results there were."""
     start, cpu = time.perf_counter(), cpu_seconds()
@@ -79,13 +86,24 @@ def main() -> None:
     lines = (corpus * (options.lines // len(corpus) + 1))[: options.lines]
     engine = Engine.default(backend=options.backend)
 
-    def loop() -> Iterator[object]:
-        return (engine.evaluate(json.loads(line)) for line in lines)
+    def loop() -> Iterator[str]:
+        return (engine.evaluate(json.loads(line)).model_dump_json() for line in lines)
 
-    def batch(jobs: int) -> Callable[[], Iterator[object]]:
-        return lambda: engine.evaluate_many(lines, jobs=jobs)
+    def batch(jobs: int) -> Callable[[], Iterator[str]]:
+        def run() -> Iterator[str]:
+            for result in evaluate_many_text(engine, lines, jobs=jobs):
+                yield result.json
 
-    ways = {"loop": loop, "jobs=1": batch(1), "jobs=2": batch(JOBS)}
+        return run
+
+    def models() -> Iterator[str]:
+        return (d.model_dump_json() for d in engine.evaluate_many(lines, jobs=JOBS))
+
+    ways = {"loop": loop, "jobs=1": batch(1), "jobs=2": batch(JOBS), "models, jobs=2": models}
+    # Every way writes the same text: a first, untimed round checks it (and warms the caches).
+    expected = list(loop())
+    for name, run in ways.items():
+        assert list(run()) == expected, f"{name} does not write what the loop writes"
     free = free_cores()
     print(
         f"{len(lines)} lines ({len(corpus)} distinct), backend {engine.backend}, "
@@ -103,13 +121,13 @@ def main() -> None:
             firsts[name].append(first)
             used[name].append(cpu / elapsed)
             print(
-                f"  round {round_number} {name:<7} {elapsed:6.2f} s (first result {first:.2f} s, "
+                f"  round {round_number} {name:<14} {elapsed:6.2f} s (first result {first:.2f} s, "
                 f"{cpu / elapsed:.2f} processors busy)"
             )
     rate = {name: len(lines) / statistics.median(times) for name, times in seconds.items()}
     print("complaints per second (median of the rounds):")
     for name in ways:
-        print(f"  {name:<7} {rate[name]:8.0f}/s  {rate[name] / rate['loop']:.2f}x the loop")
+        print(f"  {name:<14} {rate[name]:8.0f}/s  {rate[name] / rate['loop']:.2f}x the loop")
     start_up = statistics.median(firsts["jobs=2"]) - statistics.median(firsts["jobs=1"])
     print(f"worker start-up (first result, jobs=2 less jobs=1): {start_up:.2f} s")
     print(

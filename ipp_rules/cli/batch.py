@@ -9,8 +9,9 @@ answers line N of the input:
 - a blank line (nothing, or only spaces and tabs): ``null``. It holds no complaint, so it is
   neither decided nor an error, and the output stays one JSON value per line.
 
-The lines are read and written as they come (standard input too), decided by
-``Engine.evaluate_many``, in ``--jobs`` processes. ``--output`` writes a file beside the
+The lines are read and written as they come (standard input too), decided as
+``Engine.evaluate_many`` decides them, in ``--jobs`` processes, each decision written as text
+by the process that made it. ``--output`` writes a file beside the
 target and renames it over the target at the end, so a run that fails leaves no half file.
 A summary (lines, outcomes, finding codes) follows on the standard output when the decisions
 go to a file, else on the error output; as JSON with ``--format json``. On a terminal a
@@ -36,9 +37,10 @@ from ipp_rules.cli.bundles import BundleInUse, read_engine
 from ipp_rules.cli.output import EXIT_FOUND, EXIT_INVALID, EXIT_OK, error_document, write_json
 from ipp_rules.cli.progress import Progress
 from ipp_rules.cli.render_text import count
+from ipp_rules.engine.batch import DecisionText, evaluate_many_text
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ComplaintError
-from ipp_rules.models.decision import BundleIdentity, Decision, Outcome
+from ipp_rules.models.decision import BundleIdentity, Outcome
 from ipp_rules.models.intake import MAX_DOCUMENT_BYTES, document_too_large
 from ipp_rules.text.files import open_regular, replacing
 
@@ -49,8 +51,9 @@ _SHOWN_LINES = 10
 _KEPT_LINES = 1000
 _BLANK = b" \t\r\n"
 
-Result = Decision | ComplaintError | None
-"""What a line comes to: its decision, why it is not a valid complaint, or nothing (blank)."""
+Result = DecisionText | ComplaintError | None
+"""What a line comes to: its decision (as text, made where it was decided), why it is not a
+valid complaint, or nothing (blank)."""
 
 
 @dataclass
@@ -81,9 +84,8 @@ class BatchSummary:
                 self.invalid_lines.append(number)
         else:
             self.outcomes[result.outcome] += 1
-            codes = [finding.code for finding in result.findings]
-            self.findings_by_code.update(codes)
-            self.complaints_by_code.update(set(codes))
+            self.findings_by_code.update(result.codes)
+            self.complaints_by_code.update(set(result.codes))
 
     @property
     def status(self) -> int:
@@ -186,7 +188,8 @@ def decide_lines(
 ) -> Generator[tuple[int, Result], None, None]:
     """Each line's number and result, in the order of the lines, read as they are needed.
 
-    The complaints go to ``engine.evaluate_many``; blank lines and lines too long are
+    The complaints go to ``evaluate_many_text`` (in the workers, with ``jobs`` > 1, the
+    decisions are written as text too); blank lines and lines too long are
     answered here, and put back in their places among the decisions.
     """
     waiting: deque[tuple[int, bool, ComplaintError | None]] = deque()
@@ -202,7 +205,7 @@ def decide_lines(
                 waiting.append((line.number, True, None))
                 yield line.text
 
-    decided = engine.evaluate_many(complaints(), jobs=jobs, errors="return", trace=trace)
+    decided = evaluate_many_text(engine, complaints(), jobs=jobs, errors="return", trace=trace)
     with contextlib.closing(decided):
         while True:
             while waiting and not waiting[0][1]:
@@ -235,8 +238,8 @@ def _located(error: ComplaintError, label: str, number: int) -> ComplaintError:
 
 
 def _line_json(number: int, result: Result) -> str:
-    if isinstance(result, Decision):
-        return result.model_dump_json()
+    if isinstance(result, DecisionText):
+        return result.json
     if result is None:
         return "null"
     document = {"line": number, **error_document(result)}

@@ -233,9 +233,10 @@ class Engine:
         :func:`~ipp_rules.models.intake.load_complaint_json` reads it. ``documents`` is read
         lazily, only as far as the results are: it may be a generator that never ends.
 
-        ``jobs=N`` decides in N worker processes, each building its engine once from this
-        engine's bundle folder; ``chunk_size`` documents (default 64) go to a worker at a
-        time, and at most two chunks per worker are in flight. The results are the same
+        ``jobs=N`` decides in N worker processes: forked from this one where that is safe
+        (Linux, one thread, not the durable backend), deciding with this engine; otherwise
+        spawned, each building its engine once from this engine's bundle folder.
+        ``chunk_size`` documents (default 256) go to a worker at a time, and at most two chunks per worker are in flight. The results are the same
         whatever ``jobs`` is. Close the iterator (or read it to the end) to stop the workers.
         With ``jobs`` > 1 a mapping must pickle.
 

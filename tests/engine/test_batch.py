@@ -3,9 +3,11 @@ place, lazy reading, one engine per worker."""
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pytest
 
 from ipp_rules import Complaint, ComplaintError, Decision, Engine, EngineError
 from ipp_rules.engine import batch
-from ipp_rules.engine.batch import chunked, map_chunks
+from ipp_rules.engine.batch import DecisionText, chunked, evaluate_many_text, map_chunks
 from ipp_rules.models.intake import load_complaint, load_complaint_json
 from ipp_rules.problems import Problem
 from tests.conftest import REPO, edit
@@ -26,6 +28,25 @@ CORPUS_LINES = (REPO / "docs" / "examples" / "corpus.jsonl").read_bytes().splitl
 def default_engine() -> Iterator[Engine]:
     with Engine.default() as engine:
         yield engine
+
+
+@pytest.fixture(params=["forked", "spawned"])
+def workers(request: pytest.FixtureRequest, default_engine: Engine) -> Iterator[str]:
+    """Each way workers start: forked (this process runs one thread), and spawned (another
+    thread runs while the batch does, so forking would not be safe)."""
+    if request.param == "forked":
+        assert batch.can_fork(default_engine)
+        yield request.param
+        return
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert not batch.can_fork(default_engine)
+        yield request.param
+    finally:
+        done.set()
+        other.join()
 
 
 def one_by_one(engine: Engine, lines: list[bytes]) -> list[str]:
@@ -125,7 +146,9 @@ def test_chunks_are_read_lazily_and_keep_their_order() -> None:
 
 
 @pytest.mark.slow  # starts worker processes
-def test_two_workers_give_the_same_results_in_the_same_order(default_engine: Engine) -> None:
+def test_two_workers_give_the_same_results_in_the_same_order(
+    default_engine: Engine, workers: str
+) -> None:
     lines = CORPUS_LINES
     bad: list[Any] = [b'{"platform": "taobao", "platform": "tmall"}', nested(100_000), b"\xff"]
     documents: list[Any] = [*lines[:50], bad[0], *lines[50:120], bad[1], *lines[120:], bad[2]]
@@ -173,7 +196,7 @@ def test_in_workers_a_bad_document_raises_where_it_stands(default_engine: Engine
 
 def engine_builds(chunk: list[bytes]) -> tuple[int, int, list[str]]:
     """In a worker: its process id, how many engines it has built, and the chunk decided."""
-    outcomes = batch._decide_chunk(False, list(chunk))
+    outcomes = batch._decide_chunk(False, batch._as_decision, list(chunk))
     decisions = [o.model_dump_json() for o in outcomes if isinstance(o, Decision)]
     return os.getpid(), batch._Worker.builds, decisions
 
@@ -214,14 +237,102 @@ def test_an_error_in_a_worker_is_raised_when_its_chunks_turn_comes() -> None:
 
 
 @pytest.mark.slow  # starts worker processes
-def test_a_bundle_changed_on_disk_is_not_used_by_the_workers(bundle_copy: Path) -> None:
+def test_a_bundle_changed_on_disk_is_not_used_by_spawned_workers(bundle_copy: Path) -> None:
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)  # forking is not safe: the workers are spawned
+    other.start()
+    try:
+        with Engine.from_path(bundle_copy) as engine:
+            assert not batch.can_fork(engine)
+            edit(
+                bundle_copy / "account.yaml",
+                "title: An authorised agent must",
+                "title: An agent must",
+            )
+            results = engine.evaluate_many(CORPUS_LINES[:4], jobs=2)
+            with pytest.raises(EngineError, match="changed on disk after the engine loaded it"):
+                next(results)
+    finally:
+        done.set()
+        other.join()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_forked_workers_decide_with_the_bundle_the_caller_loaded(bundle_copy: Path) -> None:
     with Engine.from_path(bundle_copy) as engine:
+        assert batch.can_fork(engine)
+        loaded = engine.bundle.identity
         edit(
             bundle_copy / "account.yaml", "title: An authorised agent must", "title: An agent must"
         )
-        results = engine.evaluate_many(CORPUS_LINES[:4], jobs=2)
-        with pytest.raises(EngineError, match="changed on disk after the engine loaded it"):
-            next(results)
+        decisions = list(engine.evaluate_many(CORPUS_LINES[:40], jobs=2, chunk_size=4))
+        assert [d.bundle for d in decisions] == [loaded] * 40
+        assert [d.model_dump_json() for d in decisions] == one_by_one(engine, CORPUS_LINES[:40])
+
+
+def adopted(chunk: list[bytes]) -> tuple[int, int, bool, bool, list[str]]:
+    """In a forked worker: its process id, the engines it built, whether it has one, whether
+    what it inherited is frozen, and the chunk decided."""
+    outcomes = batch._decide_chunk(False, batch._as_decision, list(chunk))
+    decisions = [o.model_dump_json() for o in outcomes if isinstance(o, Decision)]
+    engine = batch._Worker.engine
+    return (
+        os.getpid(),
+        batch._Worker.builds,
+        engine is not None,
+        gc.get_freeze_count() > 0,
+        (decisions),
+    )
+
+
+@pytest.mark.slow  # starts worker processes
+def test_a_forked_worker_decides_with_the_engine_it_inherits(default_engine: Engine) -> None:
+    answers = list(
+        map_chunks(
+            adopted,
+            chunked(CORPUS_LINES[:30], 3),
+            jobs=2,
+            initializer=batch._adopt_engine,
+            initargs=(default_engine,),
+            fork=True,
+        )
+    )
+    assert batch._Worker.engine is None  # only the workers adopted it
+    assert {(builds, has, frozen) for _, builds, has, frozen, _ in answers} == {(0, True, True)}
+    assert os.getpid() not in {answer[0] for answer in answers}
+    decided = [decision for *_, decisions in answers for decision in decisions]
+    assert decided == one_by_one(default_engine, CORPUS_LINES[:30])
+
+
+def test_workers_are_forked_only_where_that_is_safe(
+    default_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert batch.can_fork(default_engine)
+    with Engine.default(backend="durable") as durable:
+        assert not batch.can_fork(durable)  # its sessions live in a C library
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not batch.can_fork(default_engine)
+    monkeypatch.undo()
+    monkeypatch.setattr(batch.sys, "platform", "darwin")
+    assert not batch.can_fork(default_engine)
+
+
+@pytest.mark.parametrize("jobs", [1, pytest.param(2, marks=pytest.mark.slow)])
+def test_decisions_as_text_are_what_the_models_write(default_engine: Engine, jobs: int) -> None:
+    documents: list[Any] = [*CORPUS_LINES[:30], b"not json", *CORPUS_LINES[30:60]]
+    texts = list(
+        evaluate_many_text(default_engine, documents, jobs=jobs, errors="return", chunk_size=8)
+    )
+    models = list(default_engine.evaluate_many(documents, errors="return"))
+    assert isinstance(texts[30], ComplaintError)
+    assert str(texts[30]) == str(models[30])
+    expected = [
+        (d.model_dump_json(), d.outcome, tuple(f.code for f in d.findings))
+        for d in models
+        if isinstance(d, Decision)
+    ]
+    assert [tuple(t) for t in texts if isinstance(t, DecisionText)] == expected
+    assert any(codes for _, _, codes in expected)  # the corpus has findings to list
 
 
 def test_a_complaint_model_is_sent_as_it_is() -> None:
