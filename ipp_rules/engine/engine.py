@@ -236,8 +236,9 @@ class Engine:
         ``jobs=N`` decides in N worker processes: forked from this one where that is safe
         (Linux, one thread, not the durable backend), deciding with this engine; otherwise
         spawned, each building its engine once from this engine's bundle folder.
-        ``chunk_size`` documents (default 256) go to a worker at a time, and at most two chunks per worker are in flight. The results are the same
-        whatever ``jobs`` is. Close the iterator (or read it to the end) to stop the workers.
+        ``chunk_size`` documents (default 256) go to a worker at a time, and at most two
+        chunks per worker are in flight. The results are the same whatever ``jobs`` is.
+        Close the iterator (or read it to the end) to stop the workers.
         With ``jobs`` > 1 a mapping must pickle.
 
         ``errors="raise"`` (the default): a document that is not a valid complaint raises
