@@ -76,6 +76,7 @@ COMMANDS: Mapping[str, Command] = {
     "init": Command(
         "ipp_rules.cli.init", "copy the bundled rules (and examples) into a folder, to edit them"
     ),
+    "serve": Command("ipp_rules.cli.serve", "serve the engine over HTTP (JSON; OpenAPI)"),
 }
 """Every command, by the name typed after ``ipp-rules``."""
 

@@ -46,6 +46,7 @@ __all__ = [
     "load_complaint",
     "load_complaint_json",
     "parse_complaint_document",
+    "read_json_document",
 ]
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -91,7 +92,7 @@ def parse_complaint_document(
     kind = format if format is not None else _sniff(source, filename)
     document: YamlDocument | JsonDocument | None = None
     if kind == "json":
-        document = _parse_json(source, filename)
+        document = read_json_document(source, filename)
         data = document.data
         check_shape(data, filename, lambda path: _json_mark(source, len(path) + 1))
     elif kind == "yaml":  # the loader has bounded depth and nodes with the same limits
@@ -342,21 +343,24 @@ def _json_failure(
     return ComplaintError([Problem(message, code, file=filename, line=line, column=column)])
 
 
-def document_too_large(size: int, filename: str) -> ComplaintError:
-    """The error for a JSON document of ``size`` bytes, past :data:`MAX_DOCUMENT_BYTES`."""
+def document_too_large(size: int, filename: str, limit: int = MAX_DOCUMENT_BYTES) -> ComplaintError:
+    """The error for a JSON document of ``size`` bytes, past ``limit``."""
     return _json_failure(
-        filename,
-        f"expected a document of at most {MAX_DOCUMENT_BYTES} bytes, got {size}",
-        "document_too_large",
+        filename, f"expected a document of at most {limit} bytes, got {size}", "document_too_large"
     )
 
 
-def _parse_json(source: str | bytes, filename: str) -> JsonDocument:
+def read_json_document(
+    source: str | bytes, filename: str, *, limit: int = MAX_DOCUMENT_BYTES
+) -> JsonDocument:
+    """One JSON document read strictly (no duplicate keys, no NaN, UTF-8 only), able to place
+    a problem at ``file:line:column``; a ComplaintError, located, when it cannot be read or is
+    larger than ``limit`` bytes."""
     size = len(source)
-    if isinstance(source, str) and size <= MAX_DOCUMENT_BYTES:
+    if isinstance(source, str) and size <= limit:
         size = len(source.encode("utf-8", "surrogatepass"))
-    if size > MAX_DOCUMENT_BYTES:
-        raise document_too_large(size, filename)
+    if size > limit:
+        raise document_too_large(size, filename, limit)
     if isinstance(source, bytes):
         try:
             text = source.decode("utf-8")

@@ -1,0 +1,237 @@
+"""``ipp-rules serve``: the engine as an HTTP service (``pip install 'ipp-rules[serve]'``).
+
+Runs :func:`ipp_rules.service.create_app` on uvicorn. The bundle is loaded before the
+service listens: a bundle that does not load is an error here, with its problems, and
+nothing listens. Every endpoint, limit, metric and log is described in ``docs/service.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from ipp_rules.cli.arguments import add_backend
+from ipp_rules.engine.engine import default_bundle_path
+from ipp_rules.errors import ArgumentError
+
+__all__ = ["add_parser", "run"]
+
+MIB = 1024 * 1024
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``serve`` to the ``ipp-rules`` subcommands."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "serve",
+        help="serve the engine over HTTP (JSON; OpenAPI at /openapi.json)",
+        description="Serve the engine over HTTP: /v1/evaluate, /v1/evaluate/batch, "
+        "/v1/deadline, /v1/lifecycle, /v1/good-faith, /v1/bundle, /healthz, /readyz, "
+        "/metrics, /openapi.json and /docs. The reload token, when wanted, is read from "
+        "the environment variable IPP_RULES_RELOAD_TOKEN (at least 16 characters).",
+    )
+    parser.add_argument(
+        "--rules", metavar="BUNDLE", help="bundle folder (default: the bundled rules)"
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=_port, default=8080, help="port (default 8080; 0: any free one)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=_count,
+        default=1,
+        metavar="N",
+        help="worker processes, each with the bundle loaded (default 1)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="reload the bundle when a file in its folder changes",
+    )
+    parser.add_argument(
+        "--decision-log",
+        metavar="FILE",
+        type=Path,
+        help="append one JSON line per decision to FILE",
+    )
+    parser.add_argument(
+        "--log-inputs",
+        action="store_true",
+        help="put each complaint itself in the decision log (else its sha256)",
+    )
+    parser.add_argument(
+        "--no-access-log",
+        action="store_true",
+        help="no JSON line per request on the error output",
+    )
+    limits = parser.add_argument_group("limits (a request over one gets a problem response)")
+    limits.add_argument(
+        "--max-body",
+        type=_size,
+        default=4 * MIB,
+        metavar="BYTES",
+        help="body of evaluate, deadline, lifecycle (default 4 MiB)",
+    )
+    limits.add_argument(
+        "--max-batch-body",
+        type=_size,
+        default=64 * MIB,
+        metavar="BYTES",
+        help="body of evaluate/batch and good-faith (default 64 MiB)",
+    )
+    limits.add_argument(
+        "--max-listings",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="listings in one complaint (default 1000)",
+    )
+    limits.add_argument(
+        "--max-batch",
+        type=_count,
+        default=10_000,
+        metavar="N",
+        help="complaints in one batch (default 10000)",
+    )
+    limits.add_argument(
+        "--max-history",
+        type=_count,
+        default=1_000_000,
+        metavar="N",
+        help="records in one Good Faith history (default 1000000)",
+    )
+    limits.add_argument(
+        "--max-events",
+        type=_count,
+        default=1000,
+        metavar="N",
+        help="events in one lifecycle request (default 1000)",
+    )
+    limits.add_argument(
+        "--time-budget",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="time one request may take to decide (default 30)",
+    )
+    limits.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="time a client may take to send a body (default 30)",
+    )
+    add_backend(parser)
+    return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number 0 to 65535, got {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more, got {text!r}")
+    return int(text)
+
+
+_UNITS = {"": 1, "k": 1024, "kib": 1024, "m": MIB, "mib": MIB, "g": 1024 * MIB, "gib": 1024 * MIB}
+
+
+def _size(text: str) -> int:
+    """``4194304``, ``512k``, ``4MiB``, ``1g``."""
+    number = text.rstrip("bBkKmMgGiI")
+    unit = text[len(number) :].lower().removesuffix("b") if text[len(number) :] else ""
+    if unit.endswith("i"):
+        unit += "b"
+    if not number.isdigit() or unit not in _UNITS or int(number) < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a size in bytes, like 4194304, 512k or 4MiB, got {text!r}"
+        )
+    return int(number) * _UNITS[unit]
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(
+            f"expected seconds, more than 0, at most 3600, got {text!r}"
+        )
+    return value
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run ``ipp-rules serve`` with parsed ``args``: serve until interrupted."""
+    try:
+        import uvicorn
+
+        from ipp_rules.service import Limits, Settings
+        from ipp_rules.service.app import create_app, log_to_stderr
+        from ipp_rules.service.settings import SETTINGS_VARIABLE
+    except ImportError as exc:  # the serve extra is not installed
+        raise ArgumentError(
+            f"serve needs the serve extra: pip install 'ipp-rules[serve]' ({exc.name} is missing)"
+        ) from None
+    try:
+        settings = Settings(
+            rules=Path(args.rules) if args.rules else None,
+            backend=args.backend,
+            limits=Limits(
+                body_bytes=args.max_body,
+                batch_body_bytes=args.max_batch_body,
+                listings=args.max_listings,
+                batch_documents=args.max_batch,
+                history_records=args.max_history,
+                events=args.max_events,
+                time_budget=args.time_budget,
+                body_seconds=args.body_timeout,
+            ),
+            reload_token=Settings.token_from_environment(),
+            watch=args.watch,
+            decision_log=args.decision_log,
+            log_inputs=args.log_inputs,
+            access_log=not args.no_access_log,
+        )
+    except ValueError as exc:
+        raise ArgumentError(str(exc)) from None
+    options: dict[str, Any] = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,  # the service writes its own, as JSON lines
+        "log_config": None,
+        "timeout_graceful_shutdown": 10,
+        "server_header": False,
+    }
+    log_to_stderr()
+    if args.workers == 1:
+        app = create_app(settings)  # the bundle loads here: a bad one stops the command
+        uvicorn.Server(uvicorn.Config(app, **options)).run()
+        return 0
+    # Several processes: each loads the bundle itself, so it is checked here first, and they
+    # share a folder for their metrics and to tell each other of a reload.
+    from ipp_rules.engine.engine import Engine
+
+    Engine.from_path(settings.rules or default_bundle_path(), backend=settings.backend).close()
+    with tempfile.TemporaryDirectory(prefix="ipp-rules-serve-") as folder:
+        shared = Path(folder)
+        (shared / "metrics").mkdir()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(shared / "metrics")
+        os.environ[SETTINGS_VARIABLE] = replace(settings, shared=shared).to_environment()
+        uvicorn.run(
+            "ipp_rules.service.app:app_from_environment",
+            factory=True,
+            workers=args.workers,
+            **options,
+        )
+    return 0

@@ -1,0 +1,381 @@
+"""The endpoints of the service, and the routes they answer on.
+
+Each reads its body within its limits (:mod:`ipp_rules.service.requests`), decides with the
+bundle current when it started (:class:`~ipp_rules.service.state.Service`) and answers JSON,
+or raises a :class:`~ipp_rules.service.problems.ServiceProblem` the application writes as
+problem details.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import date
+from functools import partial
+from typing import Any
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from ipp_rules.errors import IppRulesError, LifecycleError
+from ipp_rules.goodfaith import HistoryFile
+from ipp_rules.models.complaint import Complaint
+from ipp_rules.models.decision import Decision
+from ipp_rules.models.intake import load_complaint, load_complaint_json
+from ipp_rules.problems import Problem
+from ipp_rules.service.metrics import CONTENT_TYPE
+from ipp_rules.service.middleware import request_id_of
+from ipp_rules.service.openapi import docs_page, openapi_schema
+from ipp_rules.service.problems import ServiceProblem, problem_of_error
+from ipp_rules.service.requests import (
+    BODY_LABEL,
+    CSV_TYPES,
+    JSON_TYPES,
+    LINES_TYPES,
+    YAML_TYPES,
+    DeadlineRequest,
+    GoodFaithRequest,
+    LifecycleRequest,
+    media_type,
+    read_body,
+    read_json,
+    read_model,
+)
+from ipp_rules.service.state import Service, over_budget
+
+__all__ = ["ENDPOINTS", "ROUTES"]
+
+BATCH_CHUNK = 32
+"""Complaints of a batch decided in one trip to a worker thread."""
+
+
+def _service(request: Request) -> Service:
+    service: Service = request.app.state.service
+    return service
+
+
+def _request_id(request: Request) -> str:
+    return request_id_of(request.scope) or ""
+
+
+def _json(document: Any, status: int = 200) -> Response:
+    return Response(json.dumps(document, ensure_ascii=False), status, media_type="application/json")
+
+
+# ---------------------------------------------------------------------------------------------
+# Endpoints
+
+
+async def evaluate(request: Request) -> Response:
+    """``POST /v1/evaluate``: one complaint (JSON or YAML) → its Decision."""
+    service = _service(request)
+    kind = media_type(request, JSON_TYPES | YAML_TYPES, "application/json")
+    trace = _flag(request, "trace")
+    body = await read_body(request, service.limits.body_bytes, service.limits.body_seconds)
+    engine = service.bundles.current.engine
+
+    def decide() -> tuple[Complaint, Decision]:
+        complaint = service.complaint_of(body, kind)
+        return complaint, engine.evaluate(complaint, trace=trace)
+
+    complaint, decision = await service.in_thread(decide)
+    service.decided(decision, complaint, _request_id(request), "/v1/evaluate")
+    return Response(decision.model_dump_json(), media_type="application/json")
+
+
+async def evaluate_batch(request: Request) -> Response:
+    """``POST /v1/evaluate/batch``: a JSON array or JSON Lines of complaints → JSON Lines, one
+    decision or one located error per complaint, in order, streamed as they are decided."""
+    service = _service(request)
+    kind = media_type(request, JSON_TYPES | LINES_TYPES, "application/json")
+    trace = _flag(request, "trace")
+    body = await read_body(request, service.limits.batch_body_bytes, service.limits.body_seconds)
+    items = _batch_items(body, kind, service.limits.batch_documents)
+    engine = service.bundles.current.engine
+    request_id = _request_id(request)
+    started = time.monotonic()
+    budget = service.limits.time_budget
+
+    def decide(chunk: list[tuple[int, int | None, Any]]) -> list[tuple[int, str, Any]]:
+        lines: list[tuple[int, str, Any]] = []
+        for index, line, item in chunk:
+            try:
+                complaint = (
+                    load_complaint_json(item, BODY_LABEL)
+                    if isinstance(item, bytes)
+                    else load_complaint(item)
+                )
+                service.check_listings(complaint)
+                decision = engine.evaluate(complaint, trace=trace)
+            except (IppRulesError, ServiceProblem) as error:
+                lines.append((index, _item_error(index, line, error), None))
+                continue
+            lines.append((index, decision.model_dump_json(), (decision, complaint)))
+        return lines
+
+    async def stream() -> AsyncIterator[bytes]:
+        for start in range(0, len(items), BATCH_CHUNK):
+            chunk = items[start : start + BATCH_CHUNK]
+            if time.monotonic() - started > budget:
+                problem = over_budget(budget)
+                for index, line, _ in chunk:
+                    yield (_item_error(index, line, problem) + "\n").encode()
+                continue
+            for index, text, made in await anyio.to_thread.run_sync(partial(decide, chunk)):
+                if made is not None:
+                    service.decided(made[0], made[1], request_id, "/v1/evaluate/batch", index)
+                yield (text + "\n").encode()
+
+    return StreamingResponse(stream(), media_type="application/jsonl")
+
+
+def _batch_items(body: bytes, kind: str, limit: int) -> list[tuple[int, int | None, Any]]:
+    """The batch's complaints: (index, line in the body or None, JSON text or mapping)."""
+    items: list[tuple[int, int | None, Any]] = []
+    if kind in LINES_TYPES:
+        for number, line in enumerate(body.split(b"\n"), 1):
+            if line.strip(b" \t\r"):
+                items.append((len(items), number, line))
+    else:
+        document = read_json(body, len(body) + 1)
+        if not isinstance(document.data, list):
+            problem = document.problem((), "expected a JSON array of complaints", "model_type")
+            raise ServiceProblem(
+                422, "invalid-request", "a request that is not valid",
+                "the body must be a JSON array of complaints (or JSON Lines)", [problem],
+            )  # fmt: skip
+        items = [(index, None, item) for index, item in enumerate(document.data)]
+    if len(items) > limit:
+        raise ServiceProblem(
+            413,
+            "too-large",
+            "a document over a limit",
+            f"a batch may hold at most {limit} complaints, this one holds {len(items)}",
+            [Problem(f"expected at most {limit} complaints", "over_limit")],
+        )
+    return items
+
+
+def _item_error(index: int, line: int | None, error: BaseException) -> str:
+    """One batch item's error line: its index, its line in the body, and the problem."""
+    problem = problem_of_error(error)
+    problems = []
+    for found in problem.problems:
+        document = found.as_json()
+        if line is not None and found.line is not None:
+            document["line"] = line + found.line - 1
+        problems.append(document)
+    detail = problem.document(None)
+    detail["problems"] = problems
+    item: dict[str, Any] = {"index": index}
+    if line is not None:
+        item["line"] = line
+    item["error"] = detail
+    return json.dumps(item, ensure_ascii=False)
+
+
+async def deadline(request: Request) -> Response:
+    """``POST /v1/deadline``: when a period ends on the marketplace's calendar."""
+    service = _service(request)
+    media_type(request, JSON_TYPES, "application/json")
+    body = await read_body(request, service.limits.body_bytes, service.limits.body_seconds)
+    asked = read_model(body, DeadlineRequest, service.limits.body_bytes)
+    engine = service.bundles.current.engine
+    answer = await service.in_thread(
+        lambda: engine.deadline(asked.platform, asked.kind, asked.received_at, asked.country)
+    )
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
+async def lifecycle(request: Request) -> Response:
+    """``POST /v1/lifecycle``: a complaint's state from its events, and what is due."""
+    service = _service(request)
+    media_type(request, JSON_TYPES, "application/json")
+    body = await read_body(request, service.limits.body_bytes, service.limits.body_seconds)
+    document = read_json(body, service.limits.body_bytes)
+    asked = read_model(body, LifecycleRequest, service.limits.body_bytes)
+    if len(asked.events) > service.limits.events:
+        limit = service.limits.events
+        raise ServiceProblem(
+            413, "too-large", "a document over a limit",
+            f"a case may hold at most {limit} events here",
+            [document.problem(("events",), f"expected at most {limit} events", "over_limit")],
+        )  # fmt: skip
+    engine = service.bundles.current.engine
+
+    def replay() -> Any:
+        try:
+            return engine.lifecycle(asked.events, asked.platform, asked.country, asked.now)
+        except LifecycleError as error:
+            if error.index is None:
+                raise
+            raise error.at(document.problem(("events", error.index), "", "")) from None
+
+    state = await service.in_thread(replay)
+    return Response(state.model_dump_json(), media_type="application/json")
+
+
+async def good_faith(request: Request) -> Response:
+    """``POST /v1/good-faith``: eligibility of a reporting history (JSON, or CSV with
+    ``?as_of=`` and ``?platform=``)."""
+    service = _service(request)
+    kind = media_type(request, JSON_TYPES | CSV_TYPES, "application/json")
+    body = await read_body(request, service.limits.batch_body_bytes, service.limits.body_seconds)
+    engine = service.bundles.current.engine
+    limit = service.limits.history_records
+    if kind in CSV_TYPES:
+        as_of = _date_parameter(request, "as_of")
+        platform = request.query_params.get("platform", "taobao")
+        records = body.count(b"\n") - 1
+        _check_records(records, limit)
+        history = HistoryFile(lambda: io.BytesIO(body), BODY_LABEL, "csv")
+        work: Callable[[], Any] = lambda: engine.good_faith(history, as_of, platform)  # noqa: E731
+    else:
+        asked = read_model(body, GoodFaithRequest, service.limits.batch_body_bytes)
+        _check_records(len(asked.history), limit)
+        work = lambda: engine.good_faith(  # noqa: E731
+            asked.history, asked.as_of, asked.platform, asked.membership
+        )
+    eligibility = await service.in_thread(work)
+    return Response(eligibility.model_dump_json(), media_type="application/json")
+
+
+def _check_records(records: int, limit: int) -> None:
+    if records > limit:
+        raise ServiceProblem(
+            413,
+            "too-large",
+            "a document over a limit",
+            f"a history may hold at most {limit} records here, this one holds {records}",
+            [Problem(f"expected at most {limit} records", "over_limit", path=("history",))],
+        )
+
+
+def _date_parameter(request: Request, name: str) -> date:
+    text = request.query_params.get(name)
+    try:
+        if text is None:
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        shown = "missing" if text is None else repr(text)
+        raise ServiceProblem(
+            422,
+            "invalid-request",
+            "a request that is not valid",
+            f"the query parameter {name} must be a date YYYY-MM-DD ({shown})",
+            [Problem(f"expected a date YYYY-MM-DD, got {shown}", "invalid", path=(name,))],
+        ) from None
+
+
+def _flag(request: Request, name: str) -> bool:
+    text = request.query_params.get(name, "false").lower()
+    if text in ("true", "1", "yes"):
+        return True
+    if text in ("false", "0", "no", ""):
+        return False
+    raise ServiceProblem(
+        422,
+        "invalid-request",
+        "a request that is not valid",
+        f"the query parameter {name} must be true or false, not {text!r}",
+        [Problem(f"expected true or false, got {text!r}", "invalid", path=(name,))],
+    )
+
+
+async def bundle(request: Request) -> Response:
+    """``GET /v1/bundle``: the bundle serving, and the last reload that failed, if any."""
+    service = _service(request)
+    document = service.bundles.current.describe()
+    failure = service.bundles.last_failure
+    document["last_reload_error"] = (
+        None
+        if failure is None
+        else {"at": failure.at.isoformat(), **problem_of_error(failure.error).document(None)}
+    )
+    return _json(document)
+
+
+async def reload(request: Request) -> Response:
+    """``POST /v1/bundle/reload``: load the bundle folder again (bearer token required)."""
+    service = _service(request)
+    token = service.settings.reload_token
+    if token is None:
+        raise ServiceProblem(
+            403,
+            "reload-disabled",
+            "bundle reload is disabled",
+            "this service was started without a reload token, so it cannot be reloaded over "
+            "HTTP (set IPP_RULES_RELOAD_TOKEN, or use --watch)",
+        )
+    given = request.headers.get("authorization", "")
+    scheme, _, credentials = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        credentials.strip().encode(), token.encode()
+    ):
+        raise ServiceProblem(
+            401,
+            "unauthorized",
+            "a reload without the right token",
+            "POST /v1/bundle/reload needs Authorization: Bearer <the service's reload token>",
+            headers={"WWW-Authenticate": 'Bearer realm="ipp-rules"'},
+        )
+    try:
+        loaded = await service.reload("POST /v1/bundle/reload")
+        service.announce()
+    except (IppRulesError, OSError) as error:
+        problem = problem_of_error(error)
+        raise ServiceProblem(
+            422,
+            "reload-failed",
+            "a bundle that does not load",
+            f"the bundle did not load, the previous one serves on: {error}",
+            problem.problems,
+        ) from None
+    return _json(loaded.describe())
+
+
+async def healthz(request: Request) -> Response:
+    """``GET /healthz``: the process answers."""
+    return _json({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    """``GET /readyz``: a bundle is loaded and serving."""
+    identity = _service(request).bundles.current.engine.bundle.identity
+    return _json({"status": "ready", "bundle": identity.model_dump()})
+
+
+async def metrics(request: Request) -> Response:
+    """``GET /metrics``: the Prometheus text format."""
+    return Response(_service(request).metrics.text(), media_type=CONTENT_TYPE)
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(openapi_schema())
+
+
+async def docs(request: Request) -> Response:
+    return HTMLResponse(docs_page(openapi_schema()))
+
+
+ROUTES = [
+    Route("/v1/evaluate", evaluate, methods=["POST"]),
+    Route("/v1/evaluate/batch", evaluate_batch, methods=["POST"]),
+    Route("/v1/deadline", deadline, methods=["POST"]),
+    Route("/v1/lifecycle", lifecycle, methods=["POST"]),
+    Route("/v1/good-faith", good_faith, methods=["POST"]),
+    Route("/v1/bundle", bundle, methods=["GET"]),
+    Route("/v1/bundle/reload", reload, methods=["POST"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
+    Route("/openapi.json", openapi, methods=["GET"]),
+    Route("/docs", docs, methods=["GET"]),
+]
+ENDPOINTS = tuple(route.path for route in ROUTES)
