@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipp_rules.engine.engine import BackendName, Engine, default_bundle_path
-from ipp_rules.errors import IppRulesError
+from ipp_rules.errors import InputError, IppRulesError
 
 __all__ = ["BundleHolder", "Loaded", "ReloadFailure"]
 
@@ -53,6 +53,19 @@ class ReloadFailure:
 
     at: datetime
     error: IppRulesError | OSError
+
+    def describe(self) -> dict[str, Any]:
+        """When, the error's type, title and message, and its problems (file, line,
+        column)."""
+        error = self.error
+        problems = error.problems if isinstance(error, InputError) else ()
+        return {
+            "at": self.at.isoformat(),
+            "type": type(error).__name__,
+            "title": error.title if isinstance(error, IppRulesError) else "a file error",
+            "message": str(error),
+            "problems": [problem.as_json() for problem in problems],
+        }
 
 
 class BundleHolder:

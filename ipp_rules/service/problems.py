@@ -105,15 +105,15 @@ def problem_of_error(error: BaseException) -> ServiceProblem:
         problems = error.problems if isinstance(error, InputError | LifecycleError) else ()
         codes = {problem.code for problem in problems}
         detail = str(error)
+        if isinstance(error, RulesetError):
+            # The request is fine; the bundle in use cannot answer it (a policy it lacks).
+            return ServiceProblem(409, "bundle-cannot-answer", error.title, detail, problems)
         if isinstance(error, JsonRefused) or (codes and codes <= UNREADABLE_CODES):
             return ServiceProblem(
                 400, "unreadable-body", "a body that cannot be read", detail, problems
             )
         if codes & OVERSIZE_CODES:
             return ServiceProblem(413, "too-large", "a document over a limit", detail, problems)
-        if isinstance(error, RulesetError):
-            # The request is fine; the bundle in use cannot answer it (a policy it lacks).
-            return ServiceProblem(409, "bundle-cannot-answer", error.title, detail, problems)
         if isinstance(error, EngineError):
             return ServiceProblem(500, "engine-failure", error.title, detail)
         if isinstance(
