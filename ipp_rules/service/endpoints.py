@@ -96,7 +96,10 @@ async def evaluate_batch(request: Request) -> Response:
     trace = _flag(request, "trace")
     body = await read_body(request, service.limits.batch_body_bytes, service.limits.body_seconds)
     started = time.monotonic()  # as for one complaint, the budget counts once the body is in
-    items = _batch_items(body, kind, service.limits.batch_documents)
+    # Reading up to the batch body limit is CPU work too: not on the event loop (and bounded
+    # by the body limit, not by the time budget, which is for deciding).
+    limit = service.limits.batch_documents
+    items = await anyio.to_thread.run_sync(lambda: _batch_items(body, kind, limit))
     engine = service.bundles.current.engine
     request_id = _request_id(request)
     budget = service.limits.time_budget
@@ -236,7 +239,8 @@ async def good_faith(request: Request) -> Response:
         history = HistoryFile(lambda: io.BytesIO(body), BODY_LABEL, "csv")
         work: Callable[[], Any] = lambda: engine.good_faith(history, as_of, platform)  # noqa: E731
     else:
-        asked = read_model(body, GoodFaithRequest, service.limits.batch_body_bytes)
+        size = service.limits.batch_body_bytes
+        asked = await anyio.to_thread.run_sync(lambda: read_model(body, GoodFaithRequest, size))
         _check_records(len(asked.history), limit)
         work = lambda: engine.good_faith(  # noqa: E731
             asked.history, asked.as_of, asked.platform, asked.membership

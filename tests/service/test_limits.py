@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -297,3 +298,30 @@ def test_a_request_over_its_time_budget_is_503_and_the_server_serves_on(hurried:
     assert over == list(range(over[0], 200))
     assert {answers[n]["error"]["type"] for n in over} == {"urn:ipp-rules:problem:over-time-budget"}
     still_serving(hurried)
+
+
+def resident_mb(server: Server) -> float:
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
+def test_hostile_bodies_do_not_grow_the_server(served: Server) -> None:
+    huge = json.dumps(complaint(10_000)).encode()  # 1.5 MB, refused by the model
+    oversized = b"[" * (5 * 1024 * 1024)  # over the 4 MiB body limit
+    deep = b'{"evidence": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+    def barrage() -> None:
+        with served.client() as client:
+            for _ in range(10):
+                assert client.post("/v1/evaluate", content=huge, headers=JSON).status_code == 413
+                assert client.post("/v1/evaluate", content=deep, headers=JSON).status_code == 413
+                answer = client.post("/v1/evaluate", content=oversized, headers=JSON)
+                assert answer.status_code == 413
+
+    barrage()  # the first round grows what any round reuses (the allocator's arenas)
+    before = resident_mb(served)
+    barrage()
+    barrage()
+    assert resident_mb(served) - before < 20
+    still_serving(served)
