@@ -187,12 +187,14 @@ async def deadline(request: Request) -> Response:
     service = _service(request)
     media_type(request, JSON_TYPES, "application/json")
     body = await read_body(request, service.limits.body_bytes, service.limits.body_seconds)
-    asked = read_model(body, DeadlineRequest, service.limits.body_bytes)
     engine = service.bundles.current.engine
-    answer = await service.in_thread(
-        lambda: engine.deadline(asked.platform, asked.kind, asked.received_at, asked.country)
-    )
-    return Response(answer.model_dump_json(), media_type="application/json")
+
+    def answer() -> Any:
+        asked = read_model(body, DeadlineRequest, service.limits.body_bytes)
+        return engine.deadline(asked.platform, asked.kind, asked.received_at, asked.country)
+
+    answered = await service.in_thread(answer)
+    return Response(answered.model_dump_json(), media_type="application/json")
 
 
 async def lifecycle(request: Request) -> Response:
@@ -200,18 +202,23 @@ async def lifecycle(request: Request) -> Response:
     service = _service(request)
     media_type(request, JSON_TYPES, "application/json")
     body = await read_body(request, service.limits.body_bytes, service.limits.body_seconds)
-    document = read_json(body, service.limits.body_bytes)
-    asked = read_model(body, LifecycleRequest, service.limits.body_bytes)
-    if len(asked.events) > service.limits.events:
-        limit = service.limits.events
-        raise ServiceProblem(
-            413, "too-large", "a document over a limit",
-            f"a case may hold at most {limit} events here",
-            [document.problem(("events",), f"expected at most {limit} events", "over_limit")],
-        )  # fmt: skip
     engine = service.bundles.current.engine
+    limit = service.limits.events
 
     def replay() -> Any:
+        document = read_json(body, service.limits.body_bytes)
+        asked = read_model(document, LifecycleRequest, service.limits.body_bytes)
+        if len(asked.events) > limit:
+            problem = document.problem(
+                ("events",), f"expected at most {limit} events", "over_limit"
+            )
+            raise ServiceProblem(
+                413,
+                "too-large",
+                "a document over a limit",
+                f"a case may hold at most {limit} events here",
+                [problem],
+            )
         try:
             return engine.lifecycle(asked.events, asked.platform, asked.country, asked.now)
         except LifecycleError as error:

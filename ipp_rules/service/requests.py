@@ -115,9 +115,10 @@ def read_json(body: bytes, limit: int) -> JsonDocument:
 _M = TypeVar("_M", bound=BaseModel)
 
 
-def read_model(body: bytes, model: type[_M], limit: int) -> _M:
-    """``body``, JSON, validated as ``model``; a 422 with every problem at its line and field."""
-    document = read_json(body, limit)
+def read_model(body: bytes | JsonDocument, model: type[_M], limit: int) -> _M:
+    """``body`` (JSON, or the document already read from it) validated as ``model``; a 422
+    with every problem at its line and field."""
+    document = body if isinstance(body, JsonDocument) else read_json(body, limit)
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
