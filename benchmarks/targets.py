@@ -2,9 +2,10 @@
 
     .venv/bin/python benchmarks/targets.py [--quick]
 
-Runs ``batch.py``, ``evaluate.py``, ``goodfaith.py`` and ``startup.py`` one after another (not
-at once: they would measure each other), shows each one's output as it comes, and prints every
-``TARGET`` line again at the end, with how many were met. Exit status 0 when all were met.
+Runs ``batch.py``, ``evaluate.py``, ``goodfaith.py``, ``startup.py`` and ``serve.py`` one after
+another (not at once: they would measure each other), shows each one's output as it comes, and
+prints every ``TARGET`` line again at the end, with how many were met. Exit status 0 when all
+were met.
 """
 
 from __future__ import annotations
@@ -18,8 +19,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # batch.py first: it counts the cores free from the load average, which a script that has just
 # kept one core busy for minutes would leave at one.
-SCRIPTS = ("batch.py", "evaluate.py", "goodfaith.py", "startup.py")
-QUICK = {"evaluate.py": ["--quick"], "goodfaith.py": ["--quick"], "startup.py": ["--quick"]}
+SCRIPTS = ("batch.py", "evaluate.py", "goodfaith.py", "startup.py", "serve.py")
+QUICK = {
+    "evaluate.py": ["--quick"],
+    "goodfaith.py": ["--quick"],
+    "startup.py": ["--quick"],
+    "serve.py": ["--quick"],
+}
 
 
 def main() -> int:
