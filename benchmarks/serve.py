@@ -37,7 +37,11 @@ is in every HTTP number, floor included):
 
 In-process runs ``--requests`` calls a round on the same bodies, timed one by one, one after
 another in a loop: its caches stay warm, which a server answering one request at a time over
-the network does not get.
+the network does not get. ``in-process, paced`` makes the same calls, each after a pause as
+long as the floor's sequential p50 (the time a server waits between two requests of a
+sequential client): on this machine that alone makes the same work two to three times
+slower, which is what a service deciding one request at a time pays too. It is shown beside
+the target, which stays the one asked for: against the calls back to back.
 
 The targets run interleaved, round-robin: each round runs every target once, in turn, starting
 at a different one each round, so a busier spell of the machine slows all of them alike. All
@@ -287,11 +291,17 @@ def concurrent(
 
 
 def in_process(
-    target: Target, engine: Engine, bodies: Sequence[bytes], order: Sequence[int]
+    target: Target,
+    engine: Engine,
+    bodies: Sequence[bytes],
+    order: Sequence[int],
+    pause: float = 0.0,
 ) -> None:
     times = []
     for index in order:
         body = bodies[index]
+        if pause:
+            time.sleep(pause)
         started = time.perf_counter()
         engine.evaluate(json.loads(body)).model_dump_json()
         times.append(time.perf_counter() - started)
@@ -359,7 +369,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             flush=True,
         )
         local = Target("in-process evaluate")
-        everyone = [*targets, local]
+        paced = Target("in-process, paced")
+        everyone = [*targets, local, paced]
         print(
             f"{args.rounds} rounds; a round, each target: {args.requests} sequential requests, "
             f"{args.concurrent_requests} over {args.concurrency} connections; sequential p50 "
@@ -375,6 +386,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             for target in everyone[turn:] + everyone[:turn]:
                 if target is local:
                     in_process(target, engine, bodies, order)
+                elif target is paced:  # idle between calls as a server is between requests
+                    pause = statistics.median(floor_one.p50s) if floor_one.p50s else 0.001
+                    in_process(target, engine, bodies, order, pause)
                 else:
                     sequential(target, bodies, order)
                     concurrent(target, bodies, spread, args.concurrency)
@@ -417,12 +431,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"in-process evaluate + model_dump_json: p50 {ms(local_p50)} ms, mean {ms(local_mean)} "
         f"ms a call ({1 / local_mean:.0f} calls/s on one core)"
     )
+    paced_p50 = statistics.median(paced.p50s)
+    print(
+        f"in-process, paced (each call after a pause as long as the floor's request): p50 "
+        f"{ms(paced_p50)} ms, {paced_p50 / local_p50:.2f}{TIMES} the same calls back to back"
+    )
     service = statistics.median(serve_one.p50s)
     floor_p50 = statistics.median(floor_one.p50s)
     added = service - floor_p50
     print(
         f"serve over the floor (1 worker, sequential p50): {ms(added)} ms, "
-        f"{added / local_p50:.2f}{TIMES} the in-process p50"
+        f"{added / local_p50:.2f}{TIMES} the in-process p50, "
+        f"{added / paced_p50:.2f}{TIMES} the paced in-process p50"
     )
     for serving, base in ((serve_one, floor_one), (serve_n, floor_n)):
         share = statistics.median(serving.rates) / statistics.median(base.rates)

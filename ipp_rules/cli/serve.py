@@ -12,11 +12,14 @@ import os
 import tempfile
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ipp_rules.cli.arguments import add_backend
 from ipp_rules.engine.engine import default_bundle_path
 from ipp_rules.errors import ArgumentError
+
+if TYPE_CHECKING:  # the serve extra may not be installed: imported when the command runs
+    from ipp_rules.service.settings import Settings
 
 __all__ = ["add_parser", "run"]
 
@@ -48,6 +51,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=1,
         metavar="N",
         help="worker processes, each with the bundle loaded (default 1)",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        metavar="IPS",
+        help="trust X-Forwarded-For and X-Forwarded-Proto from these proxy addresses "
+        "(comma-separated, * for any); by default the client is the peer",
     )
     parser.add_argument(
         "--watch",
@@ -178,7 +187,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
         from ipp_rules.service import Limits, Settings
         from ipp_rules.service.app import create_app, log_to_stderr
-        from ipp_rules.service.settings import SETTINGS_VARIABLE
     except ImportError as exc:  # the serve extra is not installed
         raise ArgumentError(
             f"serve needs the serve extra: pip install 'ipp-rules[serve]' ({exc.name} is missing)"
@@ -212,17 +220,45 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "log_config": None,
         "timeout_graceful_shutdown": 10,
         "server_header": False,
+        # The client address is the peer's unless a proxy the operator names forwards it.
+        "proxy_headers": args.forwarded_allow_ips is not None,
+        "forwarded_allow_ips": args.forwarded_allow_ips or "",
     }
     log_to_stderr()
-    if args.workers == 1:
-        app = create_app(settings)  # the bundle loads here: a bad one stops the command
-        uvicorn.Server(uvicorn.Config(app, **options)).run()
+    try:
+        if args.workers == 1:
+            app = create_app(settings)  # the bundle loads here: a bad one stops the command
+            uvicorn.Server(uvicorn.Config(app, **options)).run()
+        else:
+            _run_workers(settings, args.workers, options)
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down; a stop asked for
         return 0
-    # Several processes: each loads the bundle itself, so it is checked here first, and they
-    # share a folder for their metrics and to tell each other of a reload.
-    from ipp_rules.engine.engine import Engine
+    except SystemExit as exc:
+        if exc.code == _UVICORN_STARTUP_FAILURE:  # uvicorn has logged why (a port in use, ...)
+            raise ArgumentError(
+                f"the service could not start on {args.host}:{args.port} (see above)"
+            ) from None
+        raise
+    return 0
 
+
+_UVICORN_STARTUP_FAILURE = 3
+"""uvicorn's exit status when it cannot start (``uvicorn.config.STARTUP_FAILURE``)."""
+
+
+def _run_workers(settings: Settings, workers: int, options: dict[str, Any]) -> None:
+    import uvicorn
+
+    from ipp_rules.engine.engine import Engine
+    from ipp_rules.service.settings import SETTINGS_VARIABLE
+
+    # Several processes: each loads the bundle itself, so it is checked here first (and the
+    # decision log opened), and they share a folder for their metrics and to tell each other
+    # of a reload.
     Engine.from_path(settings.rules or default_bundle_path(), backend=settings.backend).close()
+    if settings.decision_log is not None:
+        with open(settings.decision_log, "a", encoding="utf-8"):
+            pass
     with tempfile.TemporaryDirectory(prefix="ipp-rules-serve-") as folder:
         shared = Path(folder)
         (shared / "metrics").mkdir()
@@ -231,7 +267,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         uvicorn.run(
             "ipp_rules.service.app:app_from_environment",
             factory=True,
-            workers=args.workers,
+            workers=workers,
             **options,
         )
-    return 0

@@ -35,7 +35,9 @@ async def _problem(request: Request, exc: Exception) -> Response:
         titles = {404: "no such endpoint", 405: "a method this endpoint does not take"}
         problem = ServiceProblem(
             exc.status_code,
-            "not-found" if exc.status_code == 404 else f"http-{exc.status_code}",
+            {404: "not-found", 405: "method-not-allowed"}.get(
+                exc.status_code, f"http-{exc.status_code}"
+            ),
             titles.get(exc.status_code, "an HTTP error"),
             f"{request.method} {request.url.path}: {exc.detail}",
             headers=dict(exc.headers or {}),
@@ -76,6 +78,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """
     settings = settings or Settings()
     service = Service(settings)
+    if settings.decision_log is not None:  # a log that cannot be written stops the start
+        with open(settings.decision_log, "a", encoding="utf-8"):
+            pass
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -13,7 +13,8 @@ import io
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
 
@@ -22,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ipp_rules.errors import IppRulesError, LifecycleError
+from ipp_rules.errors import InputError, IppRulesError, LifecycleError
 from ipp_rules.goodfaith import HistoryFile
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision
@@ -63,8 +64,13 @@ def _request_id(request: Request) -> str:
     return request_id_of(request.scope) or ""
 
 
+def _compact(document: Any) -> str:
+    """JSON as the decisions are written: no spaces."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(document: Any, status: int = 200) -> Response:
-    return Response(json.dumps(document, ensure_ascii=False), status, media_type="application/json")
+    return Response(_compact(document), status, media_type="application/json")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,7 +89,7 @@ async def evaluate(request: Request) -> Response:
         complaint = service.complaint_of(body, kind)
         return complaint, engine.evaluate(complaint, trace=trace)
 
-    complaint, decision = await service.in_thread(decide)
+    complaint, decision = await service.work(decide, len(body))
     service.decided(decision, complaint, _request_id(request), "/v1/evaluate")
     return Response(decision.model_dump_json(), media_type="application/json")
 
@@ -107,6 +113,9 @@ async def evaluate_batch(request: Request) -> Response:
     def decide(chunk: list[tuple[int, int | None, Any]]) -> list[tuple[int, str, Any]]:
         lines: list[tuple[int, str, Any]] = []
         for index, line, item in chunk:
+            if item is _BLANK:  # no complaint: null keeps answer N on body line N
+                lines.append((index, "null", None))
+                continue
             try:
                 complaint = (
                     load_complaint_json(item, BODY_LABEL)
@@ -126,8 +135,9 @@ async def evaluate_batch(request: Request) -> Response:
             chunk = items[start : start + BATCH_CHUNK]
             if time.monotonic() - started > budget:
                 problem = over_budget(budget)
-                for index, line, _ in chunk:
-                    yield (_item_error(index, line, problem) + "\n").encode()
+                for index, line, item in chunk:
+                    text = "null" if item is _BLANK else _item_error(index, line, problem)
+                    yield (text + "\n").encode()
                 continue
             for index, text, made in await anyio.to_thread.run_sync(partial(decide, chunk)):
                 if made is not None:
@@ -137,13 +147,22 @@ async def evaluate_batch(request: Request) -> Response:
     return StreamingResponse(stream(), media_type="application/jsonl")
 
 
+_BLANK = object()
+"""A blank line of a JSON Lines batch: answered ``null``, as ``evaluate --batch`` answers it."""
+
+
 def _batch_items(body: bytes, kind: str, limit: int) -> list[tuple[int, int | None, Any]]:
-    """The batch's complaints: (index, line in the body or None, JSON text or mapping)."""
+    """The batch's items: (index, line in the body or None, JSON text, mapping or
+    :data:`_BLANK`). In JSON Lines, item N is line N + 1 (a final line break ends the last
+    line, it does not open another)."""
     items: list[tuple[int, int | None, Any]] = []
     if kind in LINES_TYPES:
-        for number, line in enumerate(body.split(b"\n"), 1):
-            if line.strip(b" \t\r"):
-                items.append((len(items), number, line))
+        lines = body.split(b"\n")
+        if lines and not lines[-1].strip(b" \t\r"):
+            lines.pop()
+        for number, line in enumerate(lines, 1):
+            blank = not line.strip(b" \t\r")
+            items.append((number - 1, number, _BLANK if blank else line))
     else:
         document = read_json(body, len(body) + 1)
         if not isinstance(document.data, list):
@@ -153,33 +172,32 @@ def _batch_items(body: bytes, kind: str, limit: int) -> list[tuple[int, int | No
                 "the body must be a JSON array of complaints (or JSON Lines)", [problem],
             )  # fmt: skip
         items = [(index, None, item) for index, item in enumerate(document.data)]
-    if len(items) > limit:
+    complaints = sum(item is not _BLANK for _, _, item in items)
+    if complaints > limit:
         raise ServiceProblem(
             413,
             "too-large",
             "a document over a limit",
-            f"a batch may hold at most {limit} complaints, this one holds {len(items)}",
+            f"a batch may hold at most {limit} complaints, this one holds {complaints}",
             [Problem(f"expected at most {limit} complaints", "over_limit")],
         )
     return items
 
 
 def _item_error(index: int, line: int | None, error: BaseException) -> str:
-    """One batch item's error line: its index, its line in the body, and the problem."""
-    problem = problem_of_error(error)
-    problems = []
-    for found in problem.problems:
-        document = found.as_json()
-        if line is not None and found.line is not None:
-            document["line"] = line + found.line - 1
-        problems.append(document)
-    detail = problem.document(None)
-    detail["problems"] = problems
+    """One batch item's error line: its index, its line in the body, and the problem, each
+    problem placed on the body's line (a line is a whole document: its problems are on its
+    first line, or nowhere in particular)."""
+    if line is not None and isinstance(error, InputError) and error.problems:
+        moved = [
+            replace(problem, line=line + (problem.line or 1) - 1) for problem in error.problems
+        ]
+        error = type(error)(moved)
     item: dict[str, Any] = {"index": index}
     if line is not None:
         item["line"] = line
-    item["error"] = detail
-    return json.dumps(item, ensure_ascii=False)
+    item["error"] = problem_of_error(error).document(None)
+    return _compact(item)
 
 
 async def deadline(request: Request) -> Response:
@@ -193,7 +211,7 @@ async def deadline(request: Request) -> Response:
         asked = read_model(body, DeadlineRequest, service.limits.body_bytes)
         return engine.deadline(asked.platform, asked.kind, asked.received_at, asked.country)
 
-    answered = await service.in_thread(answer)
+    answered = await service.work(answer, len(body))
     return Response(answered.model_dump_json(), media_type="application/json")
 
 
@@ -220,13 +238,14 @@ async def lifecycle(request: Request) -> Response:
                 [problem],
             )
         try:
-            return engine.lifecycle(asked.events, asked.platform, asked.country, asked.now)
+            now = asked.now or datetime.now(UTC)  # as the command, the state now by default
+            return engine.lifecycle(asked.events, asked.platform, asked.country, now)
         except LifecycleError as error:
             if error.index is None:
                 raise
             raise error.at(document.problem(("events", error.index), "", "")) from None
 
-    state = await service.in_thread(replay)
+    state = await service.work(replay, len(body))
     return Response(state.model_dump_json(), media_type="application/json")
 
 
@@ -241,7 +260,7 @@ async def good_faith(request: Request) -> Response:
     if kind in CSV_TYPES:
         as_of = _date_parameter(request, "as_of")
         platform = request.query_params.get("platform", "taobao")
-        records = body.count(b"\n") - 1
+        records = sum(1 for line in body.splitlines() if line.strip()) - 1  # header
         _check_records(records, limit)
         history = HistoryFile(lambda: io.BytesIO(body), BODY_LABEL, "csv")
         work: Callable[[], Any] = lambda: engine.good_faith(history, as_of, platform)  # noqa: E731
@@ -285,6 +304,8 @@ def _date_parameter(request: Request, name: str) -> date:
 
 
 def _flag(request: Request, name: str) -> bool:
+    if not request.scope.get("query_string"):  # most requests: no query to parse
+        return False
     text = request.query_params.get(name, "false").lower()
     if text in ("true", "1", "yes"):
         return True
@@ -344,7 +365,7 @@ async def reload(request: Request) -> Response:
             f"the bundle did not load, the previous one serves on: {error}",
             problem.problems,
         ) from None
-    return _json(loaded.describe())
+    return _json({**loaded.describe(), "last_reload_error": None})
 
 
 async def healthz(request: Request) -> Response:

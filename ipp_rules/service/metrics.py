@@ -9,19 +9,22 @@ per worker (``pid`` label), so a reload that has not reached every worker yet sh
 
 - ``ipp_rules_requests_total{endpoint, method, status}`` and
   ``ipp_rules_request_duration_seconds{endpoint}`` (a histogram): every request, by the route
-  it matched (``unmatched`` for none, so a scan of random paths cannot grow the labels);
+  it matched (``unmatched`` for none, and ``other`` for a method that is not HTTP's usual
+  seven, so a scan of random paths or methods cannot grow the labels);
 - ``ipp_rules_decisions_total{outcome}`` and ``ipp_rules_findings_total{code}``: the decisions
   made and their findings (batches included);
 - ``ipp_rules_bundle_info{name, version, sha256}``: 1 for the bundle serving;
 - ``ipp_rules_bundle_reloads_total{result}``: reloads that took (``success``) and that did not
   (``failure``, the previous bundle still serving);
-- ``ipp_rules_decision_log_queued`` and ``ipp_rules_decision_log_dropped_total``: decision log
-  lines waiting for the disk, and lines dropped because the queue was full.
+- ``ipp_rules_decision_log_queued``, ``ipp_rules_decision_log_dropped_total`` and
+  ``ipp_rules_decision_log_write_failures_total``: decision log lines waiting for the disk,
+  lines dropped because the queue was full, and lines the disk refused.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -96,6 +99,7 @@ class Metrics:
             registry=registry,
         )
         self._serving: tuple[str, str, str] | None = None
+        self._children: dict[tuple[int, tuple[str, ...]], Any] = {}
         for outcome in ("accept", "needs_info", "reject"):
             self.decisions.labels(outcome)
         for result in ("success", "failure"):
@@ -114,9 +118,23 @@ class Metrics:
         self.bundle.labels(*labels).set(1)
 
     def decided(self, decision: Decision) -> None:
-        self.decisions.labels(decision.outcome).inc()
+        self._child(self.decisions, decision.outcome).inc()
         for finding in decision.findings:
-            self.findings.labels(finding.code).inc()
+            self._child(self.findings, finding.code).inc()
+
+    def answered(self, endpoint: str, method: str, status: int, seconds: float) -> None:
+        """A request to ``endpoint`` answered with ``status`` after ``seconds``."""
+        self._child(self.requests, endpoint, method, str(status)).inc()
+        self._child(self.latency, endpoint).observe(seconds)
+
+    def _child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, looked up once: prometheus-client checks and converts
+        the labels on every call, which costs a request microseconds a metric."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child
 
     def text(self) -> bytes:
         if self.shared is None:

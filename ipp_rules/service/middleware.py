@@ -2,7 +2,8 @@
 access log, and its count and latency in the metrics.
 
 The request id is the client's ``X-Request-ID`` when it sends a sensible one (1 to 128
-letters, digits and ``-_.:``), else a new random one; either way it is on the response (every
+letters, digits and ``-_.:``), else a new one (32 hex digits: the process's random prefix and
+a count); either way it is on the response (every
 response, errors included), in the access log, in the decision log and in problem details.
 
 The access log is one JSON line per request on the ``ipp_rules.service.access`` logger:
@@ -12,6 +13,7 @@ The access log is one JSON line per request on the ``ipp_rules.service.access`` 
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -31,6 +33,7 @@ access_logger = logging.getLogger("ipp_rules.service.access")
 
 _GOOD_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 UNMATCHED = "unmatched"
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def request_id_of(scope: Scope) -> str | None:
@@ -50,6 +53,13 @@ class RequestContext:
         self.metrics = metrics
         self.endpoints = frozenset(endpoints)
         self.access_log = access_log
+        # A made id is this process's random prefix and a count: unique, and a tenth of what
+        # a uuid4 costs a request.
+        self._prefix = uuid.uuid4().hex[:16]
+        self._count = itertools.count(1)
+
+    def _new_id(self) -> str:
+        return f"{self._prefix}{next(self._count):016x}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -58,7 +68,7 @@ class RequestContext:
         started = time.perf_counter()
         given = _header(scope, b"x-request-id")
         request_id = given if given is not None and _GOOD_ID.fullmatch(given) else None
-        request_id = request_id or uuid.uuid4().hex
+        request_id = request_id or self._new_id()
         scope.setdefault("state", {})["request_id"] = request_id
         status = 500
         sizes = {"in": 0, "out": 0}
@@ -86,8 +96,9 @@ class RequestContext:
             path = scope.get("path", "")
             endpoint = path if path in self.endpoints else UNMATCHED
             seconds = time.perf_counter() - started
-            self.metrics.requests.labels(endpoint, scope.get("method", ""), str(status)).inc()
-            self.metrics.latency.labels(endpoint).observe(seconds)
+            method = scope.get("method", "")
+            shown = method if method in _METHODS else "other"  # a client's word: bounded
+            self.metrics.answered(endpoint, shown, status, seconds)
             if self.access_log:
                 line: dict[str, Any] = {
                     "time": datetime.now(UTC).isoformat(timespec="milliseconds"),

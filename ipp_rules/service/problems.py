@@ -24,8 +24,12 @@ from starlette.responses import Response
 
 from ipp_rules.errors import (
     CalendarHorizonError,
+    ComplaintError,
+    DeadlineError,
     EngineError,
+    EventsFileError,
     GoodFaithError,
+    HistoryError,
     InputError,
     IppRulesError,
     JsonRefused,
@@ -61,6 +65,19 @@ OVERSIZE_CODES = frozenset(
     }
 )
 """Problem codes of a body or document over a limit: 413."""
+
+
+_SLUGS: tuple[tuple[type[IppRulesError], str], ...] = (
+    (ComplaintError, "invalid-complaint"),
+    (DeadlineError, "invalid-deadline-question"),
+    (HistoryError, "invalid-history"),
+    (EventsFileError, "invalid-events"),
+    (LifecycleError, "impossible-case-events"),
+    (UnknownMarketplaceError, "unknown-marketplace"),
+    (CalendarHorizonError, "beyond-calendar-data"),
+    (GoodFaithError, "good-faith-unanswerable"),
+)
+"""The ``type`` of a 422, by the kind of error (the first that matches)."""
 
 
 class ServiceProblem(Exception):
@@ -116,22 +133,14 @@ def problem_of_error(error: BaseException) -> ServiceProblem:
             return ServiceProblem(413, "too-large", "a document over a limit", detail, problems)
         if isinstance(error, EngineError):
             return ServiceProblem(500, "engine-failure", error.title, detail)
-        if isinstance(
-            error,
-            InputError
-            | LifecycleError
-            | UnknownMarketplaceError
-            | CalendarHorizonError
-            | GoodFaithError,
-        ):
-            slug = error.title.replace(" ", "-").replace("'", "")
-            return ServiceProblem(422, slug, error.title, detail, problems)
-        return ServiceProblem(422, "invalid-input", error.title, detail, problems)
+        slug = next((slug for kind, slug in _SLUGS if isinstance(error, kind)), "invalid-input")
+        return ServiceProblem(422, slug, error.title, detail, problems)
     return ServiceProblem(
         500, "internal-error", "internal error", "the service failed; the error is in its log"
     )
 
 
 def problem_response(problem: ServiceProblem, request_id: str | None) -> Response:
-    body = json.dumps(problem.document(request_id), ensure_ascii=False).encode("utf-8")
+    document = problem.document(request_id)
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return Response(body, problem.status, headers=problem.headers, media_type=PROBLEM_JSON)

@@ -18,6 +18,8 @@ SETTINGS_VARIABLE = "IPP_RULES_SERVICE_SETTINGS"
 """Where worker processes find their :class:`Settings` (as JSON)."""
 
 MIB = 1024 * 1024
+MAX_LISTINGS = 5000
+"""The most listings the complaint model takes (``Complaint.listings``)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,16 @@ class Limits:
             "events",
         ):
             _positive(name, getattr(self, name))
+        if self.body_bytes > MAX_DOCUMENT_BYTES:
+            raise ValueError(
+                f"body_bytes may be at most {MAX_DOCUMENT_BYTES} (the largest document the "
+                f"library reads), not {self.body_bytes}"
+            )
+        if self.listings > MAX_LISTINGS:
+            raise ValueError(
+                f"listings may be at most {MAX_LISTINGS} (what the complaint model allows), "
+                f"not {self.listings}"
+            )
         for name in ("time_budget", "body_seconds"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name} must be more than 0 seconds, not {getattr(self, name)!r}")

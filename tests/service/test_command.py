@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -48,12 +49,37 @@ def test_a_bundle_that_does_not_load_stops_the_start(bundle_copy: Path) -> None:
         (["--time-budget", "0"], "expected seconds, more than 0"),
         (["--max-listings", "-3"], "argument --max-listings"),
         (["--workers", "0"], "argument --workers"),
+        (["--max-listings", "6000"], "listings may be at most 5000"),
+        (["--max-body", "5MiB"], "body_bytes may be at most 4194304"),
+        (["--decision-log", "/no/such/folder/log"], "No such file or directory"),
     ],
 )
 def test_arguments_that_cannot_be_used_stop_the_start(arguments: list[str], said: str) -> None:
     done = serve(*arguments)
     assert done.returncode == 2
     assert said in done.stderr
+
+
+@pytest.mark.slow  # processes
+def test_a_port_in_use_stops_the_start_with_a_message(tmp_path: Path) -> None:
+    server = start_server(tmp_path)
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        done = serve("--port", port)
+    finally:
+        server.stop()
+    assert done.returncode == 2
+    assert f"the service could not start on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow  # a server process
+def test_ctrl_c_stops_the_service_cleanly(tmp_path: Path) -> None:
+    server = start_server(tmp_path)
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(20) == 0
+    assert "Application shutdown complete" in server.log()
+    assert "Traceback" not in server.log()
 
 
 @pytest.mark.slow  # a process

@@ -154,14 +154,17 @@ def test_the_batch_streams_a_line_per_complaint_in_order(served: Server, engine:
     assert as_lines.status_code == 200
     assert as_lines.headers["content-type"].startswith("application/jsonl")
     answers = as_lines.text.splitlines()
-    assert len(answers) == len(lines) + 2  # the blank line gets no answer
-    bad = [json.loads(answers[5]), json.loads(answers[6])]
-    assert [(b["index"], b["line"]) for b in bad] == [(5, 6), (6, 8)]
+    assert len(answers) == len(lines) + 3  # answer N is body line N
+    assert answers[6] == "null"  # a blank line holds no complaint
+    bad = [json.loads(answers[5]), json.loads(answers[7])]
+    assert [(b["index"], b["line"]) for b in bad] == [(5, 6), (7, 8)]
     assert bad[0]["error"]["status"] == 422
     assert {p["path"][0] for p in bad[0]["error"]["problems"]} >= {"listings"}
     assert bad[1]["error"]["status"] == 400
-    assert bad[1]["error"]["problems"][0]["line"] == 8  # located in the body
-    decided = answers[:5] + answers[7:]
+    located = bad[1]["error"]["problems"][0]
+    assert (located["line"], located["location"]) == (8, "<body>:8:2")  # placed in the body
+    assert "<body>:8:2" in bad[1]["error"]["detail"]
+    decided = answers[:5] + answers[8:]
     for got, want in zip(decided, expected, strict=True):
         if want.startswith("{"):
             assert got == want
@@ -303,7 +306,32 @@ def test_methods_and_paths_that_do_not_exist_are_problems(served: Server) -> Non
     assert missing.headers["content-type"] == "application/problem+json"
     assert missing.json()["type"] == "urn:ipp-rules:problem:not-found"
     assert wrong.status_code == 405
-    assert wrong.json()["status"] == 405
+    assert wrong.json()["type"] == "urn:ipp-rules:problem:method-not-allowed"
+
+
+def test_odd_methods_and_forwarded_addresses_do_not_reach_the_metrics_or_log(
+    served: Server,
+) -> None:
+    with served.client() as client:
+        client.request("BREW", "/healthz", headers={"x-request-id": "odd-method"})
+        client.get("/healthz", headers={"x-forwarded-for": "203.0.113.7", "x-request-id": "fwd"})
+        text = client.get("/metrics").text
+    assert 'method="BREW"' not in text
+    assert metric(text, "ipp_rules_requests_total", endpoint="/healthz", method="other") >= 1
+    for _ in range(50):
+        logged = {line.get("request_id"): line for line in served.log_lines()}
+        if "fwd" in logged:
+            break
+        time.sleep(0.1)
+    assert logged["fwd"]["client"].startswith("127.0.0.1:")  # no proxy was named
+
+
+def test_lifecycle_without_now_is_the_state_now(served: Server) -> None:
+    with served.client() as client:
+        answer = client.post("/v1/lifecycle", json={"platform": "taobao", "events": EVENTS})
+    assert answer.status_code == 200, answer.text
+    as_of = datetime.fromisoformat(answer.json()["as_of"])
+    assert abs((datetime.now(as_of.tzinfo) - as_of).total_seconds()) < 60
 
 
 def test_a_client_over_http_gets_json_only(served: Server) -> None:

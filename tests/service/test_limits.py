@@ -138,7 +138,7 @@ def test_an_invalid_complaint_is_422_with_every_problem_located(small: Server) -
     del document["listings"]
     with small.client() as client:
         answer = client.post("/v1/evaluate", content=json.dumps(document, indent=1))
-    problem = is_problem(answer, 422, "invalid-complaint-document")
+    problem = is_problem(answer, 422, "invalid-complaint")
     paths = {tuple(p["path"]) for p in problem["problems"]}
     assert {("platform",), ("listings",)} <= paths
     assert all(p["line"] for p in problem["problems"])
