@@ -211,8 +211,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             log_inputs=args.log_inputs,
             access_log=not args.no_access_log,
         )
-    except ValueError as exc:
-        raise ArgumentError(str(exc)) from None
+    except ValueError as exc:  # named as the command line names it
+        said = str(exc)
+        for field, flag in _FLAGS.items():
+            said = said.replace(f"{field} may", f"{flag} may").replace(
+                f"{field} must", f"{flag} must"
+            )
+        raise ArgumentError(said) from None
     options: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
@@ -241,6 +246,18 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
     return 0
 
+
+_FLAGS = {
+    "body_bytes": "--max-body",
+    "batch_body_bytes": "--max-batch-body",
+    "listings": "--max-listings",
+    "batch_documents": "--max-batch",
+    "history_records": "--max-history",
+    "events": "--max-events",
+    "time_budget": "--time-budget",
+    "body_seconds": "--body-timeout",
+}
+"""Each limit's flag, to name it in an error."""
 
 _UVICORN_STARTUP_FAILURE = 3
 """uvicorn's exit status when it cannot start (``uvicorn.config.STARTUP_FAILURE``)."""

@@ -12,7 +12,7 @@ import hmac
 import io
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import partial
@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ipp_rules.errors import InputError, IppRulesError, LifecycleError
+from ipp_rules.errors import HistoryError, InputError, IppRulesError, LifecycleError
 from ipp_rules.goodfaith import HistoryFile
 from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision
@@ -48,6 +48,7 @@ from ipp_rules.service.requests import (
     read_model,
 )
 from ipp_rules.service.state import Service, over_budget
+from ipp_rules.text.json import JsonDocument
 
 __all__ = ["ENDPOINTS", "ROUTES"]
 
@@ -238,7 +239,7 @@ async def lifecycle(request: Request) -> Response:
                 [problem],
             )
         try:
-            now = asked.now or datetime.now(UTC)  # as the command, the state now by default
+            now = asked.now or datetime.now(UTC)  # the state now, when no moment is given
             return engine.lifecycle(asked.events, asked.platform, asked.country, now)
         except LifecycleError as error:
             if error.index is None:
@@ -260,19 +261,38 @@ async def good_faith(request: Request) -> Response:
     if kind in CSV_TYPES:
         as_of = _date_parameter(request, "as_of")
         platform = request.query_params.get("platform", "taobao")
-        records = sum(1 for line in body.splitlines() if line.strip()) - 1  # header
-        _check_records(records, limit)
-        history = HistoryFile(lambda: io.BytesIO(body), BODY_LABEL, "csv")
-        work: Callable[[], Any] = lambda: engine.good_faith(history, as_of, platform)  # noqa: E731
+
+        def work() -> Any:
+            records = sum(1 for line in body.splitlines() if line.strip()) - 1  # the header
+            _check_records(records, limit)
+            history = HistoryFile(lambda: io.BytesIO(body), BODY_LABEL, "csv")
+            return engine.good_faith(history, as_of, platform)
+
     else:
-        size = service.limits.batch_body_bytes
-        asked = await anyio.to_thread.run_sync(lambda: read_model(body, GoodFaithRequest, size))
-        _check_records(len(asked.history), limit)
-        work = lambda: engine.good_faith(  # noqa: E731
-            asked.history, asked.as_of, asked.platform, asked.membership
-        )
+
+        def work() -> Any:
+            document = read_json(body, service.limits.batch_body_bytes)
+            asked = read_model(document, GoodFaithRequest, service.limits.batch_body_bytes)
+            _check_records(len(asked.history), limit)
+            try:
+                return engine.good_faith(
+                    asked.history, asked.as_of, asked.platform, asked.membership
+                )
+            except HistoryError as error:  # placed in the body, as the events of a case are
+                raise HistoryError(
+                    [_placed(document, problem) for problem in error.problems]
+                ) from None
+
     eligibility = await service.in_thread(work)
     return Response(eligibility.model_dump_json(), media_type="application/json")
+
+
+def _placed(document: JsonDocument, problem: Problem) -> Problem:
+    """``problem`` at the line and column of its path in ``document``."""
+    if not problem.path or problem.line is not None:
+        return problem
+    mark = document.position(problem.path)
+    return replace(problem, file=BODY_LABEL, line=mark.line, column=mark.column)
 
 
 def _check_records(records: int, limit: int) -> None:

@@ -35,7 +35,7 @@ _PROBLEM: dict[str, Any] = {
     "properties": {
         "type": {
             "type": "string",
-            "examples": ["urn:ipp-rules:problem:invalid-complaint-document"],
+            "examples": ["urn:ipp-rules:problem:invalid-complaint"],
         },
         "title": {"type": "string"},
         "status": {"type": "integer"},
@@ -150,11 +150,12 @@ def openapi_schema() -> dict[str, Any]:
                 },
                 "responses": {
                     "200": {
-                        "description": "one JSON line per complaint, in order: its Decision, "
-                        'or {"index": N, "line": L, "error": <Problem>}',
+                        "description": "one JSON line per item, in order: a complaint's "
+                        'Decision, or {"index": N, "line": L, "error": <Problem>} (an error '
+                        "over the time budget too), or null for a blank line of JSON Lines",
                         "content": {"application/jsonl": {"schema": {"type": "string"}}},
                     },
-                    **_answers(None, "", 400, 408, 413, 415, 422),
+                    **_answers(None, "", 400, 408, 413, 415, 422),  # 503: per line
                 },
             }
         },
@@ -162,7 +163,9 @@ def openapi_schema() -> dict[str, Any]:
             "post": {
                 "summary": "When a period ends on the marketplace's calendar",
                 "requestBody": _json_body("DeadlineRequest", "the question"),
-                "responses": _answers("Deadline", "the deadline", 400, 409, 413, 415, 422, 503),
+                "responses": _answers(
+                    "Deadline", "the deadline", 400, 408, 409, 413, 415, 422, 503
+                ),
             }
         },
         "/v1/lifecycle": {
@@ -170,7 +173,7 @@ def openapi_schema() -> dict[str, Any]:
                 "summary": "A complaint's state from its events, what is due and what was deemed",
                 "requestBody": _json_body("LifecycleRequest", "the events"),
                 "responses": _answers(
-                    "CaseState", "the case's state", 400, 409, 413, 415, 422, 503
+                    "CaseState", "the case's state", 400, 408, 409, 413, 415, 422, 503
                 ),
             }
         },
@@ -199,7 +202,7 @@ def openapi_schema() -> dict[str, Any]:
                     ("text/csv", {"schema": {"type": "string"}}),
                 ),
                 "responses": _answers(
-                    "Eligibility", "the eligibility", 400, 409, 413, 415, 422, 503
+                    "Eligibility", "the eligibility", 400, 408, 409, 413, 415, 422, 503
                 ),
             }
         },

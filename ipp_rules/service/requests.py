@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from starlette.requests import ClientDisconnect, Request
+from starlette.requests import Request
 
 from ipp_rules.errors import ComplaintError
 from ipp_rules.goodfaith import MembershipEvent
@@ -82,8 +82,13 @@ async def read_body(request: Request, limit: int, seconds: float) -> bytes:
         async with asyncio.timeout(seconds):
             while True:
                 message = await receive()
-                if message["type"] == "http.disconnect":
-                    raise ClientDisconnect()
+                if message["type"] == "http.disconnect":  # the client left: nobody to answer
+                    raise ServiceProblem(
+                        400,
+                        "body-incomplete",
+                        "a body that did not arrive whole",
+                        f"the client closed the connection after {size} bytes of the body",
+                    )
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > limit:
@@ -117,8 +122,12 @@ def read_json(body: bytes, limit: int) -> JsonDocument:
     """``body`` read as one JSON document (strictly: UTF-8, no duplicate keys, no NaN)."""
     try:
         return read_json_document(body, BODY_LABEL, limit=limit)
-    except ComplaintError as error:
-        raise problem_of_error(error) from None
+    except ComplaintError as error:  # the reader's error names a complaint: this is a body
+        problem = problem_of_error(error)
+        problem.detail = "the body is not JSON this endpoint reads: " + "; ".join(
+            str(found) for found in error.problems
+        )
+        raise problem from None
 
 
 _M = TypeVar("_M", bound=BaseModel)

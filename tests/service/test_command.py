@@ -49,8 +49,8 @@ def test_a_bundle_that_does_not_load_stops_the_start(bundle_copy: Path) -> None:
         (["--time-budget", "0"], "expected seconds, more than 0"),
         (["--max-listings", "-3"], "argument --max-listings"),
         (["--workers", "0"], "argument --workers"),
-        (["--max-listings", "6000"], "listings may be at most 5000"),
-        (["--max-body", "5MiB"], "body_bytes may be at most 4194304"),
+        (["--max-listings", "6000"], "--max-listings may be at most 5000"),
+        (["--max-body", "5MiB"], "--max-body may be at most 4194304"),
         (["--decision-log", "/no/such/folder/log"], "No such file or directory"),
     ],
 )

@@ -325,3 +325,47 @@ def test_hostile_bodies_do_not_grow_the_server(served: Server) -> None:
     barrage()
     assert resident_mb(served) - before < 20
     still_serving(served)
+
+
+def test_a_client_that_leaves_mid_body_is_no_error_of_the_service(small: Server) -> None:
+    host, port = small.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as leaving:
+        leaving.sendall(
+            b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nX-Request-ID: leaves\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+        )
+    for _ in range(50):
+        logged = [line for line in small.log_lines() if line.get("request_id") == "leaves"]
+        if logged:
+            break
+        time.sleep(0.1)
+    assert logged and logged[0]["status"] == 400
+    assert "Traceback" not in small.log()
+    still_serving(small)
+
+
+def test_bodies_of_questions_are_read_as_bodies_and_located(small: Server) -> None:
+    history = [
+        {
+            "submitted_at": "2026-12-03T10:00:00+08:00",
+            "platform": "taobao",
+            "reason": "counterfeit",
+            "outcome": "taken_down",
+        },
+        {
+            "submitted_at": "2026-12-04T10:00:00+08:00",
+            "platform": "taobao",
+            "reason": "counterfeit",
+            "outcome": "bogus",
+        },
+    ]
+    body = json.dumps({"as_of": "2027-01-01", "history": history}, indent=1)
+    with small.client() as client:
+        broken = client.post("/v1/deadline", content=b'{"platform": ', headers=JSON)
+        bad_record = client.post("/v1/good-faith", content=body, headers=JSON)
+    detail = is_problem(broken, 400, "unreadable-body")["detail"]
+    assert detail.startswith("the body is not JSON this endpoint reads: <body>:1:")
+    problem = is_problem(bad_record, 422, "invalid-history")["problems"][0]
+    assert problem["path"] == ["history", 1, "outcome"]
+    line = body.splitlines()[problem["line"] - 1]
+    assert '"outcome": "bogus"' in line
