@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,13 @@ def test_wheel_ships_the_bundle_and_works_outside_the_repository(tmp_path: Path)
         timeout=600,
     )
     (wheel,) = wheels.glob("ipp_rules-*.whl")
+    # The workbench's page ships whole: it works offline, with nothing built or fetched.
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    static = REPO / "ipp_rules" / "workbench" / "static"
+    for asset in static.rglob("*"):
+        if asset.is_file():
+            assert f"ipp_rules/workbench/static/{asset.relative_to(static).as_posix()}" in names
     env_dir = tmp_path / "env"
     venv.create(env_dir, with_pip=True)
     python = env_dir / "bin" / "python"

@@ -77,6 +77,10 @@ COMMANDS: Mapping[str, Command] = {
         "ipp_rules.cli.init", "copy the bundled rules (and examples) into a folder, to edit them"
     ),
     "serve": Command("ipp_rules.cli.serve", "serve the engine over HTTP (JSON; OpenAPI)"),
+    "workbench": Command(
+        "ipp_rules.cli.workbench",
+        "a local web page to decide, edit and preview rules, calendars and Good Faith",
+    ),
 }
 """Every command, by the name typed after ``ipp-rules``."""
 

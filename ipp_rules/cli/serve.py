@@ -21,7 +21,7 @@ from ipp_rules.errors import ArgumentError
 if TYPE_CHECKING:  # the serve extra may not be installed: imported when the command runs
     from ipp_rules.service.settings import Settings
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "run", "serve_app"]
 
 MIB = 1024 * 1024
 
@@ -287,3 +287,25 @@ def _run_workers(settings: Settings, workers: int, options: dict[str, Any]) -> N
             workers=workers,
             **options,
         )
+
+
+def serve_app(app: Any, host: str, port: int) -> int:
+    """Serve ``app`` on uvicorn in this process until interrupted; 0 when stopped by Ctrl-C,
+    a located error when it cannot listen."""
+    import uvicorn
+
+    from ipp_rules.service.app import log_to_stderr
+
+    log_to_stderr()
+    config = uvicorn.Config(
+        app, host=host, port=port, access_log=False, log_config=None, server_header=False
+    )
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:
+        return 0
+    except SystemExit as exc:
+        if exc.code == _UVICORN_STARTUP_FAILURE:
+            raise ArgumentError(f"could not start on {host}:{port} (see above)") from None
+        raise
+    return 0
