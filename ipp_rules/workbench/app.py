@@ -185,6 +185,11 @@ async def rules(request: Request) -> Response:
     return _json(await anyio.to_thread.run_sync(views.rules_view, folder))
 
 
+async def tests(request: Request) -> Response:
+    engine = _bench(request).bundles.current.engine
+    return _json(await anyio.to_thread.run_sync(views.bundle_tests, engine))
+
+
 async def check(request: Request) -> Response:
     asked: _Edit = await _read(request, _Edit)
     folder = _bench(request).folder
@@ -300,6 +305,7 @@ def create_workbench(
             Route("/api/corpus/{number:int}", corpus_line),
             Route("/api/decide", decide, methods=["POST"]),
             Route("/api/rules", rules),
+            Route("/api/tests", tests),
             Route("/api/check", check, methods=["POST"]),
             Route("/api/preview", preview, methods=["POST"]),
             Route("/api/save", save, methods=["POST"]),

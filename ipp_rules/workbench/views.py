@@ -25,12 +25,15 @@ from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ArgumentError, InputError, IppRulesError
 from ipp_rules.models.intake import parse_complaint_document, read_json_document
 from ipp_rules.problems import Problem
+from ipp_rules.testing.cases import run_bundle_tests
+from ipp_rules.testing.coverage import format_percent, rule_coverage
 from ipp_rules.text.json import JsonDocument
 from ipp_rules.text.yaml import YamlDocument, load_yaml
 
 __all__ = [
     "bundle_file",
     "bundle_files",
+    "bundle_tests",
     "calendar_month",
     "check_edit",
     "deadline_days",
@@ -196,6 +199,37 @@ def rules_view(folder: Path) -> dict[str, Any]:
             for name in bundle_files(folder)
         ],
         "other_problems": problems.get("", []),
+    }
+
+
+def bundle_tests(engine: Engine) -> dict[str, Any]:
+    """The bundle's YAML test cases run: pass or fail per case (with the bundle's own words
+    for a failure), the test files that do not load, and how many cases each rule fired in."""
+    run = run_bundle_tests(engine)
+    coverage = rule_coverage(engine.bundle, run.results)
+    folder = Path(engine.bundle.root)
+    return {
+        "cases": [
+            {
+                "name": result.name,
+                "location": _relative(result.location.rsplit(":", 2)[0], folder)
+                + ":"
+                + ":".join(result.location.rsplit(":", 2)[1:]),
+                "passed": result.passed,
+                "report": "" if result.passed else result.report(),
+            }
+            for result in run.results
+        ],
+        "passed": sum(result.passed for result in run.results),
+        "failed": len(run.failed),
+        "problems": [problem_json(problem, folder) for problem in run.problems],
+        "coverage": {
+            "percent": format_percent(coverage.percent),
+            "rules": [
+                {"rule": rule, "file": coverage.files[rule], "cases": count}
+                for rule, count in coverage.cases.items()
+            ],
+        },
     }
 
 

@@ -157,6 +157,28 @@ def test_the_views_are_reached_with_the_keyboard(page: Page, bench: Workbench) -
     expect(page.locator("#view-calendars")).to_be_visible()
 
 
+NEVER_FIRES = """
+  - id: listing.no_case_fires
+    title: A rule no test case makes fire
+    source: IPR Protection Handbook, Section 3 FAQ "How many listings can I include?"
+    when:
+      listings.count: {gt: 4000}
+    outcome: info
+    code: VERY_MANY_LISTINGS
+    message: The complaint names {listings.count} listings.
+"""
+
+
+def test_the_bundles_tests_run_in_the_page(page: Page, bench: Workbench) -> None:
+    open_workbench(page, bench)
+    page.click("#tab-rules")
+    page.click("#run-tests")
+    expect(page.locator("#tests-summary")).to_contain_text("218 passed, 0 failed; 100%")
+    engine = Engine.default()
+    expect(page.locator("#coverage li.fired")).to_have_count(len(engine.bundle.compiled.info))
+    expect(page.locator("#coverage li.never-fired")).to_have_count(0)
+
+
 def test_saving_writes_the_file_only_when_allowed(
     page: Page, bench: Workbench, tmp_path: Path
 ) -> None:
@@ -182,12 +204,23 @@ def test_saving_writes_the_file_only_when_allowed(
         page.click("#save")
         expect(page.locator("#save-status")).to_contain_text("Saved listing.yaml")
         assert new in (bundle / "listing.yaml").read_text(encoding="utf-8")
+        # The saved bundle's tests run in the page; a rule no case makes fire stands out.
+        edited = page.input_value("#file-text").replace("\ntables:", NEVER_FIRES + "\ntables:")
+        page.fill("#file-text", edited)
+        page.click("#save")
+        expect(page.locator("#save-status")).to_contain_text("Saved listing.yaml")
+        page.click("#run-tests")
+        expect(page.locator("#tests-summary")).to_contain_text("218 passed, 0 failed")
+        never = page.locator("#coverage li.never-fired")
+        expect(never).to_have_count(1)
+        expect(never).to_contain_text("listing.no_case_fires")
         # An edit with an error is never written.
         page.fill("#file-text", "rules: [\n")
         page.click("#save")
         expect(page.locator("#save-status")).to_contain_text("not saved")
         assert new in (bundle / "listing.yaml").read_text(encoding="utf-8")
     finally:
+        page.goto("about:blank")  # nothing left asking the server that stops
         saving.stop()
 
 

@@ -58,8 +58,8 @@ function showTab(tab) {
     $(other.getAttribute("aria-controls")).hidden = !selected;
   }
   tab.focus();
-  if (tab.id === "tab-rules" && !$("files").childElementCount) loadRules();
-  if (tab.id === "tab-calendars" && !$("months").childElementCount) showMonth();
+  if (tab.id === "tab-rules" && !$("files").childElementCount) guarded(loadRules, "check-summary")();
+  if (tab.id === "tab-calendars" && !$("months").childElementCount) guarded(showMonth, "calendar-info")();
 }
 
 function setUpTabs() {
@@ -212,6 +212,18 @@ function updateDownload() {
   link.download = (currentFile || "rules.yaml").split("/").pop();
 }
 
+async function runTests() {
+  const result = await api("/api/tests");
+  $("tests-summary").textContent = t("rules.tests", { passed: result.passed, failed: result.failed, percent: result.coverage.percent });
+  $("cases").replaceChildren(...result.cases.filter((c) => !c.passed).map((c) =>
+    element("li", { class: "case failed" }, element("code", { text: c.location }), " ", c.name,
+      element("pre", { text: c.report }))),
+    ...result.problems.map(problemItem));
+  $("coverage").replaceChildren(...result.coverage.rules.map((rule) =>
+    element("li", { class: rule.cases ? "rule fired" : "rule never-fired", "data-rule": rule.rule },
+      element("code", { text: rule.rule }), ` ${rule.cases || t("rules.never_fired")}`)));
+}
+
 async function checkEdit() {
   updateDownload();
   const result = await api("/api/check", { file: currentFile, text: $("file-text").value });
@@ -259,6 +271,7 @@ async function saveEdit() {
     $("save-status").textContent = t("rules.saved", { file: result.saved, sha: result.bundle.sha256.slice(0, 12) });
     rulesView = null;
     await loadRules();
+    if ($("coverage").childElementCount) await runTests();
   } catch (error) {
     $("save-status").textContent = error.message;
   }
@@ -357,6 +370,18 @@ async function assess() {
 
 // ------------------------------------------------------------------------------------------
 
+// A failed request (the workbench stopped, a network error) is said where the user looks,
+// never left as an unhandled error.
+function guarded(action, where) {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (error) {
+      $(where).textContent = error.message;
+    }
+  };
+}
+
 async function start() {
   const lang = (navigator.language || "en").startsWith("zh") ? "zh" : "en";
   words = await api("/static/i18n/en.json");
@@ -369,21 +394,22 @@ async function start() {
   $("corpus-line").disabled = $("load-line").disabled = !state.corpus;
   fillCalendars();
   setUpTabs();
-  $("example").addEventListener("change", loadExample);
-  $("load-line").addEventListener("click", () => loadLine(Number($("corpus-line").value)));
+  $("example").addEventListener("change", guarded(loadExample, "outcome"));
+  $("load-line").addEventListener("click", guarded(() => loadLine(Number($("corpus-line").value)), "outcome"));
   $("upload").addEventListener("change", async (event) => { $("document").value = await event.target.files[0].text(); });
   $("decide").addEventListener("click", decide);
   $("document").addEventListener("keydown", (event) => { if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) decide(); });
-  $("check").addEventListener("click", checkEdit);
+  $("check").addEventListener("click", guarded(checkEdit, "check-summary"));
+  $("run-tests").addEventListener("click", guarded(runTests, "tests-summary"));
   $("preview").addEventListener("click", previewEdit);
   $("save").addEventListener("click", saveEdit);
   let pending = null;
   $("file-text").addEventListener("input", () => {
     $("save-status").textContent = "";
     clearTimeout(pending);
-    pending = setTimeout(checkEdit, 400);
+    pending = setTimeout(guarded(checkEdit, "check-summary"), 400);
   });
-  $("show-month").addEventListener("click", showMonth);
+  $("show-month").addEventListener("click", guarded(showMonth, "calendar-info"));
   $("count").addEventListener("click", countDeadline);
   $("history-file").addEventListener("change", async (event) => { $("history").value = await event.target.files[0].text(); });
   $("assess").addEventListener("click", assess);
