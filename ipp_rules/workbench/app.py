@@ -11,7 +11,6 @@ workbench was started with ``--allow-save``.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 from collections.abc import AsyncIterator
 from datetime import date, datetime
@@ -28,7 +27,6 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ipp_rules.errors import ArgumentError, IppRulesError
-from ipp_rules.goodfaith import HistoryFile
 from ipp_rules.service.bundles import BundleHolder
 from ipp_rules.service.problems import ServiceProblem, problem_of_error, problem_response
 from ipp_rules.service.requests import read_body, read_model
@@ -148,6 +146,7 @@ async def state(request: Request) -> Response:
         {
             "bundle": {**identity.model_dump(), "folder": str(bench.folder.resolve())},
             "allow_save": bench.allow_save,
+            "good_faith_file": engine.bundle.manifest.good_faith,
             "examples": bench.example_names(),
             "corpus": None
             if bench.corpus is None
@@ -263,13 +262,34 @@ async def deadline(request: Request) -> Response:
 async def good_faith(request: Request) -> Response:
     asked: _GoodFaith = await _read(request, _GoodFaith, HISTORY_BYTES)
     engine = _bench(request).bundles.current.engine
-    data = asked.text.encode("utf-8")
     kind = "jsonl" if asked.format == "json" else "csv"
-    history = HistoryFile(lambda: io.BytesIO(data), "history", kind)
-    eligibility = await anyio.to_thread.run_sync(
-        lambda: engine.good_faith(history, asked.as_of, asked.platform)
+    result = await anyio.to_thread.run_sync(
+        views.good_faith_view, engine, asked.text, kind, asked.as_of, asked.platform
     )
-    return _json(eligibility.model_dump(mode="json"))
+    return _json(result)
+
+
+class _GoodFaithEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: str
+    text: str
+    history: str
+    format: str = "csv"
+    as_of: date
+    platform: str = "taobao"
+
+
+async def preview_good_faith(request: Request) -> Response:
+    """A history's eligibility before and after an edit of the Good Faith policy."""
+    asked: _GoodFaithEdit = await _read(request, _GoodFaithEdit, HISTORY_BYTES)
+    bench = _bench(request)
+    kind = "jsonl" if asked.format == "json" else "csv"
+    result = await anyio.to_thread.run_sync(
+        lambda: views.preview_good_faith(
+            bench.folder, asked.file, asked.text, asked.history, kind, asked.as_of, asked.platform
+        )
+    )
+    return _json(result)
 
 
 async def _problem(request: Request, exc: Exception) -> Response:
@@ -312,6 +332,7 @@ def create_workbench(
             Route("/api/calendar", calendar),
             Route("/api/deadline", deadline, methods=["POST"]),
             Route("/api/good-faith", good_faith, methods=["POST"]),
+            Route("/api/preview-good-faith", preview_good_faith, methods=["POST"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         exception_handlers={

@@ -9,12 +9,13 @@ names must be one of the bundle's own files.
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import shutil
 import tempfile
 from calendar import monthrange
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from ipp_rules.analysis.diff import diff_corpus
 from ipp_rules.analysis.horizons import calendar_statuses, today_from_environment
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ArgumentError, InputError, IppRulesError
+from ipp_rules.goodfaith import HistoryFile
 from ipp_rules.models.intake import parse_complaint_document, read_json_document
 from ipp_rules.problems import Problem
 from ipp_rules.testing.cases import run_bundle_tests
@@ -38,7 +40,9 @@ __all__ = [
     "check_edit",
     "deadline_days",
     "decide",
+    "good_faith_view",
     "preview_edit",
+    "preview_good_faith",
     "problem_json",
     "rules_view",
 ]
@@ -231,6 +235,65 @@ def bundle_tests(engine: Engine) -> dict[str, Any]:
             ],
         },
     }
+
+
+def good_faith_view(
+    engine: Engine, text: str, kind: str, as_of: date, platform: str
+) -> dict[str, Any]:
+    """Eligibility of the history ``text`` (``csv`` or ``jsonl``), the requests of the
+    window week by week (a chart), and each record with whether the window counted it."""
+    data = text.encode("utf-8")
+    history = HistoryFile(lambda: io.BytesIO(data), "history", kind)
+    eligibility = engine.good_faith(history, as_of, platform)
+    metrics = eligibility.metrics
+    start, end = metrics.window_start, metrics.window_end
+    weeks: dict[date, dict[str, Any]] = {}
+    week = start.date()
+    while week < end.date():
+        weeks[week] = {"week": week.isoformat(), "requests": 0, "taken_down": 0}
+        week = week + timedelta(days=7)
+    records: list[dict[str, Any]] = []
+    for position, row in enumerate(history):
+        moment = datetime.fromtimestamp(row[0], UTC).astimezone(start.tzinfo)
+        counted = start <= moment < end
+        if counted:
+            offset = (moment.date() - start.date()).days // 7
+            bucket = weeks[start.date() + timedelta(days=7 * offset)]
+            bucket["requests"] += 1
+            bucket["taken_down"] += row[3] == "taken_down"
+        if len(records) < _RECORDS_SHOWN:
+            records.append(
+                {
+                    "line": history.location(position).rsplit(":", 1)[1],
+                    "submitted_at": moment.isoformat(),
+                    "platform": row[1],
+                    "reason": row[2],
+                    "outcome": row[3],
+                    "counted": counted,
+                }
+            )
+    return {
+        "eligibility": eligibility.model_dump(mode="json"),
+        "weeks": list(weeks.values()),
+        "records": records,
+    }
+
+
+_RECORDS_SHOWN = 500
+"""The records a page lists (the chart and the metrics count them all)."""
+
+
+def preview_good_faith(
+    folder: Path, name: str, text: str, history: str, kind: str, as_of: date, platform: str
+) -> dict[str, Any]:
+    """Eligibility of a history under the bundle as it is and with file ``name`` holding
+    ``text``: what an edit of the Good Faith policy changes for that rights holder."""
+    bundle_file(folder, name)
+    with Engine.from_path(folder) as before:
+        old = good_faith_view(before, history, kind, as_of, platform)["eligibility"]
+    with _edited_copy(folder, name, text) as copy, Engine.from_path(copy) as after:
+        new = good_faith_view(after, history, kind, as_of, platform)["eligibility"]
+    return {"before": old, "after": new}
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,6 +145,12 @@ def test_uploading_a_history_shows_eligibility(page: Page, bench: Workbench, sho
     expect(page.locator("#metrics")).to_contain_text("takedown_success_rate")
     expect(page.locator("#metrics")).to_contain_text("93%")
     expect(page.locator("#metrics")).to_contain_text("≥ 90%")
+    # The window week by week, and each record counted or not.
+    weeks = page.locator("#weeks li")
+    assert weeks.count() >= 12
+    shown = sum(int(text.split("/")[1]) for text in page.locator("#weeks .bar").all_inner_texts())
+    assert shown == 100  # every request of the window, in one week or another
+    expect(page.locator("#records tr.counted")).to_have_count(100)
     screenshot(page, shots, "goodfaith")
 
 
@@ -236,3 +243,65 @@ def test_the_endpoints_read_only_the_bundles_own_files(bench: Workbench) -> None
     assert save.status_code == 403 and save.json()["type"] == "urn:ipp-rules:problem:save-disabled"
     assert tagged.status_code == 200 and tagged.json()["ok"] is False
     assert tagged.json()["problems"][0]["code"] == "tag"
+
+
+PERIOD_2022 = "  - name: 2022 upgrade\n    effective_from: 2022-04-15\n"
+PERIOD_2027 = """
+  - name: 2027 change
+    effective_from: 2027-01-01
+    source: >-
+      IPP policy team, 2026-12 change: the successful takedown rate must be at least 95%.
+    marketplaces: [taobao, tmall, tmall_global]
+    window_months: 3
+    min_requests: 100
+    thresholds:
+      takedown_success_rate: {min: 95%}
+      counter_notification_success_rate: {max: 5%}
+    per_reason_code: true
+    false_information: {allowed: false, look_back: history}
+    rejoin_wait_months: 3
+"""
+
+
+def test_the_tutorials_good_faith_change_in_the_workbench(
+    page: Page, tmp_path: Path, shots: Path
+) -> None:
+    """docs/tutorial.md's workbench path: the 95% rate from 2027, previewed on a known
+    history, then saved; the time the page takes is printed for the tutorial's figures."""
+    bundle = Path(shutil.copytree(BUNDLE, tmp_path / "my-bundle"))
+    bench = start_workbench(tmp_path, bundle, "--allow-save")
+    try:
+        started = time.monotonic()
+        open_workbench(page, bench)
+        page.click("#tab-goodfaith")
+        page.set_input_files("#history-file", str(REPO / "docs" / "examples" / "history-2027.csv"))
+        page.fill("#as-of", "2027-03-01")
+        page.click("#assess")
+        expect(page.locator("#eligibility")).to_have_text("Eligible")
+
+        page.click("#tab-rules")
+        page.click("button[data-file='good_faith.yaml']")
+        text = page.input_value("#file-text")
+        assert text.count(PERIOD_2022) == 1
+        edited = text.replace(PERIOD_2022, PERIOD_2022 + "    effective_until: 2027-01-01\n")
+        page.fill("#file-text", edited.rstrip("\n") + "\n" + PERIOD_2027)
+        page.click("#check")
+        expect(page.locator("#check-summary")).not_to_contain_text("error")
+        page.click("#preview")
+        expect(page.locator("#gf-preview")).to_have_text(
+            "Good Faith, for the history in the Good Faith view: Eligible → Not eligible"
+        )
+        expect(page.locator(".gf-after tr.missed").first).to_contain_text("takedown_success_rate")
+        screenshot(page, shots, "goodfaith-preview")
+        page.click("#save")
+        expect(page.locator("#save-status")).to_contain_text("Saved good_faith.yaml")
+
+        page.click("#tab-goodfaith")
+        page.click("#assess")
+        expect(page.locator("#eligibility")).to_have_text("Not eligible")
+        elapsed = time.monotonic() - started
+        assert "name: 2027 change" in (bundle / "good_faith.yaml").read_text(encoding="utf-8")
+        print(f"the tutorial's change in the workbench, page and server: {elapsed:.1f} s")
+    finally:
+        page.goto("about:blank")
+        bench.stop()

@@ -235,6 +235,11 @@ async function previewEdit() {
   const out = $("preview-out");
   out.replaceChildren(element("p", { text: "…" }));
   try {
+    if (currentFile === state.good_faith_file) {
+      out.replaceChildren();
+      await previewGoodFaith(out);
+      return;
+    }
     const result = await api("/api/preview", { file: currentFile, text: $("file-text").value });
     const largest = Math.max(1, ...result.rules.map((r) => r.complaints));
     out.replaceChildren(
@@ -339,26 +344,45 @@ async function countDeadline() {
 // ------------------------------------------------------------------------------------------
 // Good Faith
 
+let assessed = null;
+
+function rateRows(metrics) {
+  const rows = [];
+  const add = (name, rate) => rows.push(element("tr", { class: rate.met ? "met" : "missed", "data-rate": name },
+    element("td", { text: name }),
+    element("td", {}, element("span", { class: "bar", style: `width:${Math.round(rate.value * 100)}%` }), ` ${rate.percent} (${rate.numerator}/${rate.denominator})`),
+    element("td", { text: `${rate.bound === "min" ? "≥" : "≤"} ${rate.threshold_percent}` }),
+    element("td", { text: rate.met ? "✓" : "✗" })));
+  for (const [name, rate] of Object.entries(metrics.rates)) add(name, rate);
+  for (const [reason, part] of Object.entries(metrics.per_reason || {})) {
+    for (const [name, rate] of Object.entries(part.rates)) add(`${reason}: ${name}`, rate);
+  }
+  return rows;
+}
+
 async function assess() {
   const text = $("history").value;
   const format = text.trimStart().startsWith("{") ? "json" : "csv";
+  const asked = { text, format, as_of: $("as-of").value, platform: $("gf-platform").value };
   try {
-    const result = await api("/api/good-faith", { text, format, as_of: $("as-of").value, platform: $("gf-platform").value });
+    const view = await api("/api/good-faith", asked);
+    assessed = asked;
+    const result = view.eligibility;
     $("eligibility").textContent = result.eligible ? t("goodfaith.eligible") : t("goodfaith.not_eligible");
     $("eligibility").className = result.eligible ? "outcome accept" : "outcome reject";
     const metrics = result.metrics;
-    const rows = [element("caption", { text: t("goodfaith.requests", { requests: metrics.requests, start: metrics.window_start.slice(0, 10), end: metrics.window_end.slice(0, 10), min: metrics.min_requests }) }),
-      element("tr", {}, ...["goodfaith.metric", "goodfaith.value", "goodfaith.threshold", "goodfaith.met"].map((k) => element("th", { text: t(k) })))];
-    const add = (name, rate) => rows.push(element("tr", { class: rate.met ? "met" : "missed" },
-      element("td", { text: name }),
-      element("td", {}, element("span", { class: "bar", style: `width:${Math.round(rate.value * 100)}%` }), ` ${rate.percent} (${rate.numerator}/${rate.denominator})`),
-      element("td", { text: `${rate.bound === "min" ? "≥" : "≤"} ${rate.threshold_percent}` }),
-      element("td", { text: rate.met ? "✓" : "✗" })));
-    for (const [name, rate] of Object.entries(metrics.rates)) add(name, rate);
-    for (const [reason, part] of Object.entries(metrics.per_reason || {})) {
-      for (const [name, rate] of Object.entries(part.rates)) add(`${reason}: ${name}`, rate);
-    }
-    $("metrics").replaceChildren(...rows);
+    $("metrics").replaceChildren(
+      element("caption", { text: t("goodfaith.requests", { requests: metrics.requests, start: metrics.window_start.slice(0, 10), end: metrics.window_end.slice(0, 10), min: metrics.min_requests }) }),
+      element("tr", {}, ...["goodfaith.metric", "goodfaith.value", "goodfaith.threshold", "goodfaith.met"].map((k) => element("th", { text: t(k) }))),
+      ...rateRows(metrics));
+    const most = Math.max(1, ...view.weeks.map((w) => w.requests));
+    $("weeks").replaceChildren(...view.weeks.map((week) => element("li", { title: `${week.week}: ${week.requests}` },
+      element("span", { class: "label", text: week.week }),
+      element("span", { class: "bar", style: `width:${(100 * week.requests) / most}%`, text: `${week.taken_down}/${week.requests}` }))));
+    $("records").replaceChildren(
+      element("tr", {}, ...["goodfaith.line", "goodfaith.submitted", "goodfaith.marketplace", "goodfaith.reason", "goodfaith.outcome", "goodfaith.counted"].map((k) => element("th", { text: t(k) }))),
+      ...view.records.map((r) => element("tr", { class: r.counted ? "counted" : "not-counted" },
+        ...[r.line, r.submitted_at, r.platform, r.reason, r.outcome, r.counted ? "✓" : t("goodfaith.outside")].map((v) => element("td", { text: String(v) })))));
     $("gf-findings").replaceChildren(...result.findings.map((f) => element("li", { text: `${f.code}: ${f.message}` })));
   } catch (error) {
     $("eligibility").textContent = error.message;
@@ -366,6 +390,18 @@ async function assess() {
     $("metrics").replaceChildren();
     $("gf-findings").replaceChildren(...(error.problem?.problems || []).map(problemItem));
   }
+}
+
+async function previewGoodFaith(out) {
+  if (!assessed) {
+    out.append(element("p", { text: t("rules.gf_no_history") }));
+    return;
+  }
+  const result = await api("/api/preview-good-faith", { file: currentFile, text: $("file-text").value, history: assessed.text, format: assessed.format, as_of: assessed.as_of, platform: assessed.platform });
+  const word = (e) => (e.eligible ? t("goodfaith.eligible") : t("goodfaith.not_eligible"));
+  out.append(
+    element("h3", { id: "gf-preview", text: t("rules.gf_preview", { before: word(result.before), after: word(result.after) }) }),
+    element("table", { class: "gf-after" }, ...rateRows(result.after.metrics)));
 }
 
 // ------------------------------------------------------------------------------------------
