@@ -81,6 +81,12 @@ def test_a_typo_in_a_rule_file_shows_the_located_problem(
     problem = page.locator("#file-problems li").first
     expect(problem).to_contain_text("account.yaml:")
     expect(problem).to_contain_text("outcom")
+    # Inline: the problem under the line it is about.
+    note = page.locator("#file-annotated .note").filter(has_text="unknown key 'outcom'")
+    expect(note).to_have_count(1)
+    marked = page.locator("#file-annotated .line.bad").filter(has_text="outcom: reject")
+    expect(marked).to_have_count(1)
+    note.scroll_into_view_if_needed()
     screenshot(page, shots, "rules")
 
 

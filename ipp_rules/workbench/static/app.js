@@ -198,10 +198,31 @@ function showProblems(problems, errors) {
     return item;
   });
   $("file-problems").replaceChildren(...items);
+  annotate(problems.filter((p) => p.file === currentFile && p.line));
   const count = problems.length;
   $("check-summary").textContent = count
     ? t("rules.problems", { errors: errors ?? problems.filter((p) => p.severity === "error").length, count })
     : t("rules.clean");
+}
+
+// The file as it is in the editor, each problem shown under its line.
+function annotate(problems) {
+  const byLine = new Map();
+  for (const problem of problems) byLine.set(problem.line, [...(byLine.get(problem.line) || []), problem]);
+  const out = $("file-annotated");
+  out.hidden = !problems.length;
+  const nodes = [];
+  $("file-text").value.split("\n").forEach((line, index) => {
+    const number = index + 1;
+    const found = byLine.get(number);
+    nodes.push(element("span", { class: found ? "line bad" : "line", "data-line": number },
+      element("span", { class: "number", text: String(number) }), line + "\n"));
+    for (const problem of found || []) {
+      nodes.push(element("span", { class: `line note ${problem.severity}` },
+        element("span", { class: "number", text: "" }), `${" ".repeat(Math.max(0, (problem.column || 1) - 1))}^ ${problem.code}: ${problem.message}\n`));
+    }
+  });
+  out.replaceChildren(...nodes);
 }
 
 function updateDownload() {
