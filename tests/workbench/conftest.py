@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import REPO
-from tests.service.conftest import free_port
+from tests.service.conftest import free_port, stop_process
 
 CHROMIUM = Path("/usr/bin/chromium")
 CORPUS = REPO / "docs" / "examples" / "corpus.jsonl"
@@ -35,13 +35,7 @@ class Workbench:
     log: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start_workbench(folder: Path, bundle: Path, *arguments: str) -> Workbench:
