@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -80,62 +81,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="no JSON line per request on the error output",
     )
     limits = parser.add_argument_group("limits (a request over one gets a problem response)")
-    limits.add_argument(
-        "--max-body",
-        type=_size,
-        default=4 * MIB,
-        metavar="BYTES",
-        help="body of evaluate, deadline, lifecycle (default 4 MiB)",
-    )
-    limits.add_argument(
-        "--max-batch-body",
-        type=_size,
-        default=64 * MIB,
-        metavar="BYTES",
-        help="body of evaluate/batch and good-faith (default 64 MiB)",
-    )
-    limits.add_argument(
-        "--max-listings",
-        type=_count,
-        default=1000,
-        metavar="N",
-        help="listings in one complaint (default 1000)",
-    )
-    limits.add_argument(
-        "--max-batch",
-        type=_count,
-        default=10_000,
-        metavar="N",
-        help="complaints in one batch (default 10000)",
-    )
-    limits.add_argument(
-        "--max-history",
-        type=_count,
-        default=1_000_000,
-        metavar="N",
-        help="records in one Good Faith history (default 1000000)",
-    )
-    limits.add_argument(
-        "--max-events",
-        type=_count,
-        default=1000,
-        metavar="N",
-        help="events in one lifecycle request (default 1000)",
-    )
-    limits.add_argument(
-        "--time-budget",
-        type=_seconds,
-        default=30.0,
-        metavar="SECONDS",
-        help="time one request may take to decide (default 30)",
-    )
-    limits.add_argument(
-        "--body-timeout",
-        type=_seconds,
-        default=30.0,
-        metavar="SECONDS",
-        help="time a client may take to send a body (default 30)",
-    )
+    for flag, _, kind, default, metavar, what in _LIMIT_FLAGS:
+        shown = (
+            f"{default // MIB} MiB"
+            if kind is _size
+            else f"{default:g}"
+            if kind is _seconds
+            else str(default)
+        )
+        limits.add_argument(
+            flag, type=kind, default=default, metavar=metavar, help=f"{what} (default {shown})"
+        )
     add_backend(parser)
     return parser
 
@@ -180,6 +136,24 @@ def _seconds(text: str) -> float:
     return value
 
 
+_LIMIT_FLAGS: tuple[tuple[str, str, Callable[[str], Any], Any, str, str], ...] = (
+    ("--max-body", "body_bytes", _size, 4 * MIB, "BYTES", "body of evaluate, deadline, lifecycle"),
+    ("--max-batch-body", "batch_body_bytes", _size, 64 * MIB, "BYTES",
+     "body of evaluate/batch and good-faith"),
+    ("--max-listings", "listings", _count, 1000, "N", "listings in one complaint"),
+    ("--max-batch", "batch_documents", _count, 10_000, "N", "complaints in one batch"),
+    ("--max-history", "history_records", _count, 1_000_000, "N",
+     "records in one Good Faith history"),
+    ("--max-events", "events", _count, 1000, "N", "events in one lifecycle request"),
+    ("--time-budget", "time_budget", _seconds, 30.0, "SECONDS",
+     "time one request may take to decide"),
+    ("--body-timeout", "body_seconds", _seconds, 30.0, "SECONDS",
+     "time a client may take to send a body"),
+)  # fmt: skip
+"""Each limit: its flag, its field of ``Limits`` (the defaults are ``Limits``'s), how the flag
+is read, the default, and what it limits."""
+
+
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules serve`` with parsed ``args``: serve until interrupted."""
     try:
@@ -196,14 +170,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             rules=Path(args.rules) if args.rules else None,
             backend=args.backend,
             limits=Limits(
-                body_bytes=args.max_body,
-                batch_body_bytes=args.max_batch_body,
-                listings=args.max_listings,
-                batch_documents=args.max_batch,
-                history_records=args.max_history,
-                events=args.max_events,
-                time_budget=args.time_budget,
-                body_seconds=args.body_timeout,
+                **{
+                    field: getattr(args, flag.removeprefix("--").replace("-", "_"))
+                    for flag, field, *_ in _LIMIT_FLAGS
+                }
             ),
             reload_token=Settings.token_from_environment(),
             watch=args.watch,
@@ -213,7 +183,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         )
     except ValueError as exc:  # named as the command line names it
         said = str(exc)
-        for field, flag in _FLAGS.items():
+        for flag, field, *_ in _LIMIT_FLAGS:
             said = said.replace(f"{field} may", f"{flag} may").replace(
                 f"{field} must", f"{flag} must"
             )
@@ -230,34 +200,31 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "forwarded_allow_ips": args.forwarded_allow_ips or "",
     }
     log_to_stderr()
+    if args.workers == 1:
+        app = create_app(settings)  # the bundle loads here: a bad one stops the command
+        return _until_stopped(
+            lambda: uvicorn.Server(uvicorn.Config(app, **options)).run(), args.host, args.port
+        )
+    return _until_stopped(
+        lambda: _run_workers(settings, args.workers, options), args.host, args.port
+    )
+
+
+def _until_stopped(serving: Callable[[], object], host: str, port: int) -> int:
+    """Run uvicorn's ``serving`` until it stops: 0 for Ctrl-C (uvicorn has shut down, a stop
+    asked for), a located error when it could not start (uvicorn has logged why)."""
     try:
-        if args.workers == 1:
-            app = create_app(settings)  # the bundle loads here: a bad one stops the command
-            uvicorn.Server(uvicorn.Config(app, **options)).run()
-        else:
-            _run_workers(settings, args.workers, options)
-    except KeyboardInterrupt:  # Ctrl-C: uvicorn has shut down; a stop asked for
+        serving()
+    except KeyboardInterrupt:
         return 0
     except SystemExit as exc:
-        if exc.code == _UVICORN_STARTUP_FAILURE:  # uvicorn has logged why (a port in use, ...)
+        if exc.code == _UVICORN_STARTUP_FAILURE:
             raise ArgumentError(
-                f"the service could not start on {args.host}:{args.port} (see above)"
+                f"the service could not start on {host}:{port} (see above)"
             ) from None
         raise
     return 0
 
-
-_FLAGS = {
-    "body_bytes": "--max-body",
-    "batch_body_bytes": "--max-batch-body",
-    "listings": "--max-listings",
-    "batch_documents": "--max-batch",
-    "history_records": "--max-history",
-    "events": "--max-events",
-    "time_budget": "--time-budget",
-    "body_seconds": "--body-timeout",
-}
-"""Each limit's flag, to name it in an error."""
 
 _UVICORN_STARTUP_FAILURE = 3
 """uvicorn's exit status when it cannot start (``uvicorn.config.STARTUP_FAILURE``)."""
@@ -300,12 +267,4 @@ def serve_app(app: Any, host: str, port: int) -> int:
     config = uvicorn.Config(
         app, host=host, port=port, access_log=False, log_config=None, server_header=False
     )
-    try:
-        uvicorn.Server(config).run()
-    except KeyboardInterrupt:
-        return 0
-    except SystemExit as exc:
-        if exc.code == _UVICORN_STARTUP_FAILURE:
-            raise ArgumentError(f"could not start on {host}:{port} (see above)") from None
-        raise
-    return 0
+    return _until_stopped(uvicorn.Server(config).run, host, port)

@@ -27,7 +27,7 @@ from ipp_rules.models.complaint import Complaint
 from ipp_rules.models.decision import Decision
 from ipp_rules.service.metrics import Metrics
 
-__all__ = ["DecisionLog", "input_sha256"]
+__all__ = ["DecisionLog", "canonical_input"]
 
 logger = logging.getLogger("ipp_rules.service")
 
@@ -38,10 +38,6 @@ def canonical_input(complaint: Complaint) -> bytes:
     """The complaint as validated, as JSON with sorted keys and no spaces."""
     data = complaint.model_dump(mode="json")
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def input_sha256(complaint: Complaint) -> str:
-    return hashlib.sha256(canonical_input(complaint)).hexdigest()
 
 
 class DecisionLog:

@@ -10,9 +10,7 @@ workbench was started with ``--allow-save``.
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -313,10 +311,6 @@ def create_workbench(
     its RulesetError, before anything listens)."""
     bench = Workbench(folder, corpus=corpus, examples=examples, allow_save=allow_save)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-
     app = Starlette(
         routes=[
             Route("/", page),
@@ -340,7 +334,6 @@ def create_workbench(
             IppRulesError: _problem,
             HTTPException: _problem,
         },
-        lifespan=lifespan,
     )
     app.state.workbench = bench
     return app
