@@ -14,41 +14,16 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
 
 from ipp_rules.errors import IppRulesError
 from ipp_rules.service.decision_log import DecisionLog
 from ipp_rules.service.endpoints import ENDPOINTS, ROUTES
-from ipp_rules.service.middleware import RequestContext, request_id_of
-from ipp_rules.service.problems import ServiceProblem, problem_of_error, problem_response
+from ipp_rules.service.middleware import RequestContext
+from ipp_rules.service.problems import ServiceProblem, answer_problem
 from ipp_rules.service.settings import SETTINGS_VARIABLE, Settings
 from ipp_rules.service.state import Service
 
 __all__ = ["app_from_environment", "create_app", "log_to_stderr"]
-
-logger = logging.getLogger("ipp_rules.service")
-
-
-async def _problem(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        titles = {404: "no such endpoint", 405: "a method this endpoint does not take"}
-        problem = ServiceProblem(
-            exc.status_code,
-            {404: "not-found", 405: "method-not-allowed"}.get(
-                exc.status_code, f"http-{exc.status_code}"
-            ),
-            titles.get(exc.status_code, "an HTTP error"),
-            f"{request.method} {request.url.path}: {exc.detail}",
-            headers=dict(exc.headers or {}),
-        )
-    else:
-        problem = problem_of_error(exc)
-        if problem.status >= 500 and not isinstance(exc, ServiceProblem):
-            logger.error(
-                "request %s failed", request_id_of(request.scope), exc_info=exc
-            )  # the traceback goes to the log, never into the response
-    return problem_response(problem, request_id_of(request.scope))
 
 
 def app_from_environment() -> Starlette:
@@ -110,10 +85,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=ROUTES,
         exception_handlers={
-            ServiceProblem: _problem,
-            IppRulesError: _problem,
-            HTTPException: _problem,
-            Exception: _problem,
+            ServiceProblem: answer_problem,
+            IppRulesError: answer_problem,
+            HTTPException: answer_problem,
+            Exception: answer_problem,
         },
         lifespan=lifespan,
     )

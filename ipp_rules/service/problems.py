@@ -17,12 +17,16 @@ its time budget. A 500 is only ever an error of the service itself, and shows no
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.responses import Response
 
 from ipp_rules.errors import (
+    ArgumentError,
     CalendarHorizonError,
     ComplaintError,
     DeadlineError,
@@ -38,15 +42,19 @@ from ipp_rules.errors import (
     UnknownMarketplaceError,
 )
 from ipp_rules.problems import Problem
+from ipp_rules.service.middleware import request_id_of
 
 __all__ = [
     "PROBLEM_JSON",
     "ServiceProblem",
+    "answer_problem",
     "problem_of_error",
     "problem_response",
 ]
 
 PROBLEM_JSON = "application/problem+json"
+
+logger = logging.getLogger("ipp_rules.service")
 
 UNREADABLE_CODES = frozenset(
     {"json_invalid", "yaml", "encoding", "duplicate_key", "non_finite_number", "tag"}
@@ -138,6 +146,31 @@ def problem_of_error(error: BaseException) -> ServiceProblem:
     return ServiceProblem(
         500, "internal-error", "internal error", "the service failed; the error is in its log"
     )
+
+
+async def answer_problem(request: Request, exc: Exception) -> Response:
+    """The exception handler of the service and the workbench: every error as problem
+    details; a failure of the service itself logged with its traceback, never answered with
+    it."""
+    request_id = request_id_of(request.scope)
+    if isinstance(exc, HTTPException):
+        titles = {404: "no such endpoint", 405: "a method this endpoint does not take"}
+        problem = ServiceProblem(
+            exc.status_code,
+            {404: "not-found", 405: "method-not-allowed"}.get(
+                exc.status_code, f"http-{exc.status_code}"
+            ),
+            titles.get(exc.status_code, "an HTTP error"),
+            f"{request.method} {request.url.path}: {exc.detail}",
+            headers=dict(exc.headers or {}),
+        )
+    elif isinstance(exc, ArgumentError):
+        problem = ServiceProblem(422, "invalid-request", "a request that is not valid", str(exc))
+    else:
+        problem = problem_of_error(exc)
+        if problem.status >= 500 and not isinstance(exc, ServiceProblem):
+            logger.error("request %s failed", request_id, exc_info=exc)
+    return problem_response(problem, request_id)
 
 
 def problem_response(problem: ServiceProblem, request_id: str | None) -> Response:

@@ -26,7 +26,7 @@ from starlette.staticfiles import StaticFiles
 
 from ipp_rules.errors import ArgumentError, IppRulesError
 from ipp_rules.service.bundles import BundleHolder
-from ipp_rules.service.problems import ServiceProblem, problem_of_error, problem_response
+from ipp_rules.service.problems import ServiceProblem, answer_problem
 from ipp_rules.service.requests import read_body, read_model
 from ipp_rules.workbench import views
 
@@ -290,16 +290,6 @@ async def preview_good_faith(request: Request) -> Response:
     return _json(result)
 
 
-async def _problem(request: Request, exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        problem = ServiceProblem(exc.status_code, "http", "an HTTP error", str(exc.detail))
-    elif isinstance(exc, ArgumentError):
-        problem = ServiceProblem(422, "invalid-request", "a request that is not valid", str(exc))
-    else:
-        problem = problem_of_error(exc)
-    return problem_response(problem, None)
-
-
 def create_workbench(
     folder: Path,
     *,
@@ -330,9 +320,9 @@ def create_workbench(
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         exception_handlers={
-            ServiceProblem: _problem,
-            IppRulesError: _problem,
-            HTTPException: _problem,
+            ServiceProblem: answer_problem,
+            IppRulesError: answer_problem,
+            HTTPException: answer_problem,
         },
     )
     app.state.workbench = bench
