@@ -29,6 +29,7 @@ from __future__ import annotations
 import reprlib
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from ipp_rules.problems import Problem, best_first
 
@@ -50,6 +51,9 @@ __all__ = [
     "PolicyDefinitionError",
     "RulesetError",
     "UnknownMarketplaceError",
+    "error_document",
+    "error_text",
+    "problems_of",
     "shown",
 ]
 
@@ -337,3 +341,41 @@ class JsonRefused(IppRulesError):
 
     def __reduce__(self) -> tuple[object, ...]:
         return (JsonRefused, (self.message, self.code))
+
+
+# ---------------------------------------------------------------------------------------------
+# An error as data
+
+
+def problems_of(error: BaseException) -> tuple[Problem, ...]:
+    """The located problems an error carries (none for most errors that are not about an
+    input's contents)."""
+    if isinstance(error, InputError | LifecycleError):
+        return error.problems
+    return ()
+
+
+def error_text(error: BaseException) -> str:
+    """What is wrong, in words: the error's message (a file error names its file)."""
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error)
+        return f"{reason}: {error.filename}" if error.strerror and error.filename else reason
+    return str(error)
+
+
+def error_document(error: BaseException) -> dict[str, Any]:
+    """The JSON error object for ``error``: its type, title, message and problems."""
+    if isinstance(error, IppRulesError):
+        title = error.title
+    elif isinstance(error, OSError):
+        title = "a file that cannot be read or written"
+    else:
+        title = "error"
+    return {
+        "error": {
+            "type": type(error).__name__,
+            "title": title,
+            "message": error_text(error),
+            "problems": [problem.as_json() for problem in problems_of(error)],
+        }
+    }

@@ -22,7 +22,19 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"goodfaith", "deadlines"}),
     frozenset({"rulesets"}),
     frozenset({"engine"}),
-    frozenset({"analysis", "testing", "cli", "service", "workbench", "<root>", "__main__"}),
+    frozenset(
+        {
+            "analysis",
+            "testing",
+            "cli",
+            "service",
+            "workbench",
+            "scale",
+            "dask",
+            "<root>",
+            "__main__",
+        }
+    ),
 )
 """Each package may import its own layer and those below, never one above."""
 

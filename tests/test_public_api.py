@@ -17,7 +17,12 @@ def test_every_error_is_exported_from_the_package() -> None:
         and value.__module__ == errors.__name__
     }
     assert defined <= set(ipp_rules.__all__), defined - set(ipp_rules.__all__)
-    assert defined == set(errors.__all__) - {"shown"}
+    classes = {name for name in errors.__all__ if inspect.isclass(getattr(errors, name))}
+    assert defined == classes
+    # The rest are the functions that word an error: as a value, as text, as data.
+    helpers = set(errors.__all__) - classes
+    assert helpers == {"shown", "error_document", "error_text", "problems_of"}
+    assert all(inspect.isfunction(getattr(errors, name)) for name in helpers)
 
 
 def test_every_error_is_an_ipp_rules_error() -> None:

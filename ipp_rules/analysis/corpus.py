@@ -18,7 +18,7 @@ from ipp_rules.problems import Problem
 from ipp_rules.text.files import bounded_lines, open_regular
 from ipp_rules.text.json import loads
 
-__all__ = ["CorpusLine", "chunks", "parse_line", "read_corpus"]
+__all__ = ["CorpusLine", "chunks", "corpus_line", "parse_line", "read_corpus", "too_long_problem"]
 
 
 @dataclass(frozen=True)
@@ -38,28 +38,37 @@ def read_corpus(path: str | os.PathLike[str]) -> tuple[list[CorpusLine], list[Pr
     with open_regular(path) as handle:
         raw_lines = bounded_lines(handle, MAX_DOCUMENT_BYTES, resume=True)
         for number, raw in enumerate(raw_lines, start=1):
-            if len(raw) > MAX_DOCUMENT_BYTES:
-                problems.append(
-                    Problem(f"longer than {MAX_DOCUMENT_BYTES} bytes", file=label, line=number)
-                )
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                problems.append(
-                    Problem(
-                        f"not valid UTF-8: {exc.reason} at byte {exc.start + 1}",
-                        "encoding",
-                        file=label,
-                        line=number,
-                    )
-                )
-                continue
-            if number == 1:
-                text = text.removeprefix("\ufeff")
-            if text.strip():
-                lines.append(CorpusLine(number, text))
+            line = corpus_line(label, number, raw)
+            if isinstance(line, Problem):
+                problems.append(line)
+            elif line is not None:
+                lines.append(line)
     return lines, problems
+
+
+def corpus_line(label: str, number: int, raw: bytes) -> CorpusLine | Problem | None:
+    """Line ``number`` of the corpus ``label``, read as ``raw`` (without its line break, or
+    longer than :data:`MAX_DOCUMENT_BYTES`, then cut there): its text, what is wrong with it,
+    or None for a blank line."""
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        return too_long_problem(label, number)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Problem(
+            f"not valid UTF-8: {exc.reason} at byte {exc.start + 1}",
+            "encoding",
+            file=label,
+            line=number,
+        )
+    if number == 1:
+        text = text.removeprefix("\ufeff")
+    return CorpusLine(number, text) if text.strip() else None
+
+
+def too_long_problem(label: str, number: int) -> Problem:
+    """The problem of line ``number``, longer than a document may be."""
+    return Problem(f"longer than {MAX_DOCUMENT_BYTES} bytes", file=label, line=number)
 
 
 def parse_line(label: str, line: CorpusLine) -> dict[str, Any] | Problem:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
@@ -42,8 +42,10 @@ __all__ = [
     "Verdict",
     "compare",
     "decide_corpus",
+    "decide_document",
     "decide_lines",
     "diff_corpus",
+    "verdict",
 ]
 
 FindingKey = tuple[str, str, str]
@@ -71,6 +73,8 @@ class LineResult:
     old: Verdict | None = None
     new: Verdict | None = None
     problem: Problem | None = None
+    source: str | None = None
+    """The file of the line, for a corpus of several files."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +86,17 @@ class ComplaintChange:
     new: Verdict
     appeared: tuple[FindingKey, ...]
     disappeared: tuple[FindingKey, ...]
+    source: str | None = None
+    """The file of the line, for a corpus of several files."""
 
     @property
     def transition(self) -> str:
         return f"{self.old.outcome} -> {self.new.outcome}"
+
+    @property
+    def place(self) -> int | str:
+        """The line, or ``file:line`` in a corpus of several files."""
+        return self.line if self.source is None else f"{self.source}:{self.line}"
 
 
 @dataclass
@@ -96,7 +107,8 @@ class ChangeGroup:
     rule: str
     change: str
     """``now fires`` or ``no longer fires``."""
-    lines: list[int] = field(default_factory=list)
+    lines: list[int | str] = field(default_factory=list)
+    """The changed complaints' places (:attr:`ComplaintChange.place`)."""
     outcomes: Counter[str] = field(default_factory=Counter)
 
 
@@ -112,6 +124,8 @@ class DiffReport:
     changes: list[ComplaintChange]
     problems: list[Problem]
     bundle: BundleChanges
+    sources: bool = False
+    """Whether the corpus is several files (a change's place is then ``file:line``)."""
 
     @property
     def groups(self) -> list[ChangeGroup]:
@@ -124,7 +138,7 @@ class DiffReport:
             ):
                 for rule in dict.fromkeys(key[0] for key in keys):
                     group = groups.setdefault((rule, word), ChangeGroup(rule, word))
-                    group.lines.append(change.line)
+                    group.lines.append(change.place)
                     group.outcomes[change.transition] += 1
         return sorted(groups.values(), key=lambda g: (-len(g.lines), g.rule, g.change))
 
@@ -155,28 +169,34 @@ def decide_lines(
     engines: tuple[Engine, Engine], label: str, lines: Iterable[CorpusLine]
 ) -> list[LineResult]:
     """Decide each line's complaint under both engines."""
-    results = []
-    for line in lines:
-        document = parse_line(label, line)
-        if isinstance(document, Problem):
-            results.append(LineResult(line.number, problem=document))
-            continue
-        try:
-            complaint = load_complaint(document)
-            old, new = (_verdict(engine, complaint) for engine in engines)
-        except IppRulesError as exc:
-            results.append(LineResult(line.number, problem=_line_problem(label, line, exc)))
-            continue
-        results.append(LineResult(line.number, old, new))
-    return results
+    return [decide_document(engines, label, line.number, parse_line(label, line)) for line in lines]
 
 
-def _verdict(engine: Engine, complaint: Any) -> Verdict:
+def decide_document(
+    engines: tuple[Engine, Engine],
+    label: str,
+    number: int,
+    document: Mapping[str, Any] | Problem,
+) -> LineResult:
+    """Decide the complaint at ``number`` of the corpus ``label`` under both engines (or say
+    what is wrong with it: ``document`` is the problem of a line that holds none)."""
+    if isinstance(document, Problem):
+        return LineResult(number, problem=document)
+    try:
+        complaint = load_complaint(document)
+        old, new = (verdict(engine, complaint) for engine in engines)
+    except IppRulesError as exc:
+        return LineResult(number, problem=_line_problem(label, number, exc))
+    return LineResult(number, old, new)
+
+
+def verdict(engine: Engine, complaint: Any) -> Verdict:
+    """``engine``'s decision on ``complaint``, as the comparison reads it."""
     decision = engine.evaluate(complaint)
     return Verdict(decision.outcome, tuple((f.rule_id, f.code, f.path) for f in decision.findings))
 
 
-def _line_problem(label: str, line: CorpusLine, exc: IppRulesError) -> Problem:
+def _line_problem(label: str, number: int, exc: IppRulesError) -> Problem:
     problems = getattr(exc, "problems", None)
     if problems:
         shown = "; ".join(str(p) for p in problems[:_MAX_PROBLEMS_PER_LINE])
@@ -186,7 +206,7 @@ def _line_problem(label: str, line: CorpusLine, exc: IppRulesError) -> Problem:
         message = f"not a valid complaint: {shown}"
     else:
         message = f"cannot be decided: {exc}"
-    return Problem(message, "complaint", file=label, line=line.number)
+    return Problem(message, "complaint", file=label, line=number)
 
 
 def decide_corpus(
@@ -253,6 +273,7 @@ def compare(results: Iterable[LineResult]) -> tuple[list[ComplaintChange], list[
                 result.new,
                 appeared=tuple((after - before).elements()),
                 disappeared=tuple((before - after).elements()),
+                source=result.source,
             )
         )
     return changes, problems, decided

@@ -24,11 +24,13 @@ __all__ = [
     "add_backend",
     "add_format",
     "add_rules",
+    "add_scheduler",
     "add_today",
     "instant",
     "now_in",
     "parse_time",
     "parse_today",
+    "part_size",
 ]
 
 FORMATS = ("text", "json")
@@ -135,3 +137,46 @@ def parse_today(text: str | None) -> date:
         return today_from_environment()
     value = parse_time(text, "--today")
     return value.date() if isinstance(value, datetime) else value
+
+
+_UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 1 << 30}
+
+
+def part_size(text: str) -> int:
+    """``--part-size``: bytes, with an optional unit (``64MB``, ``512k``), 1 KiB to 4 GiB."""
+    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    digits = value.rstrip("kmg")
+    unit = value[len(digits) :]
+    if not digits.isdigit() or len(digits) > 12 or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(f"expected a size like 64MB or 512k (got {text!r})")
+    size = int(digits) * _UNITS[unit]
+    if not 1 << 10 <= size <= 4 << 30:
+        raise argparse.ArgumentTypeError(f"expected a size from 1KB to 4GB (got {text!r})")
+    return size
+
+
+def _scheduler(text: str) -> str:
+    from ipp_rules.scale.schedulers import scheduler_address
+
+    try:
+        return scheduler_address(text)
+    except ArgumentError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_scheduler(parser: argparse.ArgumentParser, what: str) -> None:
+    """Add ``--scheduler`` and ``--part-size`` to a command's parser."""
+    parser.add_argument(
+        "--scheduler",
+        type=_scheduler,
+        metavar="ADDRESS",
+        help=f"{what} on Dask: 'local' (a cluster of one worker process per core) or a "
+        "scheduler's address tcp://HOST:PORT; the inputs may then be glob patterns and fsspec "
+        "URLs of JSON Lines or Parquet files (needs pip install 'ipp-rules[dask]')",
+    )
+    parser.add_argument(
+        "--part-size",
+        type=part_size,
+        metavar="SIZE",
+        help="with --scheduler: bytes of input a task decides (default 16MB)",
+    )

@@ -30,8 +30,8 @@ import json
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any, BinaryIO, TextIO, get_args
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, get_args
 
 from ipp_rules.cli.bundles import BundleInUse, read_engine
 from ipp_rules.cli.output import EXIT_FOUND, EXIT_INVALID, EXIT_OK, error_document, write_json
@@ -41,8 +41,11 @@ from ipp_rules.engine.batch import DecisionText, evaluate_many_text
 from ipp_rules.engine.engine import Engine
 from ipp_rules.errors import ComplaintError
 from ipp_rules.models.decision import BundleIdentity, Outcome
-from ipp_rules.models.intake import MAX_DOCUMENT_BYTES, document_too_large
+from ipp_rules.models.intake import MAX_DOCUMENT_BYTES, document_too_large, on_line
 from ipp_rules.text.files import open_regular, replacing
+
+if TYPE_CHECKING:
+    from ipp_rules.scale.outputs import PartDone
 
 __all__ = ["BatchSummary", "InputLine", "Result", "decide_lines", "read_lines", "run_batch"]
 
@@ -66,8 +69,9 @@ class BatchSummary:
     complaints_by_code: Counter[str] = field(default_factory=Counter)
     findings_by_code: Counter[str] = field(default_factory=Counter)
     invalid: int = 0
-    invalid_lines: list[int] = field(default_factory=list)
-    """The first thousand lines that were not valid complaints (all are counted)."""
+    invalid_lines: list[int | str] = field(default_factory=list)
+    """The first thousand lines that were not valid complaints (all are counted): numbers,
+    or ``file:line`` in a batch of several files."""
 
     @property
     def decided(self) -> int:
@@ -86,6 +90,19 @@ class BatchSummary:
             self.outcomes[result.outcome] += 1
             self.findings_by_code.update(result.codes)
             self.complaints_by_code.update(set(result.codes))
+
+    def add_part(self, done: PartDone, *, several: bool) -> None:
+        """Count a part decided elsewhere (:func:`ipp_rules.scale.outputs.finish_part`);
+        ``several``: the batch is several files, so an invalid line is named with its file."""
+        self.lines += done.rows
+        self.outcomes.update(done.outcomes)
+        self.findings_by_code.update(done.findings)
+        self.complaints_by_code.update(done.complaints)
+        self.invalid += done.invalid_count
+        room = _KEPT_LINES - len(self.invalid_lines)
+        self.invalid_lines += [
+            f"{source}:{line}" if several else line for source, line in done.invalid[:room]
+        ]
 
     @property
     def status(self) -> int:
@@ -210,31 +227,20 @@ def decide_lines(
         while True:
             while waiting and not waiting[0][1]:
                 number, _, error = waiting.popleft()
-                yield number, None if error is None else _located(error, label, number)
+                yield number, None if error is None else on_line(error, label, number)
             try:
                 result = next(decided)  # reads on as far as the next complaint
             except StopIteration:
                 break
             while not waiting[0][1]:
                 number, _, error = waiting.popleft()
-                yield number, None if error is None else _located(error, label, number)
+                yield number, None if error is None else on_line(error, label, number)
             number, _, _ = waiting.popleft()
             if isinstance(result, ComplaintError):
-                result = _located(result, label, number)
+                result = on_line(result, label, number)
             yield number, result
         for number, _, error in waiting:  # blank or too long, after the last complaint
-            yield number, None if error is None else _located(error, label, number)
-
-
-def _located(error: ComplaintError, label: str, number: int) -> ComplaintError:
-    """``error`` about line ``number`` of the file ``label`` (a line is a whole document,
-    so its problems are on its first line, or nowhere in particular)."""
-    return ComplaintError(
-        [
-            replace(problem, file=label, line=number + (problem.line or 1) - 1)
-            for problem in error.problems
-        ]
-    )
+            yield number, None if error is None else on_line(error, label, number)
 
 
 def _line_json(number: int, result: Result) -> str:

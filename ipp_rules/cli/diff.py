@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 from ipp_rules.analysis.changes import BundleChanges
 from ipp_rules.analysis.diff import DiffReport, FindingKey, Verdict, diff_corpus
-from ipp_rules.cli.arguments import add_backend, add_format
+from ipp_rules.cli.arguments import add_backend, add_format, add_scheduler
 from ipp_rules.cli.bundles import shown_folder
 from ipp_rules.cli.output import EXIT_FOUND, EXIT_INVALID, EXIT_OK, error_document, write_json
 from ipp_rules.cli.progress import Progress
@@ -53,17 +53,22 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("old", metavar="OLD", help="the bundle folder in use")
     parser.add_argument("new", metavar="NEW", help="the changed bundle folder")
     parser.add_argument(
-        "--corpus", metavar="FILE", required=True, help="complaint documents, one JSON per line"
+        "--corpus",
+        metavar="FILE",
+        required=True,
+        help="complaint documents, one JSON per line; with --scheduler, JSON Lines and "
+        "Parquet files by glob pattern or fsspec URL",
     )
     add_format(parser)
     parser.add_argument(
         "--jobs",
         type=_jobs,
-        default=1,
         metavar="N",
         help="decide in N processes (0: one per CPU, and never more; default 1)",
     )
+    add_scheduler(parser, "decide the corpus")
     add_backend(parser)
+    parser.set_defaults(refuse=parser.error)
     return parser
 
 
@@ -77,13 +82,27 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             progress = Progress(total, err, "diff")
         progress.advance(lines)
 
-    try:
-        report = diff_corpus(
-            args.old, args.new, args.corpus, jobs=args.jobs, backend=args.backend, progress=decided
-        )
-    finally:
-        if progress is not None:
-            progress.close()
+    if args.scheduler is not None:
+        if args.jobs is not None:
+            args.refuse("argument --jobs: not with --scheduler (the cluster's workers decide)")
+        from ipp_rules.cli.distributed import run_diff
+
+        report = run_diff(args, out, err)
+    else:
+        if args.part_size is not None:
+            args.refuse("argument --part-size: goes with --scheduler")
+        try:
+            report = diff_corpus(
+                args.old,
+                args.new,
+                args.corpus,
+                jobs=args.jobs or 1,
+                backend=args.backend,
+                progress=decided,
+            )
+        finally:
+            if progress is not None:
+                progress.close()
     if args.format == "json":
         document = report_json(report)
         if report.problems:
@@ -143,7 +162,8 @@ def report_text(report: DiffReport) -> str:
             lines.append(f"    lines {shown}" + (f" and {more} more" if more > 0 else ""))
         lines += ["", "complaints:"]
         for change in report.changes:
-            lines.append(f"  {report.corpus}:{change.line}: {change.transition}")
+            where = change.source or report.corpus
+            lines.append(f"  {where}:{change.line}: {change.transition}")
             lines += [f"    + {_finding(key)}" for key in change.appeared]
             lines += [f"    - {_finding(key)}" for key in change.disappeared]
     if report.problems:
@@ -193,6 +213,7 @@ def report_json(report: DiffReport) -> dict[str, Any]:
         "changes": [
             {
                 "line": change.line,
+                **({"source": change.source} if change.source is not None else {}),
                 "old": verdict(change.old),
                 "new": verdict(change.new),
                 "appeared": [list(key) for key in change.appeared],
@@ -201,7 +222,12 @@ def report_json(report: DiffReport) -> dict[str, Any]:
             for change in report.changes
         ],
         "invalid_lines": [
-            {"line": problem.line, "message": problem.message} for problem in report.problems
+            {
+                "line": problem.line,
+                **({"source": problem.file} if report.sources else {}),
+                "message": problem.message,
+            }
+            for problem in report.problems
         ],
         "bundle_changes": {
             "rules": [

@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from ipp_rules.cli.arguments import add_backend, add_format, add_rules
+from ipp_rules.cli.arguments import add_backend, add_format, add_rules, add_scheduler
 from ipp_rules.cli.bundles import BundleInUse, read_engine
 from ipp_rules.cli.inputs import read_input
 from ipp_rules.cli.output import EXIT_FOUND, EXIT_OK, write_json
@@ -46,13 +46,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--batch",
         metavar="FILE",
         help="decide every complaint of a JSON lines file (- for standard input): one JSON "
-        "line out per line in, in order, then a summary",
+        "line out per line in, in order, then a summary; with --scheduler, JSON Lines and "
+        "Parquet files by glob pattern or fsspec URL: one row per input",
     )
     parser.add_argument(
         "--output",
         metavar="FILE",
         help="with --batch: write the decisions to FILE (whole, or not at all) and the summary "
-        "to the standard output",
+        "to the standard output; with --scheduler, FILE.jsonl, FILE.parquet or a new "
+        "FOLDER/ of parts",
     )
     parser.add_argument(
         "--jobs",
@@ -61,6 +63,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="with --batch: decide in N processes (default 1; never more than the processors "
         "this process may use)",
     )
+    parser.add_argument(
+        "--output-format",
+        choices=("jsonl", "parquet"),
+        help="with --scheduler and --output FOLDER/: the parts' format (default jsonl)",
+    )
+    add_scheduler(parser, "with --batch: decide the batch")
     add_backend(parser)
     # What FILE, --batch, --output and --jobs need of each other is checked once parsed, and
     # worded as argparse words its errors, usage first.
@@ -90,14 +98,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             args.refuse(
                 f"argument --batch: give FILE or --batch FILE, not both (got {args.file!r})"
             )
+        if args.scheduler is not None:
+            if args.jobs is not None:
+                args.refuse("argument --jobs: not with --scheduler (the cluster's workers decide)")
+            from ipp_rules.cli.distributed import run_batch as run_distributed
+
+            return run_distributed(args, out, err)
+        for option in ("part_size", "output_format"):
+            if getattr(args, option) is not None:
+                args.refuse(f"argument --{option.replace('_', '-')}: goes with --scheduler")
         from ipp_rules.cli.batch import run_batch
 
         return run_batch(args, out, err)
     if args.file is None:
         args.refuse("the following arguments are required: FILE")  # or --batch FILE
-    for option in ("output", "jobs"):
+    for option in ("output", "jobs", "scheduler", "part_size", "output_format"):
         if getattr(args, option) is not None:
-            args.refuse(f"argument --{option}: goes with --batch FILE")
+            args.refuse(f"argument --{option.replace('_', '-')}: goes with --batch FILE")
     data, label = read_input(args.file)
     complaint = parse_complaint_document(data, label)
     engine, bundle = read_engine(args.rules, args.backend)

@@ -19,8 +19,13 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
-from ipp_rules.errors import ArgumentError, InputError, IppRulesError, LifecycleError
-from ipp_rules.problems import Problem
+from ipp_rules.errors import (
+    ArgumentError,
+    IppRulesError,
+    error_document,
+    error_text,
+    problems_of,
+)
 
 __all__ = [
     "EXIT_FOUND",
@@ -58,40 +63,6 @@ def wants_json(arguments: Sequence[str]) -> bool:
 def write_json(out: TextIO, document: Mapping[str, Any]) -> None:
     """``document`` as indented JSON, one object, ending with a newline."""
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-
-
-def problems_of(error: BaseException) -> tuple[Problem, ...]:
-    """The located problems an error carries (none for most errors that are not about an
-    input's contents)."""
-    if isinstance(error, InputError | LifecycleError):
-        return error.problems
-    return ()
-
-
-def error_text(error: BaseException) -> str:
-    """What is wrong, in words: the error's message (a file error names its file)."""
-    if isinstance(error, OSError):
-        reason = error.strerror or str(error)
-        return f"{reason}: {error.filename}" if error.strerror and error.filename else reason
-    return str(error)
-
-
-def error_document(error: BaseException) -> dict[str, Any]:
-    """The JSON error object for ``error``: its type, title, message and problems."""
-    if isinstance(error, IppRulesError):
-        title = error.title
-    elif isinstance(error, OSError):
-        title = "a file that cannot be read or written"
-    else:
-        title = "error"
-    return {
-        "error": {
-            "type": type(error).__name__,
-            "title": title,
-            "message": error_text(error),
-            "problems": [problem.as_json() for problem in problems_of(error)],
-        }
-    }
 
 
 def write_error(

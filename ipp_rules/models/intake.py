@@ -23,6 +23,7 @@ import json
 import re
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import PurePath
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args
@@ -45,6 +46,7 @@ __all__ = [
     "document_too_large",
     "load_complaint",
     "load_complaint_json",
+    "on_line",
     "parse_complaint_document",
     "read_json_document",
 ]
@@ -347,6 +349,18 @@ def document_too_large(size: int, filename: str, limit: int = MAX_DOCUMENT_BYTES
     """The error for a JSON document of ``size`` bytes, past ``limit``."""
     return _json_failure(
         filename, f"expected a document of at most {limit} bytes, got {size}", "document_too_large"
+    )
+
+
+def on_line(error: ComplaintError, filename: str, number: int) -> ComplaintError:
+    """``error`` about line ``number`` of the file ``filename``, which holds one document a
+    line (JSON Lines): its problems are on that line (a document's line 2 would be the file's
+    next, but a JSON Lines document has one line)."""
+    return ComplaintError(
+        [
+            replace(problem, file=filename, line=number + (problem.line or 1) - 1)
+            for problem in error.problems
+        ]
     )
 
 
