@@ -53,6 +53,7 @@ STDIN = "-"
 _SHOWN_LINES = 10
 _KEPT_LINES = 1000
 _BLANK = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
 
 Result = DecisionText | ComplaintError | None
 """What a line comes to: its decision (as text, made where it was decided), why it is not a
@@ -182,8 +183,11 @@ def read_lines(stream: BinaryIO, label: str) -> Iterator[InputLine]:
     number = 0
     while line := _read_line(stream, label):
         number += 1
-        if number == 1:
-            line = line.removeprefix(b"\xef\xbb\xbf")
+        if number == 1 and line.startswith(_BOM):
+            # Read as much of the line as if the mark were not there.
+            line = line[len(_BOM) :]
+            if not line.endswith(b"\n"):
+                line += _read_line(stream, label, len(_BOM))
         text = line.removesuffix(b"\n")
         size = len(text)
         if size > MAX_DOCUMENT_BYTES:
@@ -193,9 +197,9 @@ def read_lines(stream: BinaryIO, label: str) -> Iterator[InputLine]:
         yield InputLine(number, text, size)
 
 
-def _read_line(stream: BinaryIO, label: str) -> bytes:
+def _read_line(stream: BinaryIO, label: str, most: int | None = None) -> bytes:
     try:
-        return stream.readline(MAX_DOCUMENT_BYTES + 2)
+        return stream.readline(MAX_DOCUMENT_BYTES + 2 if most is None else most)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror or str(exc), label) from None
 

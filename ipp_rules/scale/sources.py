@@ -55,6 +55,8 @@ COMPRESSED = (".gz", ".bz2", ".xz", ".zst")
 _JSON_LINES = (".jsonl", ".ndjson", ".json")
 _PARQUET = (".parquet", ".pq")
 
+_BOM = b"\xef\xbb\xbf"
+
 Kind = Literal["jsonl", "parquet"]
 
 
@@ -261,8 +263,6 @@ def read_part(part: Part, column: str = JSON_COLUMN) -> Iterator[Item]:
             number += 1
             if raw is None:  # the rest of a line the block before holds
                 continue
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
             yield number, RawLine(raw, size)
 
 
@@ -275,14 +275,23 @@ def _block_lines(handle: BinaryIO, start: int, end: int) -> Iterator[tuple[bytes
     limit = MAX_DOCUMENT_BYTES
     position = start
     handle.seek(max(start - 1, 0))
-    if start > 0 and handle.read(1) != b"\n":
+    marked = False
+    if start == 0:  # a byte-order mark opening the file is no part of its first line
+        marked = handle.read(len(_BOM)) == _BOM
+        position = len(_BOM) if marked else 0
+    elif handle.read(1) != b"\n":
         read, _ = _read_through(handle, limit)
         position += read
         yield None, 0
-    while end == -1 or position < end:
+    handle.seek(position)
+    first = start == 0  # the file's first line is the first block's, wherever it ends
+    while first or end == -1 or position < end:
         line = handle.readline(limit + 2)
         if not line:
+            if first and marked:  # nothing but the mark: one blank line
+                yield b"", 0
             return
+        first = False
         position += len(line)
         text = line.removesuffix(b"\n")
         size = len(text)
@@ -319,12 +328,18 @@ def table_items(table: Any, first: int, column: str = JSON_COLUMN) -> Iterator[I
     when the table has it as text, else each row as a document (see :func:`row_document`)."""
     import pyarrow as pa
 
-    if column in table.column_names and pa.types.is_string(table.schema.field(column).type):
+    if column in table.column_names and _is_text(pa, table.schema.field(column).type):
         for number, text in enumerate(table.column(column).to_pylist(), first):
             yield number, text
         return
     for number, row in enumerate(table.to_pylist(), first):
         yield number, row_document(row)
+
+
+def _is_text(pa: Any, kind: Any) -> bool:
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    )
 
 
 def row_document(row: Mapping[str, Any]) -> dict[str, Any]:
