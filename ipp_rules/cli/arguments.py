@@ -144,7 +144,7 @@ _UNITS = {"": 1, "k": 1 << 10, "kb": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "g": 
 
 def part_size(text: str) -> int:
     """``--part-size``: bytes, with an optional unit (``64MB``, ``512k``), 1 KiB to 4 GiB."""
-    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    value = text.replace(" ", "").lower().removesuffix("ib").removesuffix("b")
     digits = value.rstrip("kmg")
     unit = value[len(digits) :]
     if not digits.isdigit() or len(digits) > 12 or unit not in _UNITS:
