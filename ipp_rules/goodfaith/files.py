@@ -163,6 +163,10 @@ class HistoryReader:
         """``history.csv:5``: where the row at ``position`` (from 0, in the order read) is."""
         return f"{self.label}:{self._row_lines.line(position)}"
 
+    def line(self, position: int) -> int:
+        """The line of the row at ``position`` (from 0, in the order read)."""
+        return self._row_lines.line(position)
+
     def error(self) -> HistoryError | None:
         """The bad rows read so far as one error (the first few, then how many more)."""
         if not self.problems:
@@ -401,15 +405,20 @@ class HistoryFile:
         self.accounts = accounts
         """Whether rows are read with their account (see :attr:`HistoryReader.accounts`)."""
         self._open = open_stream
-        self._close = close
+        self.closes = close
+        """Whether the stream is closed once read."""
         self._reader: HistoryReader | None = None
+
+    def open_stream(self) -> BinaryIO:
+        """The file's bytes, from the start."""
+        return self._open()
 
     def batches(self) -> Iterator[Batch]:
         """The file's rows read as the columns they are counted in; then its error, if a row
         was bad."""
         stream = self._open()
         reader = HistoryReader.from_stream(
-            stream, self.label, self.kind, close=self._close, accounts=self.accounts
+            stream, self.label, self.kind, close=self.closes, accounts=self.accounts
         )
         self._reader = reader
         return itertools.chain(reader.batches(), _raise_bad_rows(reader))
