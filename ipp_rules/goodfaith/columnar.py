@@ -62,6 +62,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = micros(EARLIEST_INSTANT)
 _END = micros(INSTANTS_END)
 _MISSING = object()
+_PLAIN = r"^[!-~](?:[ -~]{0,198}[!-~])?$"
+"""Account ids that are right on their face: 1 to 200 printable ASCII characters, no space at
+either end (what :func:`~ipp_rules.goodfaith.history.account_problem` accepts of ASCII text).
+Any other id is checked by that function, once per distinct id."""
 
 
 def _modules() -> tuple[Any, Any, Any]:
@@ -178,10 +182,11 @@ class _Counter:
         codes, combos = self._combinations(columns, rows)
         problems = [self._values_problems(combo) for combo in combos]
         code_bad = np.array([bool(found) for found in problems], dtype=bool)
-        account_index, account_values = self._encode(ACCOUNT, columns[ACCOUNT])
-        account_bad = np.array(
-            [self._account_problem(value) is not None for value in account_values] + [True]
-        )
+        account_index, account_values, plain = self._encode(ACCOUNT, columns[ACCOUNT], _PLAIN)
+        account_bad = np.ones(len(account_values) + 1, dtype=bool)
+        account_bad[:-1] = ~plain
+        for index in np.flatnonzero(~plain).tolist():
+            account_bad[index] = self._account_problem(account_values[index]) is not None
         times, time_bad = self._times(columns["submitted_at"])
         bad = code_bad[codes] | account_bad[account_index] | time_bad
         if bad.any():
@@ -224,8 +229,9 @@ class _Counter:
                 np.flatnonzero(flagged), offset, times, codes, combos, account_index, account_values
             )
 
-    def _encode(self, name: str, column: Any) -> tuple[Any, list[Any]]:
-        """Each row's index into the column's distinct values (a null: one past them)."""
+    def _encode(self, name: str, column: Any, plain: str | None = None) -> Any:
+        """Each row's index into the column's distinct values (a null: one past them); with
+        ``plain``, a pattern, also which distinct values are text that matches it."""
         pa, pc, np = self.pa, self.pc, self.np
         try:
             encoded = (
@@ -236,7 +242,14 @@ class _Counter:
             raise HistoryError([problem]) from None
         values = encoded.dictionary.to_pylist()
         indices = pc.fill_null(encoded.indices, len(values))
-        return indices.to_numpy(zero_copy_only=False).astype(np.int64), values
+        indices = indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        if plain is None:
+            return indices, values
+        dictionary = encoded.dictionary
+        if pa.types.is_string(dictionary.type) or pa.types.is_large_string(dictionary.type):
+            matched = pc.fill_null(pc.match_substring_regex(dictionary, plain), False)
+            return indices, values, matched.to_numpy(zero_copy_only=False)
+        return indices, values, np.zeros(len(values), dtype=bool)
 
     def _combinations(self, columns: dict[str, Any], rows: int) -> tuple[Any, list[Any]]:
         """Each row's combination number, and each number's values (``_MISSING`` for a null

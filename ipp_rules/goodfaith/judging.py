@@ -190,7 +190,7 @@ class Judge:
             (name, policy.rates[name], period.thresholds.get(name)) for name in setup.rate_names
         ]
         self._rates: dict[tuple[Any, ...], tuple[Rate, Finding | None]] = {}
-        self._reasons: dict[tuple[Any, ...], ReasonMetrics] = {}
+        self._reasons: dict[tuple[Any, ...], tuple[ReasonMetrics, tuple[Finding, ...]]] = {}
         self._few: dict[int, Finding] = {}
         self._fixed: list[Finding] = []
         if setup.platform not in period.marketplaces:
@@ -347,16 +347,20 @@ class Judge:
         for reason in sorted(measures.by_reason):
             sums = measures.by_reason[reason]
             key = (reason, *sums)
-            metrics = self._reasons.get(key)
-            reason_rates: dict[str, Rate] = {}
-            for slot in slots:
-                rate, finding = self._rate(slot, sums[1 + 2 * slot], sums[2 + 2 * slot], reason)
-                reason_rates[self._definitions[slot][0]] = rate
-                if finding is not None:
-                    findings.append(finding)
-            if metrics is None:
-                metrics = self._reasons[key] = ReasonMetrics(requests=sums[0], rates=reason_rates)
-            per_reason[reason] = metrics
+            known = self._reasons.get(key)
+            if known is None:
+                reason_rates: dict[str, Rate] = {}
+                reason_findings = []
+                for slot in slots:
+                    num, den = sums[1 + 2 * slot], sums[2 + 2 * slot]
+                    rate, finding = self._rate(slot, num, den, reason)
+                    reason_rates[self._definitions[slot][0]] = rate
+                    if finding is not None:
+                        reason_findings.append(finding)
+                metrics = ReasonMetrics(requests=sums[0], rates=reason_rates)
+                known = self._reasons[key] = (metrics, tuple(reason_findings))
+            per_reason[reason] = known[0]
+            findings += known[1]
         return Verdict(tuple(findings), rates, per_reason, rejoin)
 
     def eligibility(self, measures: Measures, verdict: Verdict) -> Eligibility:

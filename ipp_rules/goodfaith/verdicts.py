@@ -56,7 +56,7 @@ class AccountsEligibility:
         self.eligible = sum(not verdict.findings for verdict in self._verdicts)
         """How many accounts are eligible."""
         self.not_eligible = len(self.accounts) - self.eligible
-        self._finding_json: dict[int, tuple[Finding, dict[str, Any]]] = {}
+        self._finding_json: dict[int, tuple[Finding, dict[str, Any], str]] = {}
 
     def __len__(self) -> int:
         return len(self.accounts)
@@ -78,36 +78,38 @@ class AccountsEligibility:
     def _eligibility(self, index: int) -> Eligibility:
         return self._judge.eligibility(self._measures[index], self._verdicts[index])
 
-    def _findings(self, verdict: Verdict) -> list[dict[str, Any]]:
-        found = []
-        for finding in verdict.findings:
-            known = self._finding_json.get(id(finding))
-            if known is None or known[0] is not finding:
-                known = self._finding_json[id(finding)] = (
-                    finding,
-                    finding.model_dump(mode="json"),
-                )
-            found.append(known[1])
-        return found
+    def _finding(self, finding: Finding) -> tuple[dict[str, Any], str]:
+        """A finding as a JSON object without its source (the row's ``source``), and as
+        JSON text: made once per finding, which accounts with the same counts share."""
+        known = self._finding_json.get(id(finding))
+        if known is None or known[0] is not finding:
+            document = finding.model_dump(mode="json")
+            del document["source"]
+            known = (finding, document, json.dumps(document, ensure_ascii=False))
+            self._finding_json[id(finding)] = known
+        return known[1], known[2]
 
     def columns(self) -> list[str]:
         """The names of a row's values, in order."""
-        names = ["account", "eligible", "platform", "as_of", "period", "window_start"]
+        names = ["account", "eligible", "platform", "as_of", "period", "source", "window_start"]
         names += ["window_end", "requests", "min_requests"]
         for rate in self._judge.setup.rate_names:
             names += [f"{rate}_{part}" for part in ("numerator", "denominator", "value", "met")]
         names += ["false_information", "other_marketplace_requests", "rejoin_from"]
         return [*names, "finding_codes", "findings"]
 
-    def rows(self) -> Iterator[dict[str, Any]]:
+    def rows(self, *, findings_text: bool = False) -> Iterator[dict[str, Any]]:
         """One JSON-ready dict per account (see :meth:`columns`): rates as numerator,
         denominator, value (a float, or None when nothing was measured) and met; the findings'
-        codes, and the findings as JSON objects."""
+        codes, and the findings as JSON objects (or, with ``findings_text``, one JSON text).
+        A finding is given without its ``source``, which is the row's ``source``: the period's,
+        the same for every finding."""
         setup = self._judge.setup
         fixed = {
             "platform": setup.platform,
             "as_of": setup.as_of.isoformat(),
             "period": setup.period.name,
+            "source": setup.period.source,
             "window_start": setup.window_start.isoformat(),
             "window_end": setup.as_of.isoformat(),
         }
@@ -129,7 +131,11 @@ class AccountsEligibility:
             rejoin = verdict.rejoin_from
             row["rejoin_from"] = None if rejoin is None else rejoin.isoformat()
             row["finding_codes"] = [finding.code for finding in verdict.findings]
-            row["findings"] = self._findings(verdict)
+            found = [self._finding(finding) for finding in verdict.findings]
+            if findings_text:
+                row["findings"] = "[" + ", ".join(text for _, text in found) + "]"
+            else:
+                row["findings"] = [document for document, _ in found]
             yield row
 
     def to_arrow(self) -> Any:
@@ -139,8 +145,7 @@ class AccountsEligibility:
         names = self.columns()
         data: dict[str, list[Any]] = {name: [] for name in names}
         appends = [(name, data[name].append) for name in names]
-        for row in self.rows():
-            row["findings"] = json.dumps(row["findings"], ensure_ascii=False)
+        for row in self.rows(findings_text=True):
             for name, append in appends:
                 append(row[name])
         types = {
@@ -152,4 +157,7 @@ class AccountsEligibility:
             types[f"{rate}_value"] = pa.float64()
             types[f"{rate}_met"] = pa.bool_()
         arrays = [pa.array(data[name], type=types.get(name)) for name in names]
+        for index, name in enumerate(names):
+            if name in ("platform", "as_of", "period", "source", "window_start", "window_end"):
+                arrays[index] = arrays[index].dictionary_encode()
         return pa.Table.from_arrays(arrays, names=names)
