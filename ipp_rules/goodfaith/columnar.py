@@ -14,6 +14,9 @@ timezone is read as it is; one without a timezone holds no instants, and every r
 
 Records are then grouped by (account, reason code) and summed (the window bucket of each
 record computed on the column), so what a batch leaves is a few numbers per account.
+
+Kept whole: the counter of a batch and the caches of what it checked once per distinct value
+(combinations, accounts, halves of times) are one piece of state, read by every step.
 """
 
 from __future__ import annotations
