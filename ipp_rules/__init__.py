@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from ipp_rules.engine.engine import Engine
     from ipp_rules.goodfaith import (
+        AccountsEligibility,
         Eligibility,
         GoodFaithMetrics,
         GoodFaithPolicy,
@@ -72,6 +73,7 @@ if not TYPE_CHECKING:
             ),
             "ipp_rules.engine.engine": ("Engine",),
             "ipp_rules.goodfaith": (
+                "AccountsEligibility",
                 "Eligibility",
                 "GoodFaithMetrics",
                 "GoodFaithPolicy",
@@ -85,6 +87,7 @@ if not TYPE_CHECKING:
     )
 
 __all__ = [
+    "AccountsEligibility",
     "ArgumentError",
     "BundleIdentity",
     "BundlePathError",

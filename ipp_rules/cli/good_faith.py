@@ -3,7 +3,8 @@
 The history is a CSV file with a header row naming the record fields, or JSON lines (one
 object per line), read by :mod:`ipp_rules.cli.history`. Exit status: 0 eligible, 1 not
 eligible, 2 invalid history, policy or arguments (every bad row is reported with its line
-number).
+number). With ``--all-accounts``, every account of the history is assessed
+(:mod:`ipp_rules.cli.good_faith_all`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any, TextIO
 
 from ipp_rules.cli.arguments import add_format, add_rules, now_in, parse_time
 from ipp_rules.cli.bundles import BundleInUse, read_good_faith_policy
+from ipp_rules.cli.good_faith_all import add_all_accounts_arguments, run_all_accounts
 from ipp_rules.cli.history import evaluate_file
 from ipp_rules.cli.output import EXIT_FOUND, EXIT_OK, write_json
 from ipp_rules.cli.render_text import count
+from ipp_rules.errors import ArgumentError
 from ipp_rules.goodfaith import (
     Eligibility,
     GoodFaithPolicy,
@@ -70,9 +73,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     add_format(parser)
     parser.add_argument(
         "--history-format",
-        choices=("auto", "csv", "jsonl"),
+        choices=("auto", "csv", "jsonl", "parquet"),
         default="auto",
-        help="auto: by the file suffix (.csv, .jsonl), else by the first line",
+        help="auto: by the file suffix (.csv, .jsonl, .parquet), else by the first line; "
+        "parquet only with --all-accounts",
     )
     parser.add_argument(
         "--membership",
@@ -83,11 +87,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="the account joined, was removed or withdrew on DATE, e.g. removed:2026-03-10 "
         "(repeatable)",
     )
+    add_all_accounts_arguments(parser)
     return parser
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules good-faith`` with parsed ``args``."""
+    if args.all_accounts:
+        return run_all_accounts(args, out, err)
+    if args.output is not None:
+        raise ArgumentError("--output is for --all-accounts: one account's result is printed")
+    if args.history_format == "parquet":
+        raise ArgumentError("--history-format parquet is read with --all-accounts only")
     as_of = parse_time(args.as_of, "--as-of") if args.as_of is not None else None
     policy, bundle = read_good_faith_policy(args.rules)
     if as_of is None:

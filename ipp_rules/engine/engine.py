@@ -21,7 +21,15 @@ from ipp_rules.rulesets.bundle import Bundle, load_bundle
 
 if TYPE_CHECKING:  # imported where they are used: deciding a complaint needs neither
     from ipp_rules.deadlines import CaseEvent, CaseState, Deadline, DeadlinePolicy
-    from ipp_rules.goodfaith import Eligibility, HistoryFile, HistoryRecord, MembershipEvent
+    from ipp_rules.goodfaith import (
+        AccountsEligibility,
+        AccountsHistory,
+        Eligibility,
+        GoodFaithPolicy,
+        HistoryFile,
+        HistoryRecord,
+        MembershipEvent,
+    )
 
 if TYPE_CHECKING:
     from collections.abc import Generator
@@ -135,6 +143,34 @@ class Engine:
         """
         from ipp_rules.goodfaith import evaluate_good_faith_history
 
+        return evaluate_good_faith_history(
+            self._good_faith_policy(), history, as_of, platform, membership
+        )
+
+    def good_faith_all(
+        self,
+        history: AccountsHistory,
+        as_of: datetime | date,
+        platform: str = "taobao",
+        membership: Mapping[str, Iterable[MembershipEvent]] | None = None,
+    ) -> AccountsEligibility:
+        """Good Faith Program eligibility of every account of a history, under the bundle's
+        policy: each account as :meth:`good_faith` assesses its records alone.
+
+        ``history`` is a path (``.csv``, ``.jsonl``, ``.parquet``: a Parquet file is read a
+        row group at a time), a history file, a ``pyarrow.Table``, a ``pandas.DataFrame``,
+        or an iterable of records or mappings; every record names its ``account``. A bad
+        record raises HistoryError naming it (``history[17].outcome``, ``history.csv:18``).
+        ``membership`` maps an account to its membership events. Tables, data frames and
+        Parquet need pyarrow (``pip install 'ipp-rules[arrow]'``).
+        """
+        from ipp_rules.goodfaith import evaluate_good_faith_accounts
+
+        return evaluate_good_faith_accounts(
+            self._good_faith_policy(), history, as_of, platform, membership
+        )
+
+    def _good_faith_policy(self) -> GoodFaithPolicy:
         bundle = self._program.bundle
         if bundle.good_faith is None:
             problem = Problem(
@@ -144,7 +180,7 @@ class Engine:
                 file=str(bundle.root),
             )
             raise RulesetError([problem])
-        return evaluate_good_faith_history(bundle.good_faith, history, as_of, platform, membership)
+        return bundle.good_faith
 
     def deadline(
         self, platform: str, kind: str, received_at: datetime, country: str | None = None

@@ -19,7 +19,12 @@ The modules, each with one job:
 * :mod:`~ipp_rules.goodfaith.counting`: the one counting pass over a history;
 * :mod:`~ipp_rules.goodfaith.deciding`: the period, the window and the findings;
 * :mod:`~ipp_rules.goodfaith.messages`: the words of the findings;
-* :mod:`~ipp_rules.goodfaith.results`: what an assessment returns.
+* :mod:`~ipp_rules.goodfaith.judging`: the question, the measures and the findings;
+* :mod:`~ipp_rules.goodfaith.results`: what an assessment returns;
+* :mod:`~ipp_rules.goodfaith.partials`: every account counted in mergeable parts;
+* :mod:`~ipp_rules.goodfaith.accounts`: every account of a history assessed at once;
+* :mod:`~ipp_rules.goodfaith.columnar`: the same counted on Arrow columns (pyarrow);
+* :mod:`~ipp_rules.goodfaith.verdicts`: what an assessment of every account returns.
 
 This module only gathers the public names, each imported from its module on first use
 (:mod:`ipp_rules.exports`): loading a bundle reads the policy without the deciding modules.
@@ -31,6 +36,13 @@ from ipp_rules.errors import GoodFaithError, HistoryError
 from ipp_rules.exports import lazy_exports
 
 if TYPE_CHECKING:
+    from ipp_rules.goodfaith.accounts import (
+        AccountsHistory,
+        count_accounts,
+        count_history,
+        decide_accounts,
+        evaluate_good_faith_accounts,
+    )
     from ipp_rules.goodfaith.deciding import (
         evaluate_good_faith,
         evaluate_good_faith_history,
@@ -52,6 +64,12 @@ if TYPE_CHECKING:
     )
     from ipp_rules.goodfaith.lines import MAX_LINE_BYTES
     from ipp_rules.goodfaith.mappings import history_batches
+    from ipp_rules.goodfaith.partials import (
+        AccountsCount,
+        AccountsQuestion,
+        Where,
+        merge_counts,
+    )
     from ipp_rules.goodfaith.policy import (
         POLICY_FILE,
         FalseInformationRule,
@@ -72,12 +90,20 @@ if TYPE_CHECKING:
         Rate,
         ReasonMetrics,
     )
+    from ipp_rules.goodfaith.verdicts import AccountsEligibility
 
 # Type checkers read the imports above; at run time each module is imported on first use.
 if not TYPE_CHECKING:
     __getattr__, __dir__ = lazy_exports(
         __name__,
         {
+            "ipp_rules.goodfaith.accounts": (
+                "AccountsHistory",
+                "count_accounts",
+                "count_history",
+                "decide_accounts",
+                "evaluate_good_faith_accounts",
+            ),
             "ipp_rules.goodfaith.deciding": (
                 "evaluate_good_faith",
                 "evaluate_good_faith_history",
@@ -99,6 +125,12 @@ if not TYPE_CHECKING:
             ),
             "ipp_rules.goodfaith.lines": ("MAX_LINE_BYTES",),
             "ipp_rules.goodfaith.mappings": ("history_batches",),
+            "ipp_rules.goodfaith.partials": (
+                "AccountsCount",
+                "AccountsQuestion",
+                "Where",
+                "merge_counts",
+            ),
             "ipp_rules.goodfaith.policy": (
                 "POLICY_FILE",
                 "FalseInformationRule",
@@ -122,6 +154,7 @@ if not TYPE_CHECKING:
                 "Rate",
                 "ReasonMetrics",
             ),
+            "ipp_rules.goodfaith.verdicts": ("AccountsEligibility",),
         },
     )
 
@@ -131,6 +164,10 @@ __all__ = [
     "MAX_LINE_BYTES",
     "OUTCOMES",
     "POLICY_FILE",
+    "AccountsCount",
+    "AccountsEligibility",
+    "AccountsHistory",
+    "AccountsQuestion",
     "CounterNotificationState",
     "Eligibility",
     "FalseInformationRule",
@@ -153,8 +190,13 @@ __all__ = [
     "RecordTerm",
     "RequestOutcome",
     "Threshold",
+    "Where",
     "as_row",
+    "count_accounts",
+    "count_history",
+    "decide_accounts",
     "evaluate_good_faith",
+    "evaluate_good_faith_accounts",
     "evaluate_good_faith_history",
     "evaluate_good_faith_records",
     "format_percent",
@@ -163,5 +205,6 @@ __all__ = [
     "history_from_csv",
     "history_records",
     "load_good_faith_policy",
+    "merge_counts",
     "record_problems",
 ]

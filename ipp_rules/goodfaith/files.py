@@ -31,7 +31,13 @@ from pydantic import TypeAdapter, ValidationError
 
 from ipp_rules.errors import HistoryError, JsonRefused
 from ipp_rules.goodfaith.columns import BATCH_ROWS, Batch, Combinations
-from ipp_rules.goodfaith.history import MAX_REPORTED, RecordRow, record_problems
+from ipp_rules.goodfaith.history import (
+    ACCOUNT,
+    MAX_REPORTED,
+    RecordRow,
+    account_problem,
+    record_problems,
+)
 from ipp_rules.goodfaith.instants import HEAD_LENGTH, PosixTimes
 from ipp_rules.goodfaith.lines import RowLines, decoded_lines, stream_lines
 from ipp_rules.models.complaint import AwareTimestamp
@@ -40,6 +46,7 @@ from ipp_rules.text.files import open_regular
 from ipp_rules.text.json import unique_keys
 
 __all__ = [
+    "COLUMNS",
     "FIELDS",
     "REQUIRED",
     "HistoryFile",
@@ -59,6 +66,8 @@ FIELDS = (
 """The fields of a record, in the order of a CSV header."""
 REQUIRED = FIELDS[:4]
 """The fields every record has; the others default to none and false."""
+COLUMNS = (*FIELDS, ACCOUNT)
+"""Every field a history file may hold."""
 _SNIFF_LINES = 20
 _TIMESTAMP: TypeAdapter[Any] = TypeAdapter(AwareTimestamp)
 
@@ -95,22 +104,38 @@ class HistoryReader:
     stream in blocks, which is much faster for a large file.
     """
 
-    def __init__(self, lines: Iterable[str | bytes], label: str, kind: str = "auto") -> None:
-        self._start(decoded_lines(lines, self._bad), label, kind)
+    def __init__(
+        self,
+        lines: Iterable[str | bytes],
+        label: str,
+        kind: str = "auto",
+        *,
+        accounts: bool = False,
+    ) -> None:
+        self._start(decoded_lines(lines, self._bad), label, kind, accounts)
 
     @classmethod
     def from_stream(
-        cls, stream: BinaryIO, label: str, kind: str = "auto", *, close: bool = False
+        cls,
+        stream: BinaryIO,
+        label: str,
+        kind: str = "auto",
+        *,
+        close: bool = False,
+        accounts: bool = False,
     ) -> HistoryReader:
         """A reader of ``stream``'s bytes, read a block at a time
         (:func:`~ipp_rules.goodfaith.lines.stream_lines`); with ``close``, the stream is closed
         once read (or when the reader is dropped)."""
         reader = cls.__new__(cls)
-        reader._start(stream_lines(stream, reader._bad, close=close), label, kind)
+        reader._start(stream_lines(stream, reader._bad, close=close), label, kind, accounts)
         return reader
 
-    def _start(self, lines: Iterator[str], label: str, kind: str) -> None:
+    def _start(self, lines: Iterator[str], label: str, kind: str, accounts: bool) -> None:
         self.label = label
+        self.accounts = accounts
+        """Whether each row's account is read: then it is needed, and it is the last value of
+        the row's combination (``(platform, ..., false_information, account)``)."""
         self.problems: list[Problem] = []
         self.bad_rows = 0
         self._row_lines = RowLines()
@@ -138,6 +163,10 @@ class HistoryReader:
         """``history.csv:5``: where the row at ``position`` (from 0, in the order read) is."""
         return f"{self.label}:{self._row_lines.line(position)}"
 
+    def line(self, position: int) -> int:
+        """The line of the row at ``position`` (from 0, in the order read)."""
+        return self._row_lines.line(position)
+
     def error(self) -> HistoryError | None:
         """The bad rows read so far as one error (the first few, then how many more)."""
         if not self.problems:
@@ -155,7 +184,8 @@ class HistoryReader:
             self.problems.extend(Problem(m, file=self.label, line=line) for m in messages)
 
     def _row(self, line: int, values: dict[str, Any], *, text_booleans: bool) -> RecordRow | None:
-        messages = [f"missing {field}" for field in REQUIRED if values.get(field) in (None, "")]
+        needed = (*REQUIRED, ACCOUNT) if self.accounts else REQUIRED
+        messages = [f"missing {field}" for field in needed if values.get(field) in (None, "")]
         if messages:
             self._bad(line, messages)
             return None
@@ -170,17 +200,30 @@ class HistoryReader:
             false_information = {"true": True, "false": False}.get(
                 false_information.strip().lower(), false_information
             )
-        key = (values["platform"], values["reason"], values["outcome"], counter, false_information)
+        key: tuple[Any, ...] = (
+            values["platform"],
+            values["reason"],
+            values["outcome"],
+            counter,
+            false_information,
+        )
+        account = values.get(ACCOUNT)
+        if account not in (None, ""):
+            wrong = account_problem(account)
+            if wrong is not None:
+                messages.append(f"{ACCOUNT}: {wrong}")
+        if self.accounts:
+            key = (*key, account)
         typed = tuple((type(value), value) for value in key)
         try:
             known = typed in self._valid
         except TypeError:  # a JSON list or object where a value belongs
             known = False
         if not known:
-            found = record_problems(*key)
+            found = record_problems(*key[:5])
             if found:
-                messages = [f"{field}: {message}" for field, message in found]
-            else:
+                messages[:0] = [f"{field}: {message}" for field, message in found]
+            elif not messages:
                 self._valid.add(typed)
         seconds = seconds_of(submitted, self._times)
         if isinstance(seconds, str):
@@ -276,11 +319,12 @@ class HistoryReader:
         columns = [name.strip() for name in header]
         messages = []
         for name in columns:
-            if name not in FIELDS:
+            if name not in COLUMNS:
                 messages.append(f"unknown column {name!r}{_suggest(name)}")
             elif columns.count(name) > 1:
                 messages.append(f"column {name!r} appears more than once")
-        messages.extend(f"missing column {name!r}" for name in REQUIRED if name not in columns)
+        needed = (*REQUIRED, ACCOUNT) if self.accounts else REQUIRED
+        messages.extend(f"missing column {name!r}" for name in needed if name not in columns)
         if messages:
             self._bad(1, list(dict.fromkeys(messages)))
             return None
@@ -322,7 +366,7 @@ class HistoryReader:
         if not isinstance(values, dict):
             self._bad(line, ['expected a JSON object, like {"submitted_at": ...}'])
             return None
-        unknown = [f"unknown field {k!r}{_suggest(k)}" for k in values if k not in FIELDS]
+        unknown = [f"unknown field {k!r}{_suggest(k)}" for k in values if k not in COLUMNS]
         if unknown:
             self._bad(line, unknown)
             return None
@@ -354,18 +398,28 @@ class HistoryFile:
         kind: str = "auto",
         *,
         close: bool = True,
+        accounts: bool = False,
     ) -> None:
         self.label = label
         self.kind = kind
+        self.accounts = accounts
+        """Whether rows are read with their account (see :attr:`HistoryReader.accounts`)."""
         self._open = open_stream
-        self._close = close
+        self.closes = close
+        """Whether the stream is closed once read."""
         self._reader: HistoryReader | None = None
+
+    def open_stream(self) -> BinaryIO:
+        """The file's bytes, from the start."""
+        return self._open()
 
     def batches(self) -> Iterator[Batch]:
         """The file's rows read as the columns they are counted in; then its error, if a row
         was bad."""
         stream = self._open()
-        reader = HistoryReader.from_stream(stream, self.label, self.kind, close=self._close)
+        reader = HistoryReader.from_stream(
+            stream, self.label, self.kind, close=self.closes, accounts=self.accounts
+        )
         self._reader = reader
         return itertools.chain(reader.batches(), _raise_bad_rows(reader))
 
@@ -406,8 +460,8 @@ def history_from_csv(path_or_text: str | os.PathLike[str]) -> HistoryFile:
 
 
 def _suggest(name: str) -> str:
-    nearest = suggest(name, FIELDS)
-    return f"; did you mean {nearest!r}?" if nearest else f" (expected: {', '.join(FIELDS)})"
+    nearest = suggest(name, COLUMNS)
+    return f"; did you mean {nearest!r}?" if nearest else f" (expected: {', '.join(COLUMNS)})"
 
 
 def _peek(lines: Iterator[str]) -> tuple[list[str], Iterator[str]]:

@@ -35,9 +35,11 @@ from ipp_rules.pydantic_errors import validation_problems
 from ipp_rules.text.scalars import source_text
 
 __all__ = [
+    "ACCOUNT",
     "COUNTER_NOTIFIABLE",
     "COUNTER_NOTIFICATIONS",
     "MARKETPLACES",
+    "MAX_ACCOUNT_CHARS",
     "MAX_REPORTED",
     "OUTCOMES",
     "POSSIBLE",
@@ -48,6 +50,7 @@ __all__ = [
     "MembershipEvent",
     "RecordRow",
     "RequestOutcome",
+    "account_problem",
     "as_row",
     "check_history",
     "counter_notification_problem",
@@ -88,6 +91,11 @@ POSSIBLE: tuple[tuple[str, str], ...] = tuple(
 """The (outcome, counter-notification) pairs a consistent record can have."""
 
 _MAX_REASON_CHARS = 100
+ACCOUNT = "account"
+"""The optional field naming the IPP account that filed a record: not read when one account
+is assessed, needed on every record when every account is."""
+MAX_ACCOUNT_CHARS = 200
+"""The longest IPP account id a record may name."""
 MAX_REPORTED = 50
 """Bad records reported by location before the rest are summarised."""
 RECORD_PROBLEM = "history_record"
@@ -163,6 +171,22 @@ def false_information_problem(false_information: Any) -> str | None:
     return f"expected true or false (got {shown(false_information)})"
 
 
+def account_problem(account: Any) -> str | None:
+    """What is wrong with the IPP account a record names, or None: text of 1 to
+    :data:`MAX_ACCOUNT_CHARS` characters, without control characters or surrounding spaces."""
+    if not isinstance(account, str):
+        return f"expected the IPP account id as text (got {shown(account)})"
+    if not account.strip():
+        return "expected an IPP account id (got an empty one)"
+    if len(account) > MAX_ACCOUNT_CHARS:
+        return f"an IPP account id has at most {MAX_ACCOUNT_CHARS} characters (got {len(account)})"
+    if account != account.strip():
+        return f"expected an IPP account id without leading or trailing spaces (got {account!r})"
+    if not account.isprintable():
+        return f"an IPP account id must not contain control characters (got {account!r})"
+    return None
+
+
 def record_problems(
     platform: Any, reason: Any, outcome: Any, counter_notification: Any, false_information: Any
 ) -> list[tuple[str, str]]:
@@ -209,6 +233,12 @@ def _valid_false_information(value: Any) -> Any:
     return value
 
 
+def _valid_account(value: Any) -> Any:
+    if value is not None:
+        _refuse(account_problem(value))
+    return value
+
+
 class HistoryRecord(Strict):
     """One takedown request in a rights holder's reporting history.
 
@@ -234,6 +264,10 @@ class HistoryRecord(Strict):
     was reinstated. Anything but ``none`` needs an outcome of ``taken_down`` or ``withdrawn``."""
     false_information: Annotated[bool, BeforeValidator(_valid_false_information)] = False
     """The request was found to contain deliberately false information."""
+    account: Annotated[str | None, BeforeValidator(_valid_account)] = None
+    """The IPP account that filed the request (:func:`account_problem` says what is one). An
+    assessment of one account does not read it; one of every account
+    (:func:`~ipp_rules.goodfaith.evaluate_good_faith_accounts`) groups the records by it."""
 
     @field_validator("submitted_at")
     @classmethod

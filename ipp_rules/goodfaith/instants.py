@@ -30,8 +30,10 @@ from ipp_rules.models.complaint import in_range
 
 __all__ = [
     "FAST_FORM",
+    "HEAD_FORM",
     "HEAD_LENGTH",
     "MAX_HALVES",
+    "TAIL_FORM",
     "Halves",
     "PosixTimes",
     "UtcTimes",
@@ -40,10 +42,11 @@ __all__ = [
 
 HEAD_LENGTH = 13
 """The characters of a time's head: ``2026-04-01T10``."""
-FAST_FORM = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}"  # the head
-    r":[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-5][0-9])"  # the tail
-)
+HEAD_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}")
+"""A time's head: its date and hour."""
+TAIL_FORM = re.compile(r":[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-5][0-9])")
+"""A time's tail: its minutes, optional seconds and decimals, and its offset."""
+FAST_FORM = re.compile(HEAD_FORM.pattern + TAIL_FORM.pattern)
 """The times read from their halves. ``fromisoformat`` accepts more than the model does around
 this form (``+08``, ``+08:00:30``, ``+08:60``, a space before the offset, ``10:00:00.+08:00``);
 inside it, the two agree."""
