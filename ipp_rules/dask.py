@@ -13,6 +13,9 @@ builds the task graphs:
 * :func:`evaluate_files` and :func:`diff_files` read JSON Lines and Parquet files (paths, glob
   patterns, fsspec URLs) in parts of about ``blocksize`` bytes, and return a Bag of rows
   whose ``source`` is the file and ``position`` its line or row;
+* :func:`good_faith_counts` counts a history of every account (files, or a Dask DataFrame) a
+  part a task and merges the counts in a tree, and :func:`good_faith_all` decides every
+  account from them: the same results as ``Engine.good_faith_all``;
 * :func:`connect` gives a ``distributed.Client``: ``local`` starts a LocalCluster with one
   single-threaded worker process per core; ``tcp://HOST:PORT`` (or ``tls://``) joins a
   running scheduler.
@@ -26,7 +29,7 @@ workers under the names given (a shared disk, or an object store URL).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import dask.bag as db
@@ -35,8 +38,19 @@ from dask.delayed import delayed
 
 from ipp_rules.engine.batch import available_cores
 from ipp_rules.engine.engine import BackendName
+from ipp_rules.goodfaith import (
+    AccountsCount,
+    AccountsEligibility,
+    AccountsQuestion,
+    MembershipEvent,
+    count_accounts,
+    decide_accounts,
+    merge_counts,
+)
+from ipp_rules.goodfaith.partials import Where
 from ipp_rules.rulesets.bundle import Bundle
 from ipp_rules.scale.bundles import BundleLike, BundlePayload, bundle_payload
+from ipp_rules.scale.histories import count_part, history_parts
 from ipp_rules.scale.partitions import (
     diff_part,
     diff_partition,
@@ -62,6 +76,8 @@ __all__ = [
     "diff_files",
     "evaluate",
     "evaluate_files",
+    "good_faith_all",
+    "good_faith_counts",
     "parts",
     "payload",
     "scheduler_address",
@@ -211,3 +227,50 @@ def _frame_partition(
     *bundles, options = args
     number = (partition_info or {}).get("number", 0)
     return function(*bundles, frame, source=f"partition {number}", **options)
+
+
+# ---------------------------------------------------------------------------------------------
+# Good Faith for every account
+
+
+def good_faith_counts(
+    history: str | Sequence[str] | Any,
+    question: AccountsQuestion,
+    *,
+    blocksize: int = DEFAULT_BLOCKSIZE,
+) -> Any:
+    """The count of a history of every account, as one Delayed: each part (of the files
+    ``history`` names, or each partition of a Dask DataFrame with one column per field)
+    counted by a task, the counts merged pairwise in a tree."""
+    import dask.dataframe as dd
+
+    if isinstance(history, dd.DataFrame):
+        counts = [
+            delayed(count_accounts)(question, piece, Where(f"partition {index}", 0))
+            for index, piece in enumerate(history.to_delayed())
+        ]
+    else:
+        counts = [
+            delayed(count_part)(question, part)
+            for part in history_parts(history, blocksize=blocksize)
+        ]
+    if not counts:
+        return delayed(AccountsCount)(question)
+    while len(counts) > 1:
+        pairs = zip(counts[::2], counts[1::2], strict=False)
+        merged = [delayed(merge_counts)(first, second) for first, second in pairs]
+        counts = merged + (counts[-1:] if len(counts) % 2 else [])
+    return counts[0]
+
+
+def good_faith_all(
+    history: str | Sequence[str] | Any,
+    question: AccountsQuestion,
+    membership: Mapping[str, Iterable[MembershipEvent]] | None = None,
+    *,
+    blocksize: int = DEFAULT_BLOCKSIZE,
+) -> AccountsEligibility:
+    """Every account of ``history`` decided for ``question``, counted on the current Dask
+    scheduler: HistoryError naming the bad records, as ``Engine.good_faith_all``."""
+    (count,) = compute(good_faith_counts(history, question, blocksize=blocksize))
+    return decide_accounts(question, count, membership)

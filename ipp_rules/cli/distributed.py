@@ -1,4 +1,5 @@
-"""``--scheduler``: ``evaluate --batch`` and ``diff --corpus`` on Dask (:mod:`ipp_rules.dask`).
+"""``--scheduler``: ``evaluate --batch``, ``diff --corpus`` and ``good-faith --all-accounts`` on
+Dask (:mod:`ipp_rules.dask`).
 
 ``--scheduler local`` starts a LocalCluster (one worker process per core); ``--scheduler
 tcp://HOST:PORT`` sends the work to a running Dask scheduler. The inputs are paths, glob
@@ -10,7 +11,8 @@ What comes out is what the one-process commands give: ``evaluate --batch`` write
 input in input order (to the standard output, or ``--output FILE.jsonl|FILE.parquet``
 written whole by this process, or ``--output FOLDER/`` written as parts by the workers) and
 the same summary and exit status; ``diff`` prints the same report with the same exit status
-(with several corpus files, a complaint is named ``file:line``).
+(with several corpus files, a complaint is named ``file:line``); ``good-faith --all-accounts``
+counts each part of the history on a worker, merges the counts, and decides as it does alone.
 """
 
 from __future__ import annotations
@@ -19,18 +21,20 @@ import argparse
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from ipp_rules.analysis.changes import bundle_changes
 from ipp_rules.analysis.diff import DiffReport, LineResult, compare
 from ipp_rules.cli.batch import BatchSummary
 from ipp_rules.cli.bundles import BundleInUse, chosen_path
+from ipp_rules.cli.good_faith_all import Counter
 from ipp_rules.cli.output import write_json
 from ipp_rules.errors import ArgumentError
+from ipp_rules.goodfaith import AccountsCount, AccountsQuestion
 from ipp_rules.rulesets.bundle import load_bundle
 from ipp_rules.scale.outputs import Format
 
-__all__ = ["run_batch", "run_diff"]
+__all__ = ["count_on", "run_batch", "run_diff"]
 
 
 def _dask() -> Any:
@@ -163,3 +167,20 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> DiffReport:
     return DiffReport(
         old, new, label, decided, changes, problems, bundle_changes(old, new), sources=several
     )
+
+
+def count_on(args: argparse.Namespace) -> Counter:
+    """``good-faith --all-accounts HISTORY --scheduler ADDRESS``: a counter of the history
+    files HISTORY names (paths, glob patterns, fsspec URLs), a part a task on the cluster."""
+    ippd = _dask()
+    from dask.base import compute
+
+    def count(question: AccountsQuestion, name: str, history_format: str) -> AccountsCount:
+        if name == "-":
+            raise ArgumentError("--scheduler: the workers read the history: name its files")
+        with ippd.connect(args.scheduler):
+            counted = ippd.good_faith_counts(name, question, blocksize=_blocksize(args))
+            (whole,) = compute(counted)
+        return cast(AccountsCount, whole)
+
+    return count

@@ -94,7 +94,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run ``ipp-rules good-faith`` with parsed ``args``."""
     if args.all_accounts:
-        return run_all_accounts(args, out, err)
+        if args.scheduler is None:
+            if args.part_size is not None:
+                raise ArgumentError("--part-size goes with --scheduler")
+            return run_all_accounts(args, out, err)
+        from ipp_rules.cli.distributed import count_on
+
+        if args.history_format != "auto":
+            raise ArgumentError(
+                "--history-format: with --scheduler each file is read by its name's ending "
+                "(.csv, .jsonl, .parquet)"
+            )
+        return run_all_accounts(args, out, err, count_on(args))
+    if args.scheduler is not None or args.part_size is not None:
+        raise ArgumentError("--scheduler and --part-size go with --all-accounts")
     if args.output is not None:
         raise ArgumentError("--output is for --all-accounts: one account's result is printed")
     if args.history_format == "parquet":

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC
 from typing import Any, TextIO
 
-from ipp_rules.cli.arguments import now_in, parse_time
+from ipp_rules.cli.arguments import add_scheduler, now_in, parse_time
 from ipp_rules.cli.bundles import read_good_faith_policy
 from ipp_rules.cli.output import EXIT_FOUND, EXIT_OK, write_json
 from ipp_rules.errors import ArgumentError
@@ -71,6 +71,7 @@ def add_all_accounts_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --all-accounts: write one row per account to FILE (.parquet, .jsonl or "
         ".csv), whole or not at all",
     )
+    add_scheduler(parser, "with --all-accounts: count the history")
 
 
 def count_locally(question: AccountsQuestion, name: str, history_format: str) -> AccountsCount:

@@ -41,6 +41,7 @@ __all__ = [
     "input_kind",
     "number_parts",
     "plan_parts",
+    "read_parquet_part",
     "read_part",
     "row_document",
     "table_items",
@@ -57,7 +58,7 @@ _PARQUET = (".parquet", ".pq")
 
 _BOM = b"\xef\xbb\xbf"
 
-Kind = Literal["jsonl", "parquet"]
+Kind = Literal["jsonl", "parquet", "csv"]
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ def filesystem(url: str) -> tuple[Any, str]:
     return fs, str(path)
 
 
-def input_kind(name: str) -> tuple[Kind, str | None]:
-    """What a file is by its name: JSON Lines or Parquet, and its compression; InputError
-    otherwise."""
+def input_kind(name: str, csv: bool = False) -> tuple[Kind, str | None]:
+    """What a file is by its name: JSON Lines or Parquet (or CSV, when ``csv``: a history),
+    and its compression; InputError otherwise."""
     lowered = name.lower()
     compression = None
     for suffix, codec in zip(COMPRESSED, ("gzip", "bz2", "xz", "zstd"), strict=True):
@@ -111,6 +112,8 @@ def input_kind(name: str) -> tuple[Kind, str | None]:
         return "jsonl", compression
     if lowered.endswith(_PARQUET) and compression is None:
         return "parquet", None
+    if csv and lowered.endswith(".csv"):
+        return "csv", compression
     raise InputError(
         [
             Problem(
@@ -124,7 +127,7 @@ def input_kind(name: str) -> tuple[Kind, str | None]:
     )
 
 
-def find_inputs(patterns: str | Sequence[str]) -> list[str]:
+def find_inputs(patterns: str | Sequence[str], *, csv: bool = False) -> list[str]:
     """The files that ``patterns`` (paths, glob patterns, fsspec URLs) name, each once, in the
     order of the patterns and by name within one; InputError naming a pattern that matches no
     regular file, or a file of another kind than JSON Lines or Parquet."""
@@ -143,7 +146,7 @@ def find_inputs(patterns: str | Sequence[str]) -> list[str]:
         for name in files:
             shown = _shown(pattern, name, protocol, matches == [path])
             try:
-                input_kind(shown)
+                input_kind(shown, csv)
             except InputError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -179,17 +182,23 @@ def _is_file(fs: Any, path: str) -> bool:
     return not local or os.path.isfile(path)
 
 
-def plan_parts(files: Sequence[str], *, blocksize: int = DEFAULT_BLOCKSIZE) -> list[Part]:
+def plan_parts(
+    files: Sequence[str], *, blocksize: int = DEFAULT_BLOCKSIZE, csv: bool = False
+) -> list[Part]:
     """``files`` cut into parts of about ``blocksize`` bytes, in order. JSON Lines blocks after
-    a file's first do not know their line numbers yet: see :func:`number_parts`."""
+    a file's first do not know their line numbers yet: see :func:`number_parts`. A CSV file
+    (``csv``: a history, whose header names the columns of every line) is one part."""
     if isinstance(blocksize, bool) or not isinstance(blocksize, int) or blocksize < 1:
         raise ValueError(f"blocksize must be a number of bytes, 1 or more, not {blocksize!r}")
     parts: list[Part] = []
     for source in files:
-        kind, compression = input_kind(source)
+        kind, compression = input_kind(source, csv)
         fs, path = filesystem(source)
         if kind == "parquet":
             parts.extend(_parquet_parts(fs, path, source, blocksize))
+            continue
+        if kind == "csv":
+            parts.append(Part(source, "csv", 0, -1, 0, compression))
             continue
         size = fs.size(path)
         if compression is not None or size is None or size <= blocksize:
@@ -315,12 +324,16 @@ def _read_through(handle: BinaryIO, limit: int) -> tuple[int, int]:
 
 
 def _parquet_items(part: Part, column: str) -> Iterator[Item]:
+    yield from table_items(read_parquet_part(part), part.before + 1, column)
+
+
+def read_parquet_part(part: Part) -> Any:
+    """The rows of a Parquet part, as an Arrow table."""
     import pyarrow.parquet as pq
 
     fs, path = filesystem(part.source)
     with fs.open(path, "rb") as handle:
-        table = pq.ParquetFile(handle).read_row_groups(list(range(part.start, part.end)))
-    yield from table_items(table, part.before + 1, column)
+        return pq.ParquetFile(handle).read_row_groups(list(range(part.start, part.end)))
 
 
 def table_items(table: Any, first: int, column: str = JSON_COLUMN) -> Iterator[Item]:

@@ -177,3 +177,42 @@ def test_a_worker_killed_in_the_middle_of_a_job_loses_no_input_and_doubles_none(
     assert len(positions) == len(set(positions))
     cluster.wait_for_workers(2, timeout=60)  # the nanny started another
     assert victim not in cluster.run(os.getpid).values()
+
+
+def test_good_faith_for_every_account_on_the_cluster_is_the_one_account_assessment(
+    cluster: Any, tmp_path: Path
+) -> None:
+    import pyarrow.parquet as pq
+
+    from ipp_rules.goodfaith import AccountsQuestion, evaluate_good_faith_accounts
+    from tests.goodfaith.histories import AS_OF, POLICY
+    from tests.goodfaith.test_accounts import alone, as_table, history
+
+    rows = history(11, accounts=1200, records=30_000)
+    path = tmp_path / "history.parquet"
+    pq.write_table(as_table(rows), path, row_group_size=1000)
+    question = AccountsQuestion(POLICY, AS_OF)
+    spread = ippd.good_faith_all(str(path), question, blocksize=1)  # a task a row group
+    assert len(spread) >= 1000
+    assert list(spread) == list(evaluate_good_faith_accounts(POLICY, str(path), AS_OF))
+    for account, eligibility in list(spread)[:50]:
+        assert eligibility == alone(rows, account, str(path)), account
+    # The command: the same results file as counted in this process.
+    alone_out, spread_out = tmp_path / "alone.jsonl", tmp_path / "spread.jsonl"
+    common = (
+        "good-faith",
+        path,
+        "--all-accounts",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--rules",
+        BUNDLE / "good_faith.yaml",
+    )
+    status, _, err = call(*common, "--output", alone_out)
+    assert status in (0, 1), err
+    status_spread, _, err = call(
+        *common, "--output", spread_out, "--scheduler", cluster.scheduler.address,
+        "--part-size", "64KB",
+    )  # fmt: skip
+    assert status_spread == status, err
+    assert spread_out.read_bytes() == alone_out.read_bytes()
