@@ -130,8 +130,10 @@ def main() -> None:
             return run
 
         with (
-            LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as one,
-            LocalCluster(n_workers=WORKERS, threads_per_worker=1, dashboard_address=None) as two,
+            LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address="127.0.0.1:0") as one,
+            LocalCluster(
+                n_workers=WORKERS, threads_per_worker=1, dashboard_address="127.0.0.1:0"
+            ) as two,
             Client(one) as client_one,
             Client(two) as client_two,
         ):

@@ -88,7 +88,8 @@ __all__ = [
 def connect(scheduler: str, *, workers: int | None = None) -> Iterator[Any]:
     """A ``distributed.Client`` on ``scheduler`` (see :func:`scheduler_address`), closed (and
     its LocalCluster stopped) when the block ends. ``workers`` is the LocalCluster's worker
-    processes (default one per core this process may use)."""
+    processes (default one per core this process may use); it listens on the loopback
+    interface only, its diagnostics page on a free port."""
     from distributed import Client, LocalCluster
 
     address = scheduler_address(scheduler)
@@ -101,7 +102,7 @@ def connect(scheduler: str, *, workers: int | None = None) -> Iterator[Any]:
             n_workers=workers or available_cores(),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",
         ) as cluster,
         Client(cluster) as client,
     ):
